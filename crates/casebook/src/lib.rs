@@ -1,0 +1,444 @@
+//! # Scenarios as data
+//!
+//! Two formats live here, both read from JSON or YAML:
+//!
+//! * a **scenario**, what `trustgate check` reads: a place, a date, the facts
+//!   known, and the acts contemplated ([`Scenario`]);
+//! * a **case file**, what `trustgate pack test` runs: scenarios with the
+//!   outcome expected for every act and field, the citations that must decide
+//!   it, and the obligations it must trigger ([`CaseFile`]).
+//!
+//! Errors name the place in the input by its JSON path (`$.facts.requester`),
+//! so a caller always learns where and what. This crate knows the engine only
+//! through its public API.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+use trustgate_law::{Date, FactValue, Library, Outcome, Query, ScenarioError};
+
+/// A question for the engine, as written by a person or a program.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// A place name (`cambridge`).
+    pub place: String,
+    /// `YYYY-MM-DD`: the day the situation happens.
+    pub date: String,
+    /// Known facts; anything left out is unknown.
+    #[serde(default)]
+    pub facts: BTreeMap<String, FactInput>,
+    /// Acts contemplated: `true`, or for a disclosure the list of fields.
+    #[serde(default)]
+    pub acts: BTreeMap<String, ActInput>,
+}
+
+/// A fact's value: yes/no, one value, or a list of values.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum FactInput {
+    /// For yes/no facts.
+    Bool(bool),
+    /// For enumeration facts.
+    One(String),
+    /// For set facts.
+    Set(Vec<String>),
+}
+
+/// An act asked about: `true`, or the fields of a disclosure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ActInput {
+    /// Decide the act as a whole (`false` leaves it out).
+    Whole(bool),
+    /// Decide a disclosure for these fields.
+    Fields(Vec<String>),
+}
+
+/// A problem with a scenario, at a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// Where, as a JSON path such as `$.facts.requester`.
+    pub path: String,
+    /// What.
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+fn at(path: String, e: impl fmt::Display) -> InputError {
+    InputError {
+        path,
+        message: e.to_string(),
+    }
+}
+
+/// Parses a scenario from JSON or YAML text (JSON is YAML, so one parser reads both).
+pub fn parse_scenario(text: &str) -> Result<Scenario, InputError> {
+    serde_norway::from_str(text).map_err(|e| yaml_error(&e))
+}
+
+fn yaml_error(e: &serde_norway::Error) -> InputError {
+    let path = match e.location() {
+        Some(l) => format!("$ (line {}, column {})", l.line(), l.column()),
+        None => "$".to_owned(),
+    };
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+    InputError { path, message: msg }
+}
+
+impl Scenario {
+    /// Turns the scenario into a query, checking every name against the schema.
+    pub fn to_query(&self, lib: &Library) -> Result<Query, InputError> {
+        let date = Date::parse(&self.date)
+            .map_err(|e| at("$.date".into(), format!("{e}, found `{}`", self.date)))?;
+        let mut b = lib
+            .query(&self.place, date)
+            .map_err(|e| at("$.place".into(), e))?;
+        for (name, v) in &self.facts {
+            let path = format!("$.facts.{name}");
+            let set: Vec<&str>;
+            let value = match v {
+                FactInput::Bool(x) => FactValue::Bool(*x),
+                FactInput::One(s) => FactValue::One(s),
+                FactInput::Set(vs) => {
+                    set = vs.iter().map(String::as_str).collect();
+                    FactValue::Set(&set)
+                }
+            };
+            b.fact(name, value)
+                .map_err(|e| at(value_path(&path, &e, v), e))?;
+        }
+        for (name, a) in &self.acts {
+            let path = format!("$.acts.{name}");
+            match a {
+                ActInput::Whole(false) => {}
+                ActInput::Whole(true) => b.ask(name).map_err(|e| at(path, e))?,
+                ActInput::Fields(fs) => {
+                    let fields: Vec<&str> = fs.iter().map(String::as_str).collect();
+                    b.ask_fields(name, &fields).map_err(|e| {
+                        let p = match &e {
+                            ScenarioError::UnknownField { name: bad, .. } => fs
+                                .iter()
+                                .position(|f| f == bad)
+                                .map_or(path.clone(), |i| format!("{path}[{i}]")),
+                            _ => path.clone(),
+                        };
+                        at(p, e)
+                    })?;
+                }
+            }
+        }
+        if self
+            .acts
+            .values()
+            .all(|a| matches!(a, ActInput::Whole(false)))
+        {
+            return Err(at(
+                "$.acts".into(),
+                "no act asked: name at least one act, such as `detain: true` or `disclose: [release-date]`",
+            ));
+        }
+        Ok(b.build())
+    }
+}
+
+fn value_path(path: &str, e: &ScenarioError, v: &FactInput) -> String {
+    match (e, v) {
+        (ScenarioError::UnknownValue { value, .. }, FactInput::Set(vs)) => vs
+            .iter()
+            .position(|x| x == value)
+            .map_or(path.to_owned(), |i| format!("{path}[{i}]")),
+        _ => path.to_owned(),
+    }
+}
+
+// ---------------------------------------------------------------- case files
+
+/// A file of scenario cases kept with the packs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    /// The cases, in order.
+    pub cases: Vec<Case>,
+}
+
+/// A scenario and what the law must answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// What the case shows, in a sentence.
+    pub name: String,
+    /// The scenario.
+    #[serde(flatten)]
+    pub scenario: Scenario,
+    /// `act` or `act.field` → `OUTCOME [doubtful] [by CITE; CITE…]`, or `undetermined asking FACT, FACT`.
+    pub expect: BTreeMap<String, String>,
+    /// The obligations triggered for certain, by id (all of them; none when left out).
+    #[serde(default)]
+    pub obligations: Vec<String>,
+}
+
+/// Parses a case file.
+pub fn parse_cases(text: &str) -> Result<CaseFile, InputError> {
+    serde_norway::from_str(text).map_err(|e| yaml_error(&e))
+}
+
+/// An expectation, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Expected {
+    outcome: Outcome,
+    doubtful: bool,
+    cites: Vec<String>,
+    asking: Vec<String>,
+}
+
+fn parse_expected(s: &str) -> Result<Expected, String> {
+    let s = s.trim();
+    let (word, rest) = s.split_once(' ').unwrap_or((s, ""));
+    let outcome = Outcome::parse(word).ok_or_else(|| format!("expected an outcome (prohibited, permitted, required, not-addressed, conflict, undetermined), found `{word}`"))?;
+    let mut rest = rest.trim();
+    let mut doubtful = false;
+    if let Some(r) = rest.strip_prefix("doubtful") {
+        doubtful = true;
+        rest = r.trim();
+    }
+    let mut cites = Vec::new();
+    let mut asking = Vec::new();
+    if let Some(r) = rest.strip_prefix("by ") {
+        cites = r
+            .split(';')
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+    } else if let Some(r) = rest.strip_prefix("asking ") {
+        asking = r
+            .split(',')
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+    } else if !rest.is_empty() {
+        return Err(format!(
+            "after the outcome expected `doubtful`, `by CITE; …` or `asking FACT, …`, found `{rest}`"
+        ));
+    }
+    let decided = matches!(
+        outcome,
+        Outcome::Prohibited | Outcome::Permitted | Outcome::Required | Outcome::Conflict
+    );
+    if decided && cites.is_empty() {
+        return Err(format!(
+            "`{word}` must say which provisions decide it: `{word} by CITE; CITE`"
+        ));
+    }
+    if outcome == Outcome::Undetermined && asking.is_empty() {
+        return Err(
+            "`undetermined` must say which facts it asks: `undetermined asking FACT, FACT`".into(),
+        );
+    }
+    Ok(Expected {
+        outcome,
+        doubtful,
+        cites,
+        asking,
+    })
+}
+
+/// The result of one case.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The case file.
+    pub file: String,
+    /// The case's position in the file, from 1.
+    pub index: usize,
+    /// The case's name.
+    pub name: String,
+    /// Every difference between what was expected and what the engine said.
+    pub failures: Vec<String>,
+}
+
+impl CaseResult {
+    /// Whether the engine answered as expected.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Runs every case of one file against the library.
+pub fn run_file(lib: &Library, file: &str, text: &str) -> Vec<CaseResult> {
+    let cases = match parse_cases(text) {
+        Ok(c) => c,
+        Err(e) => {
+            return vec![CaseResult {
+                file: file.to_owned(),
+                index: 0,
+                name: "(the file itself)".into(),
+                failures: vec![e.to_string()],
+            }];
+        }
+    };
+    cases
+        .cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| run_case(lib, file, i + 1, c))
+        .collect()
+}
+
+/// Runs one case.
+pub fn run_case(lib: &Library, file: &str, index: usize, case: &Case) -> CaseResult {
+    let mut failures = Vec::new();
+    let result = |failures| CaseResult {
+        file: file.to_owned(),
+        index,
+        name: case.name.clone(),
+        failures,
+    };
+    let query = match case.scenario.to_query(lib) {
+        Ok(q) => q,
+        Err(e) => return result(vec![e.to_string()]),
+    };
+    let decision = lib.decide(&query);
+    let ex = lib.explain(&query, &decision);
+    let items = ex.items();
+    for item in &items {
+        let key = item.key();
+        let Some(want) = case.expect.get(&key) else {
+            failures.push(format!(
+                "{key}: no expectation given (the engine says {})",
+                describe(item)
+            ));
+            continue;
+        };
+        let want = match parse_expected(want) {
+            Ok(w) => w,
+            Err(e) => {
+                failures.push(format!("$.expect.{key}: {e}"));
+                continue;
+            }
+        };
+        let mut cites: Vec<String> = item
+            .deciding()
+            .iter()
+            .map(|r| r.cite().to_owned())
+            .collect();
+        cites.sort();
+        cites.dedup();
+        let mut want_cites = want.cites.clone();
+        want_cites.sort();
+        want_cites.dedup();
+        let asking: Vec<String> = item
+            .questions()
+            .iter()
+            .map(|f| f.name().to_owned())
+            .collect();
+        let mut want_asking = want.asking.clone();
+        want_asking.sort();
+        let mut got_asking = asking.clone();
+        got_asking.sort();
+        let doubtful = !item.doubts().is_empty();
+        let ok = item.outcome() == want.outcome
+            && doubtful == want.doubtful
+            && (want.outcome == Outcome::Undetermined
+                || want.outcome == Outcome::NotAddressed
+                || cites == want_cites)
+            && (want.outcome != Outcome::Undetermined || got_asking == want_asking);
+        if !ok {
+            failures.push(format!(
+                "{key}: expected {}, the engine says {}",
+                case.expect.get(&key).map_or("", String::as_str),
+                describe(item)
+            ));
+        }
+    }
+    for key in case.expect.keys() {
+        if !items.iter().any(|i| i.key() == *key) {
+            failures.push(format!("$.expect.{key}: not among the acts asked"));
+        }
+    }
+    let mut got: Vec<String> = ex
+        .obligations()
+        .iter()
+        .filter(|o| o.certain())
+        .map(|o| o.id().to_owned())
+        .collect();
+    got.sort();
+    got.dedup();
+    let mut want = case.obligations.clone();
+    want.sort();
+    if got != want {
+        failures.push(format!(
+            "obligations: expected [{}], the engine triggers [{}]",
+            want.join(", "),
+            got.join(", ")
+        ));
+    }
+    failures.sort();
+    result(failures)
+}
+
+/// `prohibited doubtful by 2.129.040(e)` — the same shape as an expectation.
+pub fn describe(item: &trustgate_law::ItemView<'_>) -> String {
+    let mut s = item.outcome().as_str().to_owned();
+    if !item.doubts().is_empty() {
+        s.push_str(" doubtful");
+    }
+    let mut cites: Vec<String> = item
+        .deciding()
+        .iter()
+        .map(|r| r.cite().to_owned())
+        .collect();
+    cites.sort();
+    cites.dedup();
+    if item.outcome() == Outcome::Undetermined {
+        let q: Vec<String> = item
+            .questions()
+            .iter()
+            .map(|f| f.name().to_owned())
+            .collect();
+        s.push_str(&format!(" asking {}", q.join(", ")));
+    } else if !cites.is_empty() {
+        s.push_str(&format!(" by {}", cites.join("; ")));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expectations_parse() {
+        let e = parse_expected("prohibited doubtful by 2.129.040(e); 2.129.070").unwrap();
+        assert_eq!(e.outcome, Outcome::Prohibited);
+        assert!(e.doubtful);
+        assert_eq!(e.cites, vec!["2.129.040(e)", "2.129.070"]);
+        let u = parse_expected("undetermined asking custody, department").unwrap();
+        assert_eq!(u.asking, vec!["custody", "department"]);
+        assert!(
+            parse_expected("prohibited").is_err(),
+            "a decided outcome must cite"
+        );
+        assert!(parse_expected("undetermined").is_err());
+        assert!(parse_expected("forbidden by x").is_err());
+        assert!(parse_expected("not-addressed").is_ok());
+    }
+
+    #[test]
+    fn scenario_errors_name_the_path() {
+        let s =
+            parse_scenario("place: cambridge\ndate: 2026-13-01\nacts: {detain: true}\n").unwrap();
+        assert_eq!(s.date, "2026-13-01");
+        let e = parse_scenario("place: cambridge\ndate: 2026-01-01\nbogus: 1\n").unwrap_err();
+        assert!(e.message.contains("unknown field `bogus`"), "{e}");
+        assert!(e.path.contains("line 3"), "{e}");
+    }
+}

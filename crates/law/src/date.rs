@@ -1,0 +1,156 @@
+//! A civil date (proleptic Gregorian, no time zone): the unit in which laws take
+//! effect. Parsed once at the boundary; holding a `Date` means it is valid.
+
+use std::fmt;
+
+/// A valid calendar date, `YYYY-MM-DD`. Ordered by time.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Days since 1970-01-01; negative before.
+    days: i32,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD` (years 1000–9999), rejecting impossible days such as 2025-02-29.
+    pub fn parse(s: &str) -> Result<Date, DateError> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| -> Option<i32> {
+            let part = s.get(r)?;
+            if part.bytes().all(|c| c.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
+        };
+        if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+            return Err(DateError::Format);
+        }
+        let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+            return Err(DateError::Format);
+        };
+        if y < 1000 || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+            return Err(DateError::NoSuchDay);
+        }
+        Ok(Date {
+            days: days_from_civil(y, m, d),
+        })
+    }
+
+    /// The day after this one.
+    pub fn succ(self) -> Date {
+        Date {
+            days: self.days + 1,
+        }
+    }
+
+    /// The day before this one.
+    pub fn pred(self) -> Date {
+        Date {
+            days: self.days - 1,
+        }
+    }
+
+    /// (year, month, day).
+    pub fn ymd(self) -> (i32, i32, i32) {
+        civil_from_days(self.days)
+    }
+}
+
+/// Why a date string was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    /// Not of the form `YYYY-MM-DD`.
+    #[error("expected a date as YYYY-MM-DD")]
+    Format,
+    /// Well formed, but no such day exists.
+    #[error("no such day in the calendar")]
+    NoSuchDay,
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: i32) -> i32 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i32) -> (i32, i32, i32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expect: Result<&str, DateError>) {
+        assert_eq!(
+            Date::parse(input).map(|d| d.to_string()),
+            expect.map(str::to_owned),
+            "{input}"
+        );
+    }
+
+    #[test]
+    fn parses_and_refuses() {
+        check("2020-02-10", Ok("2020-02-10"));
+        check("2024-02-29", Ok("2024-02-29"));
+        check("2025-02-29", Err(DateError::NoSuchDay));
+        check("2025-13-01", Err(DateError::NoSuchDay));
+        check("2025-1-01", Err(DateError::Format));
+        check("20250101", Err(DateError::Format));
+        check("２０２５-01-01", Err(DateError::Format));
+        check("+025-01-01", Err(DateError::Format));
+    }
+
+    #[test]
+    fn round_trips_and_orders() {
+        let a = Date::parse("2025-08-03").unwrap();
+        let b = Date::parse("2025-08-04").unwrap();
+        assert!(a < b);
+        assert_eq!(a.succ(), b);
+        assert_eq!(b.pred(), a);
+        assert_eq!(
+            Date::parse("1999-12-31").unwrap().succ().to_string(),
+            "2000-01-01"
+        );
+    }
+}

@@ -1,0 +1,901 @@
+//! The compiled form and the hot path.
+//!
+//! For each place and each stretch of dates over which the same law versions are
+//! in force, the packs are compiled into one [`Rulebook`]: conditions become a
+//! flat arena of nodes over bit masks, and each act (or act and field) becomes a
+//! *slot* listing the rules that speak to it, exceptions first. Deciding a slot
+//! is a few mask tests; the result is a handful of bit masks, so a decision
+//! allocates nothing once its buffer has grown.
+//!
+//! Semantics (prioritised default logic, as the law is written): a rule is
+//! *active* when its condition holds and no active exception to it does. The
+//! active rules' effects combine: none → not addressed; prohibited alone →
+//! prohibited; permitted → permitted; required (with or without permitted) →
+//! required; prohibited with anything else → a conflict, reported, never
+//! resolved. Unknown facts are handled with three-valued logic, then, where the
+//! outcome still hangs on them, by trying every value of the facts that matter.
+
+use std::collections::HashMap;
+
+use crate::date::Date;
+use crate::load::{Loaded, jurisdiction_covers};
+use crate::model::*;
+use crate::query::Facts;
+
+/// Three-valued truth for partly known scenarios (Kleene logic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tri {
+    F,
+    T,
+    U,
+}
+
+impl Tri {
+    fn not(self) -> Tri {
+        match self {
+            Tri::F => Tri::T,
+            Tri::T => Tri::F,
+            Tri::U => Tri::U,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Node {
+    Const(bool),
+    Bool(u8),
+    In(u8, u64),
+    HasAny(u8, u64),
+    HasAll(u8, u64),
+    FieldIn(u64),
+    Asks(u64),
+    Not(u32),
+    And(u32, u32),
+    Or(u32, u32),
+    Def(u32),
+}
+
+#[derive(Debug)]
+pub(crate) struct CDef {
+    pub(crate) version: usize,
+    pub(crate) def: usize,
+    pub(crate) root: u32,
+}
+
+#[derive(Debug)]
+pub(crate) struct CRule {
+    pub(crate) version: usize,
+    pub(crate) rule: usize,
+    pub(crate) cond: u32,
+    pub(crate) effect: Option<Effect>,
+    pub(crate) doubt: Option<u32>,
+    pub(crate) reads: u128,
+}
+
+#[derive(Debug)]
+pub(crate) struct CSlot {
+    /// Indices into `Rulebook::rules`, exceptions before the rules they except.
+    pub(crate) rules: Vec<u32>,
+    /// For each position: the positions holding its exceptions.
+    pub(crate) exc: Vec<u64>,
+}
+
+#[derive(Debug)]
+pub(crate) struct CObligation {
+    pub(crate) version: usize,
+    pub(crate) obligation: usize,
+    pub(crate) cond: u32,
+    pub(crate) reads: u128,
+}
+
+/// The packs in force at one place over one stretch of dates, compiled.
+#[derive(Debug)]
+pub(crate) struct Rulebook {
+    pub(crate) from: Option<Date>,
+    pub(crate) until: Option<Date>,
+    pub(crate) versions: Vec<usize>,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) defs: Vec<CDef>,
+    pub(crate) rules: Vec<CRule>,
+    pub(crate) slots: Vec<CSlot>,
+    pub(crate) act_base: Vec<u32>,
+    pub(crate) obligations: Vec<CObligation>,
+    /// Per fact: the set values any rule tests (so only those are enumerated).
+    pub(crate) set_relevant: Vec<u64>,
+    /// Fact types and enumeration sizes, so the hot path needs no schema.
+    types: Vec<FactType>,
+    enum_lens: Vec<usize>,
+}
+
+/// A compile-time problem: (file, offset, message).
+pub(crate) type CompileError = (usize, usize, String);
+
+/// Builds every place's rulebooks; `index[place]` lists `(from, rulebook)` by date.
+pub(crate) fn build(
+    loaded: &Loaded,
+) -> (
+    Vec<Rulebook>,
+    Vec<Vec<(Option<Date>, usize)>>,
+    Vec<CompileError>,
+) {
+    let mut books = Vec::new();
+    let mut index = Vec::new();
+    let mut errors = Vec::new();
+    for place in &loaded.schema.places {
+        let relevant: Vec<usize> = (0..loaded.versions.len())
+            .filter(|&v| {
+                loaded
+                    .versions
+                    .get(v)
+                    .is_some_and(|v| jurisdiction_covers(&v.meta.jurisdiction, &place.jurisdiction))
+            })
+            .collect();
+        let mut bounds: Vec<Date> = Vec::new();
+        for &v in &relevant {
+            if let Some(v) = loaded.versions.get(v) {
+                bounds.push(v.meta.effective_from);
+                if let Some(u) = v.meta.effective_until {
+                    bounds.push(u.succ());
+                }
+            }
+        }
+        bounds.sort();
+        bounds.dedup();
+        let mut starts: Vec<Option<Date>> = vec![None];
+        starts.extend(bounds.iter().copied().map(Some));
+        let mut entries = Vec::new();
+        for (i, start) in starts.iter().enumerate() {
+            let until = starts.get(i + 1).copied().flatten().map(Date::pred);
+            let in_force: Vec<usize> = match start {
+                None => Vec::new(),
+                Some(d) => relevant
+                    .iter()
+                    .copied()
+                    .filter(|&v| loaded.versions.get(v).is_some_and(|v| v.in_force(*d)))
+                    .collect(),
+            };
+            let book = compile(loaded, *start, until, in_force, &mut errors);
+            entries.push((*start, books.len()));
+            books.push(book);
+        }
+        index.push(entries);
+    }
+    (books, index, errors)
+}
+
+struct Compiler<'a> {
+    loaded: &'a Loaded,
+    in_force: &'a [usize],
+    from: Option<Date>,
+    until: Option<Date>,
+    nodes: Vec<Node>,
+    defs: Vec<CDef>,
+    def_reads: Vec<u128>,
+    def_index: HashMap<(usize, usize), u32>,
+    in_progress: Vec<(usize, usize)>,
+    set_relevant: Vec<u64>,
+    errors: &'a mut Vec<CompileError>,
+}
+
+impl Compiler<'_> {
+    fn push(&mut self, n: Node) -> u32 {
+        self.nodes.push(n);
+        u32::try_from(self.nodes.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    fn fact(f: usize) -> u8 {
+        u8::try_from(f).unwrap_or(u8::MAX)
+    }
+
+    /// Compiles a condition of `version`; returns its root and the facts it reads.
+    fn cond(&mut self, version: usize, c: &Cond) -> (u32, u128) {
+        match c {
+            Cond::Const(b) => (self.push(Node::Const(*b)), 0),
+            Cond::Bool(f) => (self.push(Node::Bool(Self::fact(*f))), 1 << f),
+            Cond::In(f, m) => (self.push(Node::In(Self::fact(*f), *m)), 1 << f),
+            Cond::HasAny(f, m) | Cond::HasAll(f, m) => {
+                if let Some(r) = self.set_relevant.get_mut(*f) {
+                    *r |= m;
+                }
+                let n = if matches!(c, Cond::HasAny(..)) {
+                    Node::HasAny(Self::fact(*f), *m)
+                } else {
+                    Node::HasAll(Self::fact(*f), *m)
+                };
+                (self.push(n), 1 << f)
+            }
+            Cond::FieldIn(m) => (self.push(Node::FieldIn(*m)), 0),
+            Cond::Asks(m) => (self.push(Node::Asks(*m)), 0),
+            Cond::Not(a) => {
+                let (a, r) = self.cond(version, a);
+                (self.push(Node::Not(a)), r)
+            }
+            Cond::And(a, b) | Cond::Or(a, b) => {
+                let (a2, ra) = self.cond(version, a);
+                let (b2, rb) = self.cond(version, b);
+                let n = if matches!(c, Cond::And(..)) {
+                    Node::And(a2, b2)
+                } else {
+                    Node::Or(a2, b2)
+                };
+                (self.push(n), ra | rb)
+            }
+            Cond::LocalDef(d) => self.def(version, *d, 0),
+            Cond::ExtDef { law, name, offset } => {
+                let found = self.in_force.iter().copied().find_map(|v| {
+                    let ver = self.loaded.versions.get(v)?;
+                    if ver.law != *law {
+                        return None;
+                    }
+                    ver.defs.iter().position(|d| d.id == *name).map(|d| (v, d))
+                });
+                match found {
+                    Some((v, d)) => self.def(v, d, *offset),
+                    None => {
+                        let file = self.loaded.versions.get(version).map_or(0, |v| v.file);
+                        let law_name = self.loaded.laws.get(*law).map_or("?", String::as_str);
+                        let when = match (self.from, self.until) {
+                            (Some(f), Some(u)) => format!("from {f} to {u}"),
+                            (Some(f), None) => format!("from {f}"),
+                            _ => "before any law".to_owned(),
+                        };
+                        self.errors.push((file, *offset, format!("`{law_name}::{name}` is needed {when}, but no version of `{law_name}` in force then defines it")));
+                        (self.push(Node::Const(false)), 0)
+                    }
+                }
+            }
+        }
+    }
+
+    fn def(&mut self, version: usize, d: usize, offset: usize) -> (u32, u128) {
+        if let Some(&slot) = self.def_index.get(&(version, d)) {
+            let reads = self.def_reads.get(slot as usize).copied().unwrap_or(0);
+            return (self.push(Node::Def(slot)), reads);
+        }
+        if self.in_progress.contains(&(version, d)) {
+            let file = self.loaded.versions.get(version).map_or(0, |v| v.file);
+            self.errors.push((
+                file,
+                offset,
+                "definitions across laws refer to each other in a cycle".to_owned(),
+            ));
+            return (self.push(Node::Const(false)), 0);
+        }
+        let Some(def) = self
+            .loaded
+            .versions
+            .get(version)
+            .and_then(|v| v.defs.get(d))
+        else {
+            return (self.push(Node::Const(false)), 0);
+        };
+        self.in_progress.push((version, d));
+        let (root, reads) = self.cond(version, &def.means);
+        self.in_progress.pop();
+        let slot = u32::try_from(self.defs.len()).unwrap_or(u32::MAX);
+        self.defs.push(CDef {
+            version,
+            def: d,
+            root,
+        });
+        self.def_reads.push(reads);
+        self.def_index.insert((version, d), slot);
+        (self.push(Node::Def(slot)), reads)
+    }
+}
+
+fn compile(
+    loaded: &Loaded,
+    from: Option<Date>,
+    until: Option<Date>,
+    versions: Vec<usize>,
+    errors: &mut Vec<CompileError>,
+) -> Rulebook {
+    let schema = &loaded.schema;
+    let mut act_base = Vec::with_capacity(schema.acts.len());
+    let mut n_slots = 0u32;
+    for a in &schema.acts {
+        act_base.push(n_slots);
+        n_slots += if a.per_field {
+            u32::try_from(schema.field_count()).unwrap_or(0)
+        } else {
+            1
+        };
+    }
+    let mut c = Compiler {
+        loaded,
+        in_force: &versions,
+        from,
+        until,
+        nodes: Vec::new(),
+        defs: Vec::new(),
+        def_reads: Vec::new(),
+        def_index: HashMap::new(),
+        in_progress: Vec::new(),
+        set_relevant: vec![0; schema.facts.len()],
+        errors,
+    };
+    let mut rules = Vec::new();
+    let mut slot_rules: Vec<Vec<(u32, usize)>> = vec![Vec::new(); n_slots as usize];
+    for &v in &versions {
+        let Some(ver) = loaded.versions.get(v) else {
+            continue;
+        };
+        let heights = exception_heights(&ver.rules);
+        for (ri, r) in ver.rules.iter().enumerate() {
+            let (cond, reads) = c.cond(v, &r.when);
+            let doubt = match (&r.doubt, &r.doubt_when) {
+                (None, _) => None,
+                (Some(_), None) => Some(c.push(Node::Const(true))),
+                (Some(_), Some(w)) => Some(c.cond(v, w).0),
+            };
+            let idx = u32::try_from(rules.len()).unwrap_or(u32::MAX);
+            rules.push(CRule {
+                version: v,
+                rule: ri,
+                cond,
+                effect: r.then,
+                doubt,
+                reads,
+            });
+            let height = heights.get(ri).copied().unwrap_or(0);
+            for a in bits(r.acts) {
+                let (Some(&base), Some(act)) = (act_base.get(a), schema.acts.get(a)) else {
+                    continue;
+                };
+                if act.per_field {
+                    for f in bits(r.fields) {
+                        if let Some(s) = slot_rules.get_mut(base as usize + f) {
+                            s.push((idx, height));
+                        }
+                    }
+                } else if let Some(s) = slot_rules.get_mut(base as usize) {
+                    s.push((idx, height));
+                }
+            }
+        }
+    }
+    let mut slots = Vec::with_capacity(slot_rules.len());
+    for mut sr in slot_rules {
+        sr.sort_by_key(|&(idx, h)| (h, idx));
+        if sr.len() > MAX_RULES_PER_SLOT
+            && let Some(r) = sr.first().and_then(|(i, _)| rules.get(*i as usize))
+            && let Some(ver) = loaded.versions.get(r.version)
+        {
+            let off = ver.rules.get(r.rule).map_or(0, |r| r.offset);
+            c.errors.push((
+                ver.file,
+                off,
+                format!(
+                    "{} rules speak to one act at once; at most {MAX_RULES_PER_SLOT} are supported",
+                    sr.len()
+                ),
+            ));
+            sr.truncate(MAX_RULES_PER_SLOT);
+        }
+        let ids: Vec<u32> = sr.iter().map(|&(i, _)| i).collect();
+        let mut exc = vec![0u64; ids.len()];
+        for (pos, &ri) in ids.iter().enumerate() {
+            let Some(target) = rules.get(ri as usize) else {
+                continue;
+            };
+            for (epos, &ei) in ids.iter().enumerate() {
+                let Some(e) = rules.get(ei as usize) else {
+                    continue;
+                };
+                let excepts = e.version == target.version
+                    && loaded
+                        .versions
+                        .get(e.version)
+                        .and_then(|v| v.rules.get(e.rule))
+                        .is_some_and(|er| er.exception_to.contains(&target.rule));
+                if excepts && let Some(m) = exc.get_mut(pos) {
+                    *m |= 1 << epos;
+                }
+            }
+        }
+        slots.push(CSlot { rules: ids, exc });
+    }
+    let mut obligations = Vec::new();
+    for &v in &versions {
+        let Some(ver) = loaded.versions.get(v) else {
+            continue;
+        };
+        for (oi, o) in ver.obligations.iter().enumerate() {
+            let (cond, reads) = c.cond(v, &o.when);
+            obligations.push(CObligation {
+                version: v,
+                obligation: oi,
+                cond,
+                reads,
+            });
+        }
+    }
+    if obligations.len() > MAX_OBLIGATIONS
+        && let Some(ver) = versions.last().and_then(|&v| loaded.versions.get(v))
+    {
+        c.errors.push((
+            ver.file,
+            0,
+            format!(
+                "{} obligations are in force at once; at most {MAX_OBLIGATIONS} are supported",
+                obligations.len()
+            ),
+        ));
+        obligations.truncate(MAX_OBLIGATIONS);
+    }
+    let Compiler {
+        nodes,
+        defs,
+        set_relevant,
+        ..
+    } = c;
+    let types = schema.facts.iter().map(|f| f.ty).collect();
+    let enum_lens = schema.enums.iter().map(|e| e.values.len()).collect();
+    Rulebook {
+        from,
+        until,
+        versions,
+        nodes,
+        defs,
+        rules,
+        slots,
+        act_base,
+        obligations,
+        set_relevant,
+        types,
+        enum_lens,
+    }
+}
+
+/// Height 0 for a rule nothing excepts; otherwise one more than its highest exception.
+fn exception_heights(rules: &[Rule]) -> Vec<usize> {
+    fn h(i: usize, rules: &[Rule], memo: &mut [Option<usize>], depth: usize) -> usize {
+        if let Some(Some(x)) = memo.get(i) {
+            return *x;
+        }
+        if depth > rules.len() {
+            return 0; // a cycle; reported by the loader
+        }
+        let mut best = 0;
+        for (e, r) in rules.iter().enumerate() {
+            if r.exception_to.contains(&i) {
+                best = best.max(1 + h(e, rules, memo, depth + 1));
+            }
+        }
+        if let Some(m) = memo.get_mut(i) {
+            *m = Some(best);
+        }
+        best
+    }
+    let mut memo = vec![None; rules.len()];
+    (0..rules.len())
+        .map(|i| h(i, rules, &mut memo, 0))
+        .collect()
+}
+
+// ---------------------------------------------------------------- evaluation
+
+/// What one evaluation reads besides the facts: the field in question and the acts asked.
+#[derive(Clone, Copy)]
+pub(crate) struct Cx<'a> {
+    pub(crate) facts: &'a Facts,
+    pub(crate) field: u64,
+    pub(crate) asks: u64,
+}
+
+impl Rulebook {
+    pub(crate) fn eval(&self, n: u32, cx: &Cx<'_>) -> Tri {
+        let Some(node) = self.nodes.get(n as usize) else {
+            return Tri::F;
+        };
+        let known = |f: u8| cx.facts.known & (1u128 << f) != 0;
+        let val = |f: u8| cx.facts.vals.get(f as usize).copied().unwrap_or(0);
+        let tri = |b: bool| if b { Tri::T } else { Tri::F };
+        match *node {
+            Node::Const(b) => tri(b),
+            Node::Bool(f) => {
+                if known(f) {
+                    tri(val(f) != 0)
+                } else {
+                    Tri::U
+                }
+            }
+            Node::In(f, m) => {
+                if known(f) {
+                    tri((1u64 << (val(f) & 63)) & m != 0)
+                } else {
+                    Tri::U
+                }
+            }
+            Node::HasAny(f, m) => {
+                if known(f) {
+                    tri(val(f) & m != 0)
+                } else {
+                    Tri::U
+                }
+            }
+            Node::HasAll(f, m) => {
+                if known(f) {
+                    tri(val(f) & m == m)
+                } else {
+                    Tri::U
+                }
+            }
+            Node::FieldIn(m) => tri(cx.field & m != 0),
+            Node::Asks(m) => tri(cx.asks & m != 0),
+            Node::Not(a) => self.eval(a, cx).not(),
+            Node::And(a, b) => match self.eval(a, cx) {
+                Tri::F => Tri::F,
+                Tri::T => self.eval(b, cx),
+                Tri::U => {
+                    if self.eval(b, cx) == Tri::F {
+                        Tri::F
+                    } else {
+                        Tri::U
+                    }
+                }
+            },
+            Node::Or(a, b) => match self.eval(a, cx) {
+                Tri::T => Tri::T,
+                Tri::F => self.eval(b, cx),
+                Tri::U => {
+                    if self.eval(b, cx) == Tri::T {
+                        Tri::T
+                    } else {
+                        Tri::U
+                    }
+                }
+            },
+            Node::Def(d) => self
+                .defs
+                .get(d as usize)
+                .map_or(Tri::F, |d| self.eval(d.root, cx)),
+        }
+    }
+
+    pub(crate) fn slot(&self, act: usize, field: Option<usize>) -> Option<usize> {
+        Some(*self.act_base.get(act)? as usize + field.unwrap_or(0))
+    }
+
+    /// Runs one slot: which rules apply (true / unknown) and which are active.
+    pub(crate) fn run_slot(&self, slot: &CSlot, cx: &Cx<'_>) -> SlotRun {
+        let mut run = SlotRun::default();
+        for (pos, &ri) in slot.rules.iter().enumerate() {
+            let bit = 1u64 << pos;
+            let app = self
+                .rules
+                .get(ri as usize)
+                .map_or(Tri::F, |r| self.eval(r.cond, cx));
+            let ex = slot.exc.get(pos).copied().unwrap_or(0);
+            let defeated = if run.act_t & ex != 0 {
+                Tri::T
+            } else if run.act_u & ex != 0 {
+                Tri::U
+            } else {
+                Tri::F
+            };
+            match app {
+                Tri::T => run.app_t |= bit,
+                Tri::U => run.app_u |= bit,
+                Tri::F => {}
+            }
+            let active = match (app, defeated) {
+                (Tri::F, _) | (_, Tri::T) => Tri::F,
+                (Tri::T, Tri::F) => Tri::T,
+                _ => Tri::U,
+            };
+            match active {
+                Tri::T => run.act_t |= bit,
+                Tri::U => run.act_u |= bit,
+                Tri::F => {}
+            }
+        }
+        run
+    }
+
+    /// The union of effect bits of the rules in `mask` (positions in `slot`).
+    fn effects(&self, slot: &CSlot, mask: u64) -> (u8, u64) {
+        let mut eff = 0u8;
+        let mut with_effect = 0u64;
+        for pos in bits(mask) {
+            if let Some(e) = slot
+                .rules
+                .get(pos)
+                .and_then(|&ri| self.rules.get(ri as usize))
+                .and_then(|r| r.effect)
+            {
+                eff |= e.bit();
+                with_effect |= 1 << pos;
+            }
+        }
+        (eff, with_effect)
+    }
+
+    /// Decides one slot. Allocation-free.
+    pub(crate) fn decide_slot(&self, slot_idx: usize, cx: &Cx<'_>, item: &mut Item) {
+        let Some(slot) = self.slots.get(slot_idx) else {
+            item.outcome = Outcome::NotAddressed;
+            return;
+        };
+        let run = self.run_slot(slot, cx);
+        item.app_t = run.app_t;
+        item.app_u = run.app_u;
+        item.active = run.act_t;
+        let (t_eff, t_dec) = self.effects(slot, run.act_t);
+        let (u_eff, _) = self.effects(slot, run.act_u);
+        if run.act_u == 0
+            || (t_eff != 0 && u_eff & !t_eff == 0 && combine(t_eff) != Outcome::Conflict)
+        {
+            item.outcome = combine(t_eff);
+            item.deciding = t_dec;
+            item.regardless = run.act_u != 0;
+        } else {
+            self.enumerate(slot, cx, run, item);
+        }
+        let mut doubts = 0;
+        for pos in bits(item.deciding) {
+            let doubt = slot
+                .rules
+                .get(pos)
+                .and_then(|&ri| self.rules.get(ri as usize))
+                .and_then(|r| r.doubt);
+            if let Some(d) = doubt
+                && self.eval(d, cx) != Tri::F
+            {
+                doubts |= 1 << pos;
+            }
+        }
+        item.doubts = doubts;
+    }
+
+    /// The outcome hangs on unknown facts: try every value of those that matter.
+    fn enumerate(&self, slot: &CSlot, cx: &Cx<'_>, run: SlotRun, item: &mut Item) {
+        const CAP: usize = 4096;
+        let mut reads = 0u128;
+        for pos in bits(run.app_u) {
+            if let Some(r) = slot
+                .rules
+                .get(pos)
+                .and_then(|&ri| self.rules.get(ri as usize))
+            {
+                reads |= r.reads;
+            }
+        }
+        let unknown = reads & !cx.facts.known;
+        // Mixed-radix digits, one per unknown fact that matters.
+        let mut facts_of: [u8; 16] = [0; 16];
+        let mut radix: [usize; 16] = [0; 16];
+        let mut n = 0usize;
+        let mut total = 1usize;
+        for f in bits128(unknown) {
+            let r = self.domain(f);
+            if n == facts_of.len() || total.saturating_mul(r) > CAP {
+                item.outcome = Outcome::Undetermined;
+                item.questions = unknown;
+                item.deciding = 0;
+                return;
+            }
+            if let (Some(fo), Some(ra)) = (facts_of.get_mut(n), radix.get_mut(n)) {
+                *fo = u8::try_from(f).unwrap_or(0);
+                *ra = r;
+            }
+            n += 1;
+            total *= r;
+        }
+        let mut table = [0u8; CAP];
+        let mut facts = cx.facts.clone();
+        let mut all_active = u64::MAX;
+        let mut any_active = 0u64;
+        for (idx, cell) in table.iter_mut().enumerate().take(total) {
+            let mut rest = idx;
+            for d in 0..n {
+                let (f, r) = (
+                    facts_of.get(d).copied().unwrap_or(0),
+                    radix.get(d).copied().unwrap_or(1),
+                );
+                let digit = rest % r;
+                rest /= r;
+                facts.set_raw(f as usize, self.value_for(f as usize, digit));
+            }
+            let sub = Cx {
+                facts: &facts,
+                field: cx.field,
+                asks: cx.asks,
+            };
+            let r = self.run_slot(slot, &sub);
+            let (eff, dec) = self.effects(slot, r.act_t);
+            *cell = combine(eff) as u8;
+            all_active &= dec;
+            any_active |= dec;
+        }
+        let first = table.first().copied().unwrap_or(0);
+        if table.iter().take(total).all(|&c| c == first) {
+            item.outcome = Outcome::from_u8(first);
+            item.deciding = if all_active != 0 {
+                all_active
+            } else {
+                any_active
+            };
+            item.regardless = true;
+            return;
+        }
+        // A fact matters if changing it alone changes the outcome somewhere.
+        let mut questions = 0u128;
+        let mut stride = 1usize;
+        for d in 0..n {
+            let r = radix.get(d).copied().unwrap_or(1);
+            let mut matters = false;
+            'outer: for idx in 0..total {
+                if (idx / stride) % r != 0 {
+                    continue;
+                }
+                for k in 1..r {
+                    if table.get(idx + k * stride) != table.get(idx) {
+                        matters = true;
+                        break 'outer;
+                    }
+                }
+            }
+            if matters {
+                questions |= 1u128 << facts_of.get(d).copied().unwrap_or(0);
+            }
+            stride *= r;
+        }
+        item.outcome = Outcome::Undetermined;
+        item.questions = questions;
+        item.deciding = 0;
+    }
+
+    /// How many values fact `f` can take that rules can tell apart.
+    fn domain(&self, f: usize) -> usize {
+        match self.fact_type(f) {
+            Some(FactType::Bool) => 2,
+            Some(FactType::Enum(e)) => self.enum_len(e).max(1),
+            Some(FactType::Set(_)) => {
+                1usize
+                    << self
+                        .set_relevant
+                        .get(f)
+                        .map_or(0, |m| m.count_ones())
+                        .min(12)
+            }
+            None => 1,
+        }
+    }
+
+    fn value_for(&self, f: usize, digit: usize) -> u64 {
+        match self.fact_type(f) {
+            Some(FactType::Set(_)) => {
+                // Deposit the digit's bits into the relevant positions.
+                let mut out = 0u64;
+                for (i, bit) in bits(self.set_relevant.get(f).copied().unwrap_or(0)).enumerate() {
+                    if digit & (1 << i) != 0 {
+                        out |= 1 << bit;
+                    }
+                }
+                out
+            }
+            _ => digit as u64,
+        }
+    }
+
+    fn fact_type(&self, f: usize) -> Option<FactType> {
+        self.types.get(f).copied()
+    }
+
+    fn enum_len(&self, e: usize) -> usize {
+        self.enum_lens.get(e).copied().unwrap_or(1)
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct SlotRun {
+    pub(crate) app_t: u64,
+    pub(crate) app_u: u64,
+    pub(crate) act_t: u64,
+    pub(crate) act_u: u64,
+}
+
+/// The answer for one act, or one field of a disclosure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Outcome {
+    /// A rule in force forbids it.
+    Prohibited = 0,
+    /// A rule in force allows it expressly (an exception or a savings clause).
+    Permitted = 1,
+    /// A rule in force requires it.
+    Required = 2,
+    /// No rule in force speaks to it. Nothing is invented.
+    NotAddressed = 3,
+    /// Rules in force disagree and neither is an exception to the other.
+    Conflict = 4,
+    /// The answer depends on facts not yet known; see the questions.
+    Undetermined = 5,
+}
+
+impl Outcome {
+    fn from_u8(b: u8) -> Outcome {
+        match b {
+            0 => Outcome::Prohibited,
+            1 => Outcome::Permitted,
+            2 => Outcome::Required,
+            3 => Outcome::NotAddressed,
+            4 => Outcome::Conflict,
+            _ => Outcome::Undetermined,
+        }
+    }
+
+    /// `prohibited`, `permitted`, `required`, `not-addressed`, `conflict` or `undetermined`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Prohibited => "prohibited",
+            Outcome::Permitted => "permitted",
+            Outcome::Required => "required",
+            Outcome::NotAddressed => "not-addressed",
+            Outcome::Conflict => "conflict",
+            Outcome::Undetermined => "undetermined",
+        }
+    }
+
+    /// Parses the words [`Outcome::as_str`] gives.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        [
+            Outcome::Prohibited,
+            Outcome::Permitted,
+            Outcome::Required,
+            Outcome::NotAddressed,
+            Outcome::Conflict,
+            Outcome::Undetermined,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+}
+
+fn combine(eff: u8) -> Outcome {
+    match eff {
+        0 => Outcome::NotAddressed,
+        1 => Outcome::Prohibited,
+        2 => Outcome::Permitted,
+        4 | 6 => Outcome::Required,
+        _ => Outcome::Conflict,
+    }
+}
+
+/// One answered act (or field): masks over the slot's rule positions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Item {
+    pub(crate) act: u8,
+    /// `u8::MAX` when the act is not decided per field.
+    pub(crate) field: u8,
+    pub(crate) slot: u32,
+    pub(crate) outcome: Outcome,
+    pub(crate) app_t: u64,
+    pub(crate) app_u: u64,
+    pub(crate) active: u64,
+    pub(crate) deciding: u64,
+    pub(crate) doubts: u64,
+    pub(crate) questions: u128,
+    /// Decided although some facts it reads are unknown: it holds whatever they are.
+    pub(crate) regardless: bool,
+}
+
+impl Item {
+    pub(crate) fn new(act: u8, field: u8, slot: u32) -> Item {
+        Item {
+            act,
+            field,
+            slot,
+            outcome: Outcome::NotAddressed,
+            app_t: 0,
+            app_u: 0,
+            active: 0,
+            deciding: 0,
+            doubts: 0,
+            questions: 0,
+            regardless: false,
+        }
+    }
+}
