@@ -1,1 +1,69 @@
-fn main() {}
+//! `trustgate`: the one binary. This crate only wires the parts together: it
+//! reads files and flags, calls the engine, and prints. No rule lives here.
+
+mod check;
+mod pack;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes, so scripts can tell an answer from an error.
+pub(crate) mod exit {
+    /// Answered; nothing asked is prohibited and every answer is settled.
+    pub(crate) const OK: u8 = 0;
+    /// Answered; at least one act or field asked is prohibited.
+    pub(crate) const PROHIBITED: u8 = 1;
+    /// An error: bad input, bad packs, bad flags. Nothing was decided.
+    pub(crate) const ERROR: u8 = 2;
+    /// Answered, but something is undetermined (facts missing) or in conflict, and nothing is prohibited.
+    pub(crate) const OPEN: u8 = 3;
+}
+
+#[derive(Parser)]
+#[command(
+    name = "trustgate",
+    version,
+    about = "Cities' trust laws as code: what the law says of an act, with the words that decide it.",
+    long_about = "Cities' trust laws as code. Ask what the law says of an act (disclose a release date, hold someone on a detainer, let ICE into a cell block…) at a place on a date, and get, act by act and field by field, prohibited / permitted / required / not addressed, the provision that decides it with its exact words, the exceptions weighed and the duties triggered.\n\nExit codes: 0 answered, nothing prohibited; 1 something asked is prohibited; 2 error; 3 something undetermined or in conflict.",
+    after_help = "Examples:\n  trustgate check --place cambridge --date 2026-03-01 --fact requester=ice-ero --fact department=police --fact custody=in-police-custody --act disclose=release-date,immigration-status\n  trustgate check scenario.yaml --json\n  trustgate facts\n  trustgate pack test"
+)]
+struct Cli {
+    /// Read law packs from this folder instead of the built-in ones (every .md file below it).
+    #[arg(long, global = true, value_name = "DIR")]
+    packs: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decide a scenario: from a file (JSON or YAML), from stdin (`-`), or from flags.
+    Check(check::CheckArgs),
+    /// List the facts, their values and the acts a scenario can name.
+    Facts {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Work with law packs: validate, test, render.
+    #[command(subcommand)]
+    Pack(pack::PackCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(cli.packs.as_deref(), &args),
+        Command::Facts { json } => pack::facts(cli.packs.as_deref(), json),
+        Command::Pack(cmd) => pack::run(cli.packs.as_deref(), &cmd),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}

@@ -36,6 +36,11 @@ impl Date {
         })
     }
 
+    /// The date `days` days after 1970-01-01 (for "today" from a system clock).
+    pub fn from_unix_days(days: i32) -> Date {
+        Date { days }
+    }
+
     /// The day after this one.
     pub fn succ(self) -> Date {
         Date {

@@ -7,8 +7,11 @@
 //! is a few mask tests; the result is a handful of bit masks, so a decision
 //! allocates nothing once its buffer has grown.
 //!
-//! Semantics (prioritised default logic, as the law is written): a rule is
-//! *active* when its condition holds and no active exception to it does. The
+//! Semantics (prioritised default logic, as the law is written): an exception
+//! *applies* only where its own condition holds **and** a rule it excepts
+//! applies — "shall not … except …" qualifies that rule and grants nothing on
+//! its own. A rule is *active* when it applies and no active exception to it
+//! does. The
 //! active rules' effects combine: none → not addressed; prohibited alone →
 //! prohibited; permitted → permitted; required (with or without permitted) →
 //! required; prohibited with anything else → a conflict, reported, never
@@ -31,6 +34,22 @@ pub(crate) enum Tri {
 }
 
 impl Tri {
+    fn and(self, o: Tri) -> Tri {
+        match (self, o) {
+            (Tri::F, _) | (_, Tri::F) => Tri::F,
+            (Tri::T, Tri::T) => Tri::T,
+            _ => Tri::U,
+        }
+    }
+
+    fn or(self, o: Tri) -> Tri {
+        match (self, o) {
+            (Tri::T, _) | (_, Tri::T) => Tri::T,
+            (Tri::F, Tri::F) => Tri::F,
+            _ => Tri::U,
+        }
+    }
+
     fn not(self) -> Tri {
         match self {
             Tri::F => Tri::T,
@@ -78,6 +97,9 @@ pub(crate) struct CSlot {
     pub(crate) rules: Vec<u32>,
     /// For each position: the positions holding its exceptions.
     pub(crate) exc: Vec<u64>,
+    /// For each position: the positions of the rules it is an exception to
+    /// (empty for a main rule).
+    pub(crate) targets: Vec<u64>,
 }
 
 #[derive(Debug)]
@@ -107,17 +129,17 @@ pub(crate) struct Rulebook {
     enum_lens: Vec<usize>,
 }
 
+/// How deep definitions may refer to definitions: keeps evaluation within the stack.
+const MAX_DEF_DEPTH: usize = 32;
+
 /// A compile-time problem: (file, offset, message).
 pub(crate) type CompileError = (usize, usize, String);
 
+/// Per place: `(first day, rulebook)` sorted by date; `None` is "before every law".
+pub(crate) type PlaceIndex = Vec<(Option<Date>, usize)>;
+
 /// Builds every place's rulebooks; `index[place]` lists `(from, rulebook)` by date.
-pub(crate) fn build(
-    loaded: &Loaded,
-) -> (
-    Vec<Rulebook>,
-    Vec<Vec<(Option<Date>, usize)>>,
-    Vec<CompileError>,
-) {
+pub(crate) fn build(loaded: &Loaded) -> (Vec<Rulebook>, Vec<PlaceIndex>, Vec<CompileError>) {
     let mut books = Vec::new();
     let mut index = Vec::new();
     let mut errors = Vec::new();
@@ -251,6 +273,15 @@ impl Compiler<'_> {
         if let Some(&slot) = self.def_index.get(&(version, d)) {
             let reads = self.def_reads.get(slot as usize).copied().unwrap_or(0);
             return (self.push(Node::Def(slot)), reads);
+        }
+        if self.in_progress.len() >= MAX_DEF_DEPTH {
+            let file = self.loaded.versions.get(version).map_or(0, |v| v.file);
+            self.errors.push((
+                file,
+                offset,
+                format!("definitions refer to definitions more than {MAX_DEF_DEPTH} deep"),
+            ));
+            return (self.push(Node::Const(false)), 0);
         }
         if self.in_progress.contains(&(version, d)) {
             let file = self.loaded.versions.get(version).map_or(0, |v| v.file);
@@ -394,7 +425,19 @@ fn compile(
                 }
             }
         }
-        slots.push(CSlot { rules: ids, exc });
+        let mut targets = vec![0u64; ids.len()];
+        for (t, &m) in exc.iter().enumerate() {
+            for e in bits(m) {
+                if let Some(x) = targets.get_mut(e) {
+                    *x |= 1 << t;
+                }
+            }
+        }
+        slots.push(CSlot {
+            rules: ids,
+            exc,
+            targets,
+        });
     }
     let mut obligations = Vec::new();
     for &v in &versions {
@@ -561,12 +604,32 @@ impl Rulebook {
     /// Runs one slot: which rules apply (true / unknown) and which are active.
     pub(crate) fn run_slot(&self, slot: &CSlot, cx: &Cx<'_>) -> SlotRun {
         let mut run = SlotRun::default();
-        for (pos, &ri) in slot.rules.iter().enumerate() {
-            let bit = 1u64 << pos;
-            let app = self
+        // Applicability, targets first (they sit after their exceptions): an
+        // exception speaks only where a rule it excepts applies.
+        let mut app = [Tri::F; MAX_RULES_PER_SLOT];
+        for pos in (0..slot.rules.len().min(MAX_RULES_PER_SLOT)).rev() {
+            let own = slot
                 .rules
-                .get(ri as usize)
+                .get(pos)
+                .and_then(|&ri| self.rules.get(ri as usize))
                 .map_or(Tri::F, |r| self.eval(r.cond, cx));
+            let targets = slot.targets.get(pos).copied().unwrap_or(0);
+            let scoped = if targets == 0 || own == Tri::F {
+                own
+            } else {
+                let mut any = Tri::F;
+                for t in bits(targets) {
+                    any = any.or(app.get(t).copied().unwrap_or(Tri::F));
+                }
+                own.and(any)
+            };
+            if let Some(a) = app.get_mut(pos) {
+                *a = scoped;
+            }
+        }
+        // Activity, exceptions first: active if applicable and no active exception defeats it.
+        for (pos, &app) in app.iter().enumerate().take(slot.rules.len()) {
+            let bit = 1u64 << pos;
             let ex = slot.exc.get(pos).copied().unwrap_or(0);
             let defeated = if run.act_t & ex != 0 {
                 Tri::T
@@ -727,7 +790,7 @@ impl Rulebook {
             let r = radix.get(d).copied().unwrap_or(1);
             let mut matters = false;
             'outer: for idx in 0..total {
-                if (idx / stride) % r != 0 {
+                if !(idx / stride).is_multiple_of(r) {
                     continue;
                 }
                 for k in 1..r {

@@ -256,7 +256,17 @@ impl<'a> ItemView<'a> {
                 active: self.item.active & bit != 0,
                 excepts,
                 defeated_by,
-                condition: render(self.lib, self.rb, r.cond, &cx),
+                condition: render(
+                    self.lib,
+                    self.rb,
+                    r.cond,
+                    &cx,
+                    self.lib
+                        .loaded
+                        .versions
+                        .get(r.version)
+                        .map_or(usize::MAX, |v| v.law),
+                ),
             });
         }
         out
@@ -280,7 +290,7 @@ pub struct Weighed<'a> {
     pub condition: String,
 }
 
-fn render(lib: &Library, rb: &Rulebook, n: u32, cx: &Cx<'_>) -> String {
+fn render(lib: &Library, rb: &Rulebook, n: u32, cx: &Cx<'_>, home: usize) -> String {
     let s = &lib.loaded.schema;
     let mark = |t: Tri| match t {
         Tri::T => "✓",
@@ -339,17 +349,17 @@ fn render(lib: &Library, rb: &Rulebook, n: u32, cx: &Cx<'_>) -> String {
                 let op = if m.count_ones() == 1 { "≠" } else { "not in" };
                 format!("{} {op} {} {}", fact(*f), names(enum_of(*f), *m), mark(t))
             }
-            _ => format!("not ({})", render(lib, rb, a, cx)),
+            _ => format!("not ({})", render(lib, rb, a, cx, home)),
         },
         Node::And(a, b) => format!(
             "{} and {}",
-            paren(lib, rb, a, cx, true),
-            paren(lib, rb, b, cx, true)
+            paren(lib, rb, a, cx, true, home),
+            paren(lib, rb, b, cx, true, home)
         ),
         Node::Or(a, b) => format!(
             "{} or {}",
-            paren(lib, rb, a, cx, false),
-            paren(lib, rb, b, cx, false)
+            paren(lib, rb, a, cx, false, home),
+            paren(lib, rb, b, cx, false, home)
         ),
         Node::Def(d) => {
             let def = rb.defs.get(d as usize).and_then(|cd| {
@@ -359,14 +369,7 @@ fn render(lib: &Library, rb: &Rulebook, n: u32, cx: &Cx<'_>) -> String {
                     .and_then(|v| v.defs.get(cd.def).map(|x| (v, x)))
             });
             match def {
-                Some((v, x))
-                    if v.law
-                        != lib
-                            .loaded
-                            .versions
-                            .get(rb.versions.first().copied().unwrap_or(0))
-                            .map_or(usize::MAX, |f| f.law) =>
-                {
+                Some((v, x)) if v.law != home => {
                     format!("{}::{} ({}) {}", v.meta.law, x.id, x.cite, mark(t))
                 }
                 Some((_, x)) => format!("{} ({}) {}", x.id, x.cite, mark(t)),
@@ -376,8 +379,8 @@ fn render(lib: &Library, rb: &Rulebook, n: u32, cx: &Cx<'_>) -> String {
     }
 }
 
-fn paren(lib: &Library, rb: &Rulebook, n: u32, cx: &Cx<'_>, in_and: bool) -> String {
-    let inner = render(lib, rb, n, cx);
+fn paren(lib: &Library, rb: &Rulebook, n: u32, cx: &Cx<'_>, in_and: bool, home: usize) -> String {
+    let inner = render(lib, rb, n, cx, home);
     match rb.nodes.get(n as usize) {
         Some(Node::Or(..)) if in_and => format!("({inner})"),
         Some(Node::And(..)) if !in_and => format!("({inner})"),

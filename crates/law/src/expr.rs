@@ -64,6 +64,8 @@ pub(crate) fn parse(value: &Value) -> Result<Expr, (usize, String)> {
         toks,
         pos: 0,
         end: value.offset_of(value.text.len()),
+        depth: 0,
+        links: 0,
     };
     if p.toks.is_empty() {
         return Err((
@@ -161,7 +163,17 @@ struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
     end: usize,
+    /// Current nesting of parentheses and `not`s.
+    depth: usize,
+    /// `and`/`or` nodes built so far (each deepens the tree by one).
+    links: usize,
 }
+
+/// How deep a condition may nest. Law is never written this deep; the limit keeps
+/// every later walk of the tree (resolving, compiling, deciding) within the stack.
+const MAX_DEPTH: usize = 32;
+/// How many `and`/`or` one condition may chain.
+const MAX_LINKS: usize = 128;
 
 const KEYWORDS: &[&str] = &[
     "and", "or", "not", "in", "has", "any", "all", "true", "false", "asks", "field",
@@ -185,9 +197,36 @@ impl Parser {
             .map_or_else(|| "the end of the condition".to_owned(), show)
     }
 
+    fn link(&mut self) -> Result<(), (usize, String)> {
+        self.links += 1;
+        if self.links > MAX_LINKS {
+            return Err((
+                self.here(),
+                format!(
+                    "this condition chains more than {MAX_LINKS} `and`/`or`; split it into definitions"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn deeper(&mut self) -> Result<(), (usize, String)> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err((
+                self.here(),
+                format!(
+                    "this condition nests more than {MAX_DEPTH} levels deep; split it into definitions"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn or(&mut self) -> Result<Expr, (usize, String)> {
         let mut e = self.and()?;
         while self.at_word("or") {
+            self.link()?;
             self.pos += 1;
             e = Expr::Or(Box::new(e), Box::new(self.and()?));
         }
@@ -197,6 +236,7 @@ impl Parser {
     fn and(&mut self) -> Result<Expr, (usize, String)> {
         let mut e = self.not()?;
         while self.at_word("and") {
+            self.link()?;
             self.pos += 1;
             e = Expr::And(Box::new(e), Box::new(self.not()?));
         }
@@ -205,8 +245,11 @@ impl Parser {
 
     fn not(&mut self) -> Result<Expr, (usize, String)> {
         if self.at_word("not") {
+            self.deeper()?;
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            let e = Expr::Not(Box::new(self.not()?));
+            self.depth -= 1;
+            return Ok(e);
         }
         self.atom()
     }
@@ -257,9 +300,11 @@ impl Parser {
     fn atom(&mut self) -> Result<Expr, (usize, String)> {
         match self.peek() {
             Some(Tok::LParen) => {
+                self.deeper()?;
                 self.pos += 1;
                 let e = self.or()?;
                 self.expect(&Tok::RParen)?;
+                self.depth -= 1;
                 return Ok(e);
             }
             Some(Tok::Name(n)) if n == "true" || n == "false" => {
@@ -346,10 +391,7 @@ mod tests {
     use super::*;
 
     fn check(src: &str, expect: &str) {
-        let v = Value {
-            text: src.to_owned(),
-            segs: vec![(0, 0)],
-        };
+        let v = Value::new(src, 0);
         let got = match parse(&v) {
             Ok(e) => show_expr(&e),
             Err((off, msg)) => format!("error at {off}: {msg}"),
@@ -438,5 +480,18 @@ mod tests {
             "error at 2: expected `)`, found the end of the condition",
         );
         check("", "error at 0: expected a condition, found nothing");
+        check(
+            &format!("{}a{}", "(".repeat(40), ")".repeat(40)),
+            "error at 32: this condition nests more than 32 levels deep; split it into definitions",
+        );
+        check(
+            &format!("{}a", "not ".repeat(40)),
+            "error at 128: this condition nests more than 32 levels deep; split it into definitions",
+        );
+        check(
+            &vec!["a"; 200].join(" and "),
+            "error at 770: this condition chains more than 128 `and`/`or`; split it into definitions",
+        );
+        check(&format!("{}a{}", "(".repeat(32), ")".repeat(32)), "a");
     }
 }

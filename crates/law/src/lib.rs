@@ -48,7 +48,6 @@ pub use query::{FactValue, Query, QueryBuilder, ScenarioError};
 use diag::{Sink, SourceFile};
 use engine::{Cx, Item, Rulebook, Tri};
 use load::Loaded;
-use model::bits;
 use query::Facts;
 
 /// One pack or schema file, as text.
@@ -171,26 +170,18 @@ impl Library {
         let Some(rb) = self.books.get(rbi) else {
             return;
         };
-        for &(act, fields) in &q.asks {
-            let mut one = |field: Option<usize>| {
-                let slot = rb.slot(act as usize, field).unwrap_or(0);
-                let f8 = field.map_or(u8::MAX, |f| u8::try_from(f).unwrap_or(u8::MAX));
-                let mut item = Item::new(act, f8, u32::try_from(slot).unwrap_or(0));
-                let cx = Cx {
-                    facts: &q.facts,
-                    field: field.map_or(0, |f| 1 << f),
-                    asks: q.asks_mask,
-                };
-                rb.decide_slot(slot, &cx, &mut item);
-                d.items.push(item);
+        for &(act, field) in &q.asks {
+            let field = (field != u8::MAX).then_some(usize::from(field));
+            let slot = rb.slot(usize::from(act), field).unwrap_or(0);
+            let f8 = field.map_or(u8::MAX, |f| u8::try_from(f).unwrap_or(u8::MAX));
+            let mut item = Item::new(act, f8, u32::try_from(slot).unwrap_or(0));
+            let cx = Cx {
+                facts: &q.facts,
+                field: field.map_or(0, |f| 1 << f),
+                asks: q.asks_mask,
             };
-            if fields == 0 {
-                one(None);
-            } else {
-                for f in bits(fields) {
-                    one(Some(f));
-                }
-            }
+            rb.decide_slot(slot, &cx, &mut item);
+            d.items.push(item);
         }
         let cx = Cx {
             facts: &q.facts,
@@ -233,6 +224,23 @@ impl Library {
     /// Every act in the shared schema.
     pub fn acts(&self) -> impl Iterator<Item = ActView<'_>> {
         (0..self.loaded.schema.acts.len()).map(|i| ActView::new(self, i))
+    }
+
+    /// The facts that some rule or obligation in force for this query reads: the
+    /// only facts worth asking about there and then. Any other fact cannot change
+    /// an answer.
+    pub fn facts_read(&self, q: &Query) -> Vec<FactView<'_>> {
+        let Some(rb) = self.books.get(self.rulebook_for(q)) else {
+            return Vec::new();
+        };
+        let mut m = 0u128;
+        for r in &rb.rules {
+            m |= r.reads;
+        }
+        for o in &rb.obligations {
+            m |= o.reads;
+        }
+        model::bits128(m).map(|f| FactView::new(self, f)).collect()
     }
 
     /// The law versions in force at `place` on `date`.

@@ -491,8 +491,11 @@ fn load_meta(
     ))
 }
 
-fn check_versions(cx: &mut Ctx<'_>, metas: &[(usize, Meta, HashMap<String, usize>)]) {
-    let mut by_law: HashMap<&str, Vec<&(usize, Meta, HashMap<String, usize>)>> = HashMap::new();
+/// A pack's metadata with its file and the offsets of its front-matter values.
+type MetaAt = (usize, Meta, HashMap<String, usize>);
+
+fn check_versions(cx: &mut Ctx<'_>, metas: &[MetaAt]) {
+    let mut by_law: HashMap<&str, Vec<&MetaAt>> = HashMap::new();
     for m in metas {
         by_law.entry(m.1.law.as_str()).or_default().push(m);
     }
@@ -954,7 +957,12 @@ fn load_blocks(
             }
         }
     }
-    if let Some(cycle) = find_cycle(&v.rules) {
+    if let Some(cycle) = find_cycle(v.rules.len(), |i| {
+        v.rules
+            .get(i)
+            .map(|r| r.exception_to.clone())
+            .unwrap_or_default()
+    }) {
         let names: Vec<&str> = cycle
             .iter()
             .filter_map(|&i| v.rules.get(i).map(|r| r.id.as_str()))
@@ -967,10 +975,21 @@ fn load_blocks(
         cx.err(
             file,
             off,
-            format!("exceptions form a cycle: {}", names.join(" → ")),
+            format!(
+                "{}: {}",
+                chain_problem(&cycle, "exceptions"),
+                names.join(" → ")
+            ),
         );
     }
-    if let Some(cycle) = find_def_cycle(&v.defs) {
+    let def_edges = |i: usize| {
+        let mut out = Vec::new();
+        if let Some(d) = v.defs.get(i) {
+            def_refs(&d.means, &mut out);
+        }
+        out
+    };
+    if let Some(cycle) = find_cycle(v.defs.len(), def_edges) {
         let names: Vec<&str> = cycle
             .iter()
             .filter_map(|&i| v.defs.get(i).map(|d| d.id.as_str()))
@@ -983,7 +1002,8 @@ fn load_blocks(
             file,
             off,
             format!(
-                "definitions refer to each other in a cycle: {}",
+                "{}: {}",
+                chain_problem(&cycle, "definitions"),
                 names.join(" → ")
             ),
         );
@@ -1014,10 +1034,17 @@ fn list(v: &syntax::Value) -> Vec<(String, usize)> {
     out
 }
 
-fn find_cycle(rules: &[Rule]) -> Option<Vec<usize>> {
+/// Longest chain of exceptions (or of definitions naming definitions) the loader
+/// follows; a longer one is reported. Law never nests this deep, and the bound
+/// keeps every later walk within the stack.
+const MAX_CHAIN: usize = 32;
+
+/// A cycle in the graph `edges`, or a chain longer than [`MAX_CHAIN`], as the
+/// nodes along it.
+fn find_cycle(n: usize, edges: impl Fn(usize) -> Vec<usize>) -> Option<Vec<usize>> {
     fn visit(
         i: usize,
-        rules: &[Rule],
+        edges: &dyn Fn(usize) -> Vec<usize>,
         state: &mut [u8],
         stack: &mut Vec<usize>,
     ) -> Option<Vec<usize>> {
@@ -1031,16 +1058,15 @@ fn find_cycle(rules: &[Rule]) -> Option<Vec<usize>> {
             Some(2) | None => return None,
             _ => {}
         }
+        if stack.len() > MAX_CHAIN {
+            return Some(stack.clone());
+        }
         if let Some(s) = state.get_mut(i) {
             *s = 1;
         }
         stack.push(i);
-        for &t in rules
-            .get(i)
-            .map(|r| r.exception_to.as_slice())
-            .unwrap_or_default()
-        {
-            if let Some(c) = visit(t, rules, state, stack) {
+        for t in edges(i) {
+            if let Some(c) = visit(t, edges, state, stack) {
                 return Some(c);
             }
         }
@@ -1050,59 +1076,29 @@ fn find_cycle(rules: &[Rule]) -> Option<Vec<usize>> {
         }
         None
     }
-    let mut state = vec![0u8; rules.len()];
-    (0..rules.len()).find_map(|i| visit(i, rules, &mut state, &mut Vec::new()))
+    let mut state = vec![0u8; n];
+    (0..n).find_map(|i| visit(i, &edges, &mut state, &mut Vec::new()))
 }
 
-fn find_def_cycle(defs: &[Def]) -> Option<Vec<usize>> {
-    fn refs(c: &Cond, out: &mut Vec<usize>) {
-        match c {
-            Cond::LocalDef(i) => out.push(*i),
-            Cond::Not(a) => refs(a, out),
-            Cond::And(a, b) | Cond::Or(a, b) => {
-                refs(a, out);
-                refs(b, out);
-            }
-            _ => {}
-        }
+/// What a found chain is: a cycle (it comes back to its start) or just too long.
+fn chain_problem(chain: &[usize], what: &str) -> String {
+    if chain.len() > 1 && chain.first() == chain.last() {
+        format!("{what} form a cycle")
+    } else {
+        format!("{what} chain more than {MAX_CHAIN} deep")
     }
-    fn visit(
-        i: usize,
-        defs: &[Def],
-        state: &mut [u8],
-        stack: &mut Vec<usize>,
-    ) -> Option<Vec<usize>> {
-        match state.get(i) {
-            Some(1) => {
-                let start = stack.iter().position(|&s| s == i).unwrap_or(0);
-                let mut c: Vec<usize> = stack.get(start..).unwrap_or_default().to_vec();
-                c.push(i);
-                return Some(c);
-            }
-            Some(2) | None => return None,
-            _ => {}
+}
+
+fn def_refs(c: &Cond, out: &mut Vec<usize>) {
+    match c {
+        Cond::LocalDef(i) => out.push(*i),
+        Cond::Not(a) => def_refs(a, out),
+        Cond::And(a, b) | Cond::Or(a, b) => {
+            def_refs(a, out);
+            def_refs(b, out);
         }
-        if let Some(s) = state.get_mut(i) {
-            *s = 1;
-        }
-        stack.push(i);
-        let mut out = Vec::new();
-        if let Some(d) = defs.get(i) {
-            refs(&d.means, &mut out);
-        }
-        for t in out {
-            if let Some(c) = visit(t, defs, state, stack) {
-                return Some(c);
-            }
-        }
-        stack.pop();
-        if let Some(s) = state.get_mut(i) {
-            *s = 2;
-        }
-        None
+        _ => {}
     }
-    let mut state = vec![0u8; defs.len()];
-    (0..defs.len()).find_map(|i| visit(i, defs, &mut state, &mut Vec::new()))
 }
 
 // ---------------------------------------------------------------- conditions

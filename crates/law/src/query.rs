@@ -36,8 +36,8 @@ pub struct Query {
     pub(crate) place: usize,
     pub(crate) date: Date,
     pub(crate) facts: Facts,
-    /// (act, fields asked; 0 for acts not decided per field), in the order asked.
-    pub(crate) asks: Vec<(u8, u64)>,
+    /// (act, field or `u8::MAX` for an act decided as a whole), in the order asked.
+    pub(crate) asks: Vec<(u8, u8)>,
     pub(crate) asks_mask: u64,
 }
 
@@ -175,7 +175,7 @@ impl QueryBuilder<'_> {
                 act: act.to_owned(),
             });
         }
-        self.push(a, 0);
+        self.push(a, u8::MAX);
         Ok(())
     }
 
@@ -193,10 +193,10 @@ impl QueryBuilder<'_> {
             });
         }
         let fe = self.schema.field_enum.unwrap_or(0);
-        let mut m = 0u64;
+        let mut chosen = Vec::with_capacity(fields.len());
         for f in fields {
             match self.schema.value(fe, f) {
-                Some(i) => m |= 1 << i,
+                Some(i) => chosen.push(u8::try_from(i).unwrap_or(u8::MAX)),
                 None => {
                     return Err(ScenarioError::UnknownField {
                         name: (*f).to_owned(),
@@ -207,7 +207,9 @@ impl QueryBuilder<'_> {
                 }
             }
         }
-        self.push(a, m);
+        for f in chosen {
+            self.push(a, f);
+        }
         Ok(())
     }
 
@@ -220,11 +222,10 @@ impl QueryBuilder<'_> {
             })
     }
 
-    fn push(&mut self, a: usize, fields: u64) {
-        let a8 = u8::try_from(a).unwrap_or(u8::MAX);
-        match self.query.asks.iter_mut().find(|(x, _)| *x == a8) {
-            Some((_, m)) => *m |= fields,
-            None => self.query.asks.push((a8, fields)),
+    fn push(&mut self, a: usize, field: u8) {
+        let key = (u8::try_from(a).unwrap_or(u8::MAX), field);
+        if !self.query.asks.contains(&key) {
+            self.query.asks.push(key);
         }
         self.query.asks_mask |= 1 << a;
     }

@@ -21,7 +21,7 @@ pub(crate) struct Value {
 }
 
 impl Value {
-    fn new(text: &str, offset: usize) -> Value {
+    pub(crate) fn new(text: &str, offset: usize) -> Value {
         Value {
             text: text.to_owned(),
             segs: vec![(0, offset)],
@@ -270,13 +270,16 @@ pub(crate) fn normalize(s: &str) -> String {
 pub(crate) fn quote_found(prose: &str, quote: &str) -> bool {
     let q = normalize(quote);
     let mut from = 0;
+    let mut words = 0;
     for part in q.split('…').map(str::trim).filter(|p| !p.is_empty()) {
         match prose.get(from..).and_then(|rest| rest.find(part)) {
             Some(i) => from += i + part.len(),
             None => return false,
         }
+        words += 1;
     }
-    !q.trim().is_empty()
+    // A quote of nothing but ellipses quotes nothing.
+    words > 0
 }
 
 #[cfg(test)]
@@ -312,7 +315,11 @@ mod tests {
             &[make_line("no colon here", 0), make_line("  orphan", 0)],
             &mut e,
         );
-        assert_eq!(e.len(), 1);
+        assert_eq!(
+            e.len(),
+            2,
+            "both the line without a colon and the orphan continuation: {e:?}"
+        );
     }
 
     #[test]

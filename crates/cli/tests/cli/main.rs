@@ -1,1 +1,241 @@
+//! The `trustgate` command, run as a user would: exit codes, readable answers,
+//! the JSON contract, and clear errors for bad input.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly at the first surprise"
+)]
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+fn trustgate(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+const PHONE_CALL: &[&str] = &[
+    "check",
+    "--place",
+    "cambridge",
+    "--date",
+    "2026-03-01",
+    "--fact",
+    "requester=ice-ero",
+    "--fact",
+    "department=police",
+    "--fact",
+    "custody=in-police-custody",
+    "--fact",
+    "documents=notification-request",
+    "--act",
+    "disclose=release-date,immigration-status",
+];
+
+#[test]
+fn a_prohibited_answer_exits_1_and_quotes_the_law() {
+    let o = trustgate(PHONE_CALL, None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("disclose.release-date — PROHIBITED"), "{t}");
+    assert!(t.contains("2.129.040(e) (cambridge-2.129)"), "{t}");
+    assert!(t.contains("“No officer or employee of the Cambridge Police Department shall provide [a federal officer]"), "{t}");
+    assert!(t.contains("disclose.immigration-status — PERMITTED"), "{t}");
+    assert!(t.contains("Give the person a copy of the detainer"), "{t}");
+}
+
+#[test]
+fn json_output_follows_the_committed_schema() {
+    let schema = trustgate(&["check", "--json-schema"], None);
+    assert_eq!(schema.status.code(), Some(0));
+    let committed = include_str!("../../../../docs/check-output.schema.json");
+    assert_eq!(
+        String::from_utf8_lossy(&schema.stdout).trim(),
+        committed.trim(),
+        "the --json contract changed: regenerate docs/check-output.schema.json with `trustgate check --json-schema` and review the change"
+    );
+    let mut args = PHONE_CALL.to_vec();
+    args.push("--json");
+    let o = trustgate(&args, None);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["exit_code"], 1);
+    assert_eq!(v["items"][0]["key"], "disclose.release-date");
+    assert_eq!(v["items"][0]["outcome"], "prohibited");
+    assert_eq!(v["items"][0]["decided_by"][0]["cite"], "2.129.040(e)");
+    assert!(
+        v["laws"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["hash"].as_str().unwrap().starts_with("sha256:"))
+    );
+    // Every key the output uses is declared by the schema.
+    let schema: serde_json::Value = serde_json::from_str(committed).unwrap();
+    let props = schema["properties"].as_object().unwrap();
+    for k in v.as_object().unwrap().keys() {
+        assert!(props.contains_key(k), "`{k}` is not in the schema");
+    }
+}
+
+#[test]
+fn a_scenario_from_stdin_in_yaml() {
+    let yaml = "place: cambridge\ndate: 2019-06-01\nfacts:\n  documents: [detainer-hold]\n  other-custody-basis: false\n  department: police\nacts:\n  detain: true\n";
+    let o = trustgate(&["check", "-"], Some(yaml));
+    let t = text(&o);
+    // Before the ordinance existed, Lunn (2017) still forbids the hold.
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("Lunn v. Commonwealth, 477 Mass. 517 (2017)"),
+        "{t}"
+    );
+    assert!(!t.contains("2.129.040"), "{t}");
+}
+
+#[test]
+fn unknown_facts_leave_questions_and_exit_3() {
+    let o = trustgate(
+        &[
+            "check",
+            "--place",
+            "cambridge",
+            "--date",
+            "2026-03-01",
+            "--act",
+            "grant-access",
+        ],
+        None,
+    );
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{t}");
+    assert!(
+        t.contains("to decide, answer: requester, documents, custody"),
+        "{t}"
+    );
+    assert!(t.contains("--fact custody=…"), "{t}");
+}
+
+#[test]
+fn bad_input_names_the_json_path_and_exits_2() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "place: cambrige\ndate: 2026-03-01\nacts: {detain: true}\n",
+            "$.place: unknown place `cambrige`; did you mean `cambridge`?",
+        ),
+        (
+            "place: cambridge\ndate: 2026-02-30\nacts: {detain: true}\n",
+            "$.date: no such day in the calendar, found `2026-02-30`",
+        ),
+        (
+            "place: cambridge\ndate: 2026-03-01\nfacts: {requester: ice}\nacts: {detain: true}\n",
+            "$.facts.requester: `ice` is not a value of `requester`",
+        ),
+        (
+            "place: cambridge\ndate: 2026-03-01\nfacts: {documents: [i-200, detainer-hld]}\nacts: {detain: true}\n",
+            "$.facts.documents[1]: `detainer-hld` is not a value of `documents`; did you mean `detainer-hold`?",
+        ),
+        (
+            "place: cambridge\ndate: 2026-03-01\nacts: {disclose: [release-dat]}\n",
+            "$.acts.disclose[0]: unknown field `release-dat`; did you mean `release-date`?",
+        ),
+        (
+            "place: cambridge\ndate: 2026-03-01\nacts: {detain: [name]}\n",
+            "$.acts.detain: `detain` is decided as a whole",
+        ),
+        (
+            "place: cambridge\ndate: 2026-03-01\nfacts: {custody: true}\nacts: {detain: true}\n",
+            "$.facts.custody: `custody` takes one value of `custody-status`",
+        ),
+        (
+            "place: cambridge\ndate: 2026-03-01\n",
+            "$.acts: no act asked",
+        ),
+        ("[1, 2", "$ (line 1, column"),
+    ];
+    for (input, want) in cases {
+        let o = trustgate(&["check", "-"], Some(input));
+        let t = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{input}\n{t}");
+        assert!(t.contains(want), "{input}\nwanted: {want}\ngot: {t}");
+        assert!(!t.contains("panicked"), "{t}");
+    }
+}
+
+#[test]
+fn pack_validate_points_at_file_line_column() {
+    let dir = std::env::temp_dir().join(format!("trustgate-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = trustgate_packs_schema();
+    std::fs::write(dir.join("schema.md"), schema).unwrap();
+    std::fs::write(
+        dir.join("bad.md"),
+        "---\nlaw: x\njurisdiction: us/ma/cambridge\ninstrument: o\ntitle: t\nversion: 1\neffective-from: 2020-01-01\nsource: s\nreliability: high\n---\n# S\n> Words.\n```rule\nid: r\ncite: c\nquote: Words.\nacts: detain\nwhen: requester = ice-eros\nthen: prohibited\n```\n",
+    )
+    .unwrap();
+    let o = trustgate(
+        &["--packs", dir.to_str().unwrap(), "pack", "validate"],
+        None,
+    );
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains(
+            "bad.md:18:19: error: `ice-eros` is not a value of `agency` (the type of `requester`)"
+        ),
+        "{t}"
+    );
+    assert!(t.contains("help: did you mean `ice-ero`?"), "{t}");
+    let ok = trustgate(&["pack", "validate"], None);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn trustgate_packs_schema() -> &'static str {
+    include_str!("../../../../packs/schema.md")
+}
+
+#[test]
+fn pack_test_runs_the_cases() {
+    let o = trustgate(&["pack", "test"], None);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains(" passed, 0 failed"), "{t}");
+}
+
+#[test]
+fn pack_render_prints_a_page() {
+    let o = trustgate(
+        &["pack", "render", "cambridge-2.129", "--date", "2021-01-01"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let page = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        page.contains("<html") && page.contains("rule-d-no-detention"),
+        "{}",
+        &page[..page.len().min(500)]
+    );
+    assert!(
+        page.contains("i-support-services"),
+        "the 2020 version has the support-services exception"
+    );
+}

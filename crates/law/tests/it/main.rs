@@ -1,5 +1,12 @@
 //! Integration tests of the engine: one binary (link once, on two cores).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails loudly at the first surprise"
+)]
+
 mod builtin;
 mod cases;
 mod fuzz_corpus;

@@ -1,0 +1,255 @@
+//! `trustgate pack …` and `trustgate facts`: loading packs from the binary or a
+//! folder, validating, running the scenario cases, rendering for review.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use trustgate_law::{FactKind, Library, Source};
+
+use crate::exit;
+
+#[derive(Subcommand)]
+pub(crate) enum PackCommand {
+    /// Load and check every pack; print each problem as file:line:column.
+    Validate,
+    /// Run the scenario cases kept with the packs (packs/cases/*.yaml).
+    Test {
+        /// Run the case files in this folder instead of the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        cases: Option<PathBuf>,
+        /// Print every case, not only failures.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Render packs as HTML pages for review: the law's text with its rules beside it.
+    Render {
+        /// Write every law version and an index into this folder.
+        #[arg(long, value_name = "DIR", conflicts_with = "law")]
+        out: Option<PathBuf>,
+        /// Print one law (its id, such as cambridge-2.129) to stdout: the version in force on --date, or the latest.
+        #[arg(value_name = "LAW")]
+        law: Option<String>,
+        /// With LAW: the version in force on this date (YYYY-MM-DD).
+        #[arg(long, requires = "law")]
+        date: Option<String>,
+    },
+}
+
+/// The pack files: from a folder, or the ones built in.
+pub(crate) fn sources(dir: Option<&Path>) -> Result<Vec<(String, String)>> {
+    match dir {
+        None => Ok(trustgate_packs::law_files()
+            .map(|(n, t)| (n.to_owned(), t.to_owned()))
+            .collect()),
+        Some(d) => {
+            let mut files = Vec::new();
+            walk(d, "md", &mut files)?;
+            files.retain(|p| p.file_name().is_none_or(|n| n != "README.md"));
+            if files.is_empty() {
+                bail!("no .md pack files under {}", d.display());
+            }
+            files
+                .iter()
+                .map(|p| {
+                    Ok((
+                        p.display().to_string(),
+                        std::fs::read_to_string(p)
+                            .with_context(|| format!("reading {}", p.display()))?,
+                    ))
+                })
+                .collect()
+        }
+    }
+}
+
+fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result<()> {
+    for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let p = e?.path();
+        if p.is_dir() {
+            walk(&p, ext, out)?;
+        } else if p.extension().is_some_and(|x| x == ext) {
+            out.push(p);
+        }
+    }
+    out.sort();
+    Ok(())
+}
+
+/// Loads the library, or returns every diagnostic as the error.
+pub(crate) fn library(dir: Option<&Path>) -> Result<Library> {
+    let files = sources(dir)?;
+    let srcs: Vec<Source<'_>> = files
+        .iter()
+        .map(|(n, t)| Source { name: n, text: t })
+        .collect();
+    Library::load(&srcs).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
+    match cmd {
+        PackCommand::Validate => {
+            let lib = library(dir)?;
+            let (mut rules, mut obligations, mut defs) = (0, 0, 0);
+            for l in lib.laws() {
+                rules += l.rules().len();
+                obligations += l.obligations().len();
+                defs += l.definitions().len();
+            }
+            println!(
+                "ok: {} law versions, {rules} rules, {defs} definitions, {obligations} obligations",
+                lib.laws().count()
+            );
+            for l in lib.laws() {
+                let until = l
+                    .effective_until()
+                    .map_or_else(|| "…".to_owned(), |d| d.to_string());
+                let from = l
+                    .effective_from()
+                    .map_or_else(String::new, |d| d.to_string());
+                println!(
+                    "  {:<32} {from} – {until:<10}  {:<6}  {}",
+                    l.law(),
+                    l.reliability().as_str(),
+                    l.file_name()
+                );
+            }
+            Ok(exit::OK)
+        }
+        PackCommand::Test { cases, verbose } => {
+            let lib = library(dir)?;
+            let files: Vec<(String, String)> = match cases {
+                None => trustgate_packs::case_files()
+                    .map(|(n, t)| (n.to_owned(), t.to_owned()))
+                    .collect(),
+                Some(d) => {
+                    let mut paths = Vec::new();
+                    walk(d, "yaml", &mut paths)?;
+                    paths
+                        .iter()
+                        .map(|p| {
+                            Ok((
+                                p.display().to_string(),
+                                std::fs::read_to_string(p)
+                                    .with_context(|| format!("reading {}", p.display()))?,
+                            ))
+                        })
+                        .collect::<Result<_>>()?
+                }
+            };
+            let (mut passed, mut failed) = (0, 0);
+            for (name, text) in &files {
+                for r in trustgate_casebook::run_file(&lib, name, text) {
+                    if r.passed() {
+                        passed += 1;
+                        if *verbose {
+                            println!("ok   {}#{} {}", r.file, r.index, r.name);
+                        }
+                    } else {
+                        failed += 1;
+                        println!("FAIL {}#{} {}", r.file, r.index, r.name);
+                        for f in &r.failures {
+                            println!("       {f}");
+                        }
+                    }
+                }
+            }
+            println!("{passed} passed, {failed} failed");
+            Ok(if failed == 0 {
+                exit::OK
+            } else {
+                exit::PROHIBITED
+            })
+        }
+        PackCommand::Render { out, law, date } => {
+            let lib = library(dir)?;
+            let laws: Vec<_> = lib.laws().collect();
+            if let Some(id) = law {
+                let mut versions: Vec<_> = laws.iter().filter(|l| l.law() == id).collect();
+                if versions.is_empty() {
+                    let known: Vec<&str> = laws.iter().map(|l| l.law()).collect();
+                    bail!("no law `{id}`; the laws are: {}", known.join(", "));
+                }
+                versions.sort_by_key(|l| l.effective_from());
+                let chosen = match date {
+                    None => versions.last().copied(),
+                    Some(d) => {
+                        let d = trustgate_law::Date::parse(d)
+                            .map_err(|e| anyhow::anyhow!("--date: {e}, found `{d}`"))?;
+                        versions.iter().copied().find(|l| {
+                            l.effective_from().is_some_and(|f| f <= d)
+                                && l.effective_until().is_none_or(|u| d <= u)
+                        })
+                    }
+                };
+                let Some(chosen) = chosen else {
+                    bail!("no version of `{id}` is in force on that date")
+                };
+                print!("{}", trustgate_render::render_law(chosen));
+                return Ok(exit::OK);
+            }
+            let out = out.clone().unwrap_or_else(|| PathBuf::from("law-pages"));
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            for l in &laws {
+                let path = out.join(trustgate_render::page_file_name(l));
+                std::fs::write(&path, trustgate_render::render_law(l))
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            let index = out.join("index.html");
+            std::fs::write(&index, trustgate_render::render_index(&laws))
+                .with_context(|| format!("writing {}", index.display()))?;
+            println!("wrote {} pages and {}", laws.len(), index.display());
+            Ok(exit::OK)
+        }
+    }
+}
+
+pub(crate) fn facts(dir: Option<&Path>, json: bool) -> Result<u8> {
+    let lib = library(dir)?;
+    if json {
+        let facts: Vec<serde_json::Value> = lib
+            .facts()
+            .map(|f| {
+                serde_json::json!({
+                    "fact": f.name(),
+                    "ask": f.ask(),
+                    "kind": kind(f.kind()),
+                    "values": f.values().iter().map(|(n, d)| serde_json::json!({"value": n, "means": d})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let acts: Vec<serde_json::Value> = lib.acts().map(|a| serde_json::json!({"act": a.name(), "per_field": a.per_field(), "means": a.means()})).collect();
+        let places: Vec<serde_json::Value> = lib.places().map(|p| serde_json::json!({"place": p.name(), "title": p.title(), "jurisdiction": p.jurisdiction(), "note": p.note()})).collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"places": places, "facts": facts, "acts": acts})
+            )?
+        );
+        return Ok(exit::OK);
+    }
+    println!("Places:");
+    for p in lib.places() {
+        println!("  {:<14} {}", p.name(), p.title());
+    }
+    println!("\nFacts (--fact NAME=VALUE; a list is comma-separated):");
+    for f in lib.facts() {
+        println!("  {} ({})\n      {}", f.name(), kind(f.kind()), f.ask());
+        for (v, d) in f.values() {
+            println!("      - {v}: {d}");
+        }
+    }
+    println!("\nActs (--act NAME, or --act disclose=FIELD,FIELD):");
+    for a in lib.acts() {
+        println!("  {:<30} {}", a.name(), a.means());
+    }
+    Ok(exit::OK)
+}
+
+pub(crate) fn kind(k: FactKind) -> &'static str {
+    match k {
+        FactKind::YesNo => "yes/no",
+        FactKind::One => "one of",
+        FactKind::Set => "any of",
+    }
+}
