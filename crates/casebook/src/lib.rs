@@ -308,7 +308,7 @@ pub fn run_case(lib: &Library, file: &str, index: usize, case: &Case) -> CaseRes
     };
     let decision = lib.decide(&query);
     let ex = lib.explain(&query, &decision);
-    let items = ex.items();
+    let items: Vec<_> = ex.items().collect();
     for item in &items {
         let key = item.key();
         let Some(want) = case.expect.get(&key) else {
@@ -325,11 +325,7 @@ pub fn run_case(lib: &Library, file: &str, index: usize, case: &Case) -> CaseRes
                 continue;
             }
         };
-        let mut cites: Vec<String> = item
-            .deciding()
-            .iter()
-            .map(|r| r.cite().to_owned())
-            .collect();
+        let mut cites: Vec<String> = item.deciding().map(|r| r.cite().to_owned()).collect();
         cites.sort();
         cites.dedup();
         let mut want_cites = want.cites.clone();
@@ -391,11 +387,7 @@ pub fn describe(item: &trustgate_law::ItemView<'_>) -> String {
     if !item.doubts().is_empty() {
         s.push_str(" doubtful");
     }
-    let mut cites: Vec<String> = item
-        .deciding()
-        .iter()
-        .map(|r| r.cite().to_owned())
-        .collect();
+    let mut cites: Vec<String> = item.deciding().map(|r| r.cite().to_owned()).collect();
     cites.sort();
     cites.dedup();
     if item.outcome() == Outcome::Undetermined {

@@ -329,14 +329,13 @@ impl CheckOutput {
         let (from, until) = ex.period();
         let items: Vec<ItemOut> = ex
             .items()
-            .iter()
             .map(|i| ItemOut {
                 key: i.key(),
                 act: i.act().name().to_owned(),
                 field: i.field().map(|(f, _)| f.to_owned()),
                 outcome: i.outcome().as_str().to_owned(),
                 holds_regardless: i.holds_regardless(),
-                decided_by: i.deciding().iter().map(rule_out).collect(),
+                decided_by: i.deciding().map(|r| rule_out(&r)).collect(),
                 doubts: i
                     .doubts()
                     .iter()
@@ -361,7 +360,7 @@ impl CheckOutput {
                     .collect(),
             })
             .collect();
-        let outcomes: Vec<Outcome> = ex.items().iter().map(|i| i.outcome()).collect();
+        let outcomes: Vec<Outcome> = ex.items().map(|i| i.outcome()).collect();
         let exit_code = if outcomes.contains(&Outcome::Prohibited) {
             exit::PROHIBITED
         } else if outcomes

@@ -49,18 +49,22 @@ pub(crate) fn sources(dir: Option<&Path>) -> Result<Vec<(String, String)>> {
             if files.is_empty() {
                 bail!("no .md pack files under {}", d.display());
             }
-            files
-                .iter()
-                .map(|p| {
-                    Ok((
-                        p.display().to_string(),
-                        std::fs::read_to_string(p)
-                            .with_context(|| format!("reading {}", p.display()))?,
-                    ))
-                })
-                .collect()
+            read_all(&files)
         }
     }
+}
+
+/// Each file's (path as shown in messages, contents).
+fn read_all(paths: &[PathBuf]) -> Result<Vec<(String, String)>> {
+    paths
+        .iter()
+        .map(|p| {
+            Ok((
+                p.display().to_string(),
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+            ))
+        })
+        .collect()
 }
 
 fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -125,16 +129,7 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 Some(d) => {
                     let mut paths = Vec::new();
                     walk(d, "yaml", &mut paths)?;
-                    paths
-                        .iter()
-                        .map(|p| {
-                            Ok((
-                                p.display().to_string(),
-                                std::fs::read_to_string(p)
-                                    .with_context(|| format!("reading {}", p.display()))?,
-                            ))
-                        })
-                        .collect::<Result<_>>()?
+                    read_all(&paths)?
                 }
             };
             let (mut passed, mut failed) = (0, 0);

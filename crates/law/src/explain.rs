@@ -54,21 +54,22 @@ impl<'a> Explanation<'a> {
             .unwrap_or_default()
     }
 
-    /// One answer per act asked, or per field of a disclosure.
-    pub fn items(&self) -> Vec<ItemView<'a>> {
-        let Some(rb) = self.rb() else {
-            return Vec::new();
+    /// One answer per act asked, or per field of a disclosure, in the order
+    /// asked. Borrowing, not allocating: reading the citations costs nothing.
+    pub fn items(&self) -> impl Iterator<Item = ItemView<'a>> + 'a {
+        let (lib, q, rb) = (self.lib, self.q, self.rb());
+        let items = match rb {
+            Some(_) => self.d.items.as_slice(),
+            None => &[],
         };
-        self.d
-            .items
-            .iter()
-            .map(|item| ItemView {
-                lib: self.lib,
-                q: self.q,
-                rb,
+        items.iter().filter_map(move |item| {
+            Some(ItemView {
+                lib,
+                q,
+                rb: rb?,
                 item,
             })
-            .collect()
+        })
     }
 
     /// Obligations triggered (certain), then those that may be (depending on unknown facts).
@@ -184,10 +185,9 @@ impl<'a> ItemView<'a> {
     }
 
     /// The rules that decided it (several when laws concur; those in conflict).
-    pub fn deciding(&self) -> Vec<RuleView<'a>> {
-        bits(self.item.deciding)
-            .filter_map(|p| self.rule_at(p))
-            .collect()
+    pub fn deciding(&self) -> impl Iterator<Item = RuleView<'a>> + 'a {
+        let this = *self;
+        bits(self.item.deciding).filter_map(move |p| this.rule_at(p))
     }
 
     /// Deciding rules whose reading is in doubt here, with the doubt.
@@ -200,7 +200,7 @@ impl<'a> ItemView<'a> {
 
     /// The lowest reliability among the deciding rules.
     pub fn reliability(&self) -> Option<Reliability> {
-        self.deciding().iter().map(RuleView::reliability).max()
+        self.deciding().map(|r| r.reliability()).max()
     }
 
     /// Facts not known whose answer would settle an undetermined outcome.

@@ -15,9 +15,9 @@
 //! ```
 //!
 //! The semantics are default logic as statutes are written: "shall not …
-//! except …". An applicable exception defeats the rule it excepts; rules that
-//! disagree without one excepting the other are reported as a conflict, never
-//! resolved silently. See `engine` for the details, and the pack format in
+//! except …". An exception applies only where the rule it excepts applies,
+//! and then defeats it; rules that disagree without one excepting the other are
+//! reported as a conflict, never resolved silently. See `engine` for the details, and the pack format in
 //! `docs/pack-format.md` at the repository root.
 //!
 //! ## What this crate does not do

@@ -1103,6 +1103,21 @@ fn def_refs(c: &Cond, out: &mut Vec<usize>) {
 
 // ---------------------------------------------------------------- conditions
 
+/// The fact named, or a diagnostic with the closest name.
+fn known_fact(cx: &mut Ctx<'_>, b: &BlockCx<'_>, fact: &Spanned) -> Option<usize> {
+    let found = b.schema.fact(&fact.text);
+    if found.is_none() {
+        let names = b.schema.facts.iter().map(|f| f.name.as_str());
+        cx.err_help(
+            b.file,
+            fact.offset,
+            format!("unknown fact `{}`", fact.text),
+            did_you_mean(&fact.text, names),
+        );
+    }
+    found
+}
+
 fn resolve(cx: &mut Ctx<'_>, b: &mut BlockCx<'_>, e: &Expr) -> Cond {
     let file = b.file;
     let schema = b.schema;
@@ -1238,13 +1253,7 @@ fn resolve(cx: &mut Ctx<'_>, b: &mut BlockCx<'_>, e: &Expr) -> Cond {
             values: vals,
             negated,
         } => {
-            let Some(fi) = schema.fact(&fact.text) else {
-                cx.err_help(
-                    file,
-                    fact.offset,
-                    format!("unknown fact `{}`", fact.text),
-                    did_you_mean(&fact.text, fact_names()),
-                );
+            let Some(fi) = known_fact(cx, b, fact) else {
                 return Cond::Const(false);
             };
             match schema.facts.get(fi).map(|f| f.ty) {
@@ -1281,13 +1290,7 @@ fn resolve(cx: &mut Ctx<'_>, b: &mut BlockCx<'_>, e: &Expr) -> Cond {
             values: vals,
             all,
         } => {
-            let Some(fi) = schema.fact(&fact.text) else {
-                cx.err_help(
-                    file,
-                    fact.offset,
-                    format!("unknown fact `{}`", fact.text),
-                    did_you_mean(&fact.text, fact_names()),
-                );
+            let Some(fi) = known_fact(cx, b, fact) else {
                 return Cond::Const(false);
             };
             match schema.facts.get(fi).map(|f| f.ty) {

@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use trustgate_law::{Library, Source};
-
 /// Set in the child process to the input it must replay.
 const CHILD_ENV: &str = "TRUSTGATE_FUZZ_CORPUS_INPUT";
 /// Printed by the child when the load returned.
@@ -25,25 +23,8 @@ fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/pack_parser")
 }
 
-/// What `fuzz/fuzz_targets/pack_parser.rs` does with one input: `Some(accepted)`,
-/// or `None` when the input is not UTF-8 (the target skips it).
-fn load_like_fuzz_target(data: &[u8]) -> Option<bool> {
-    let text = std::str::from_utf8(data).ok()?;
-    // Like the fuzz target: without a built-in schema there is nothing to load.
-    let (schema_name, schema_text) =
-        trustgate_packs::law_files().find(|(p, _)| p.ends_with("schema.md"))?;
-    let sources = [
-        Source {
-            name: schema_name,
-            text: schema_text,
-        },
-        Source {
-            name: "fuzz/input.md",
-            text,
-        },
-    ];
-    Some(Library::load(&sources).is_ok())
-}
+// `exercise(data)`: exactly what the fuzz target does with one input.
+include!("../../../../fuzz/exercise.rs");
 
 /// The child's side: replays the one input named by [`CHILD_ENV`]; does
 /// nothing in an ordinary test run.
@@ -55,7 +36,7 @@ fn replay_one_input() {
     let data = std::fs::read(&path).expect("read the corpus input");
     let outcome = std::thread::Builder::new()
         .stack_size(STACK)
-        .spawn(move || load_like_fuzz_target(&data))
+        .spawn(move || exercise(&data))
         .expect("spawn the loading thread")
         .join()
         .expect("loading the input panicked");

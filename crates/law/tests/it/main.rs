@@ -10,6 +10,7 @@
 mod builtin;
 mod cases;
 mod fuzz_corpus;
+mod hot_path;
 mod properties;
 mod semantics;
 mod validation;

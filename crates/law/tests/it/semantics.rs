@@ -64,9 +64,8 @@ fn check(lib: &Library, date: &str, facts: &[(&str, &str)], acts: &[&str], expec
     let got: Vec<String> = lib
         .explain(&q, &d)
         .items()
-        .iter()
         .map(|i| {
-            let mut cites: Vec<String> = i.deciding().iter().map(|r| r.cite().to_owned()).collect();
+            let mut cites: Vec<String> = i.deciding().map(|r| r.cite().to_owned()).collect();
             cites.sort();
             let qs: Vec<&str> = i.questions().iter().map(|f| f.name()).collect();
             let mut s = format!("{} {}", i.key(), i.outcome().as_str());
