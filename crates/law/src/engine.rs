@@ -100,6 +100,17 @@ pub(crate) struct CSlot {
     /// For each position: the positions of the rules it is an exception to
     /// (empty for a main rule).
     pub(crate) targets: Vec<u64>,
+    /// Per set fact its rules test: the values tested (all that enumeration tries).
+    pub(crate) sets: Vec<(u8, u64)>,
+}
+
+impl CSlot {
+    fn set_mask(&self, f: usize) -> u64 {
+        self.sets
+            .iter()
+            .find(|(x, _)| usize::from(*x) == f)
+            .map_or(0, |(_, m)| *m)
+    }
 }
 
 #[derive(Debug)]
@@ -122,8 +133,6 @@ pub(crate) struct Rulebook {
     pub(crate) slots: Vec<CSlot>,
     pub(crate) act_base: Vec<u32>,
     pub(crate) obligations: Vec<CObligation>,
-    /// Per fact: the set values any rule tests (so only those are enumerated).
-    pub(crate) set_relevant: Vec<u64>,
     /// Fact types and enumeration sizes, so the hot path needs no schema.
     types: Vec<FactType>,
     enum_lens: Vec<usize>,
@@ -195,7 +204,6 @@ struct Compiler<'a> {
     def_reads: Vec<u128>,
     def_index: HashMap<(usize, usize), u32>,
     in_progress: Vec<(usize, usize)>,
-    set_relevant: Vec<u64>,
     errors: &'a mut Vec<CompileError>,
 }
 
@@ -216,9 +224,6 @@ impl Compiler<'_> {
             Cond::Bool(f) => (self.push(Node::Bool(Self::fact(*f))), 1 << f),
             Cond::In(f, m) => (self.push(Node::In(Self::fact(*f), *m)), 1 << f),
             Cond::HasAny(f, m) | Cond::HasAll(f, m) => {
-                if let Some(r) = self.set_relevant.get_mut(*f) {
-                    *r |= m;
-                }
                 let n = if matches!(c, Cond::HasAny(..)) {
                     Node::HasAny(Self::fact(*f), *m)
                 } else {
@@ -343,7 +348,6 @@ fn compile(
         def_reads: Vec::new(),
         def_index: HashMap::new(),
         in_progress: Vec::new(),
-        set_relevant: vec![0; schema.facts.len()],
         errors,
     };
     let mut rules = Vec::new();
@@ -433,10 +437,17 @@ fn compile(
                 }
             }
         }
+        let mut sets = Vec::new();
+        for &ri in &ids {
+            if let Some(r) = rules.get(ri as usize) {
+                set_masks(&c.nodes, &c.defs, r.cond, &mut sets);
+            }
+        }
         slots.push(CSlot {
             rules: ids,
             exc,
             targets,
+            sets,
         });
     }
     let mut obligations = Vec::new();
@@ -467,12 +478,7 @@ fn compile(
         ));
         obligations.truncate(MAX_OBLIGATIONS);
     }
-    let Compiler {
-        nodes,
-        defs,
-        set_relevant,
-        ..
-    } = c;
+    let Compiler { nodes, defs, .. } = c;
     let types = schema.facts.iter().map(|f| f.ty).collect();
     let enum_lens = schema.enums.iter().map(|e| e.values.len()).collect();
     Rulebook {
@@ -485,9 +491,31 @@ fn compile(
         slots,
         act_base,
         obligations,
-        set_relevant,
         types,
         enum_lens,
+    }
+}
+
+/// Adds the set values tested under `n` to `out`, per fact.
+fn set_masks(nodes: &[Node], defs: &[CDef], n: u32, out: &mut Vec<(u8, u64)>) {
+    match nodes.get(n as usize) {
+        Some(&(Node::HasAny(f, m) | Node::HasAll(f, m))) => {
+            match out.iter_mut().find(|(x, _)| *x == f) {
+                Some((_, acc)) => *acc |= m,
+                None => out.push((f, m)),
+            }
+        }
+        Some(&Node::Not(a)) => set_masks(nodes, defs, a, out),
+        Some(&(Node::And(a, b) | Node::Or(a, b))) => {
+            set_masks(nodes, defs, a, out);
+            set_masks(nodes, defs, b, out);
+        }
+        Some(&Node::Def(d)) => {
+            if let Some(d) = defs.get(d as usize) {
+                set_masks(nodes, defs, d.root, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -714,7 +742,7 @@ impl Rulebook {
 
     /// The outcome hangs on unknown facts: try every value of those that matter.
     fn enumerate(&self, slot: &CSlot, cx: &Cx<'_>, run: SlotRun, item: &mut Item) {
-        const CAP: usize = 4096;
+        const CAP: usize = 16_384;
         let mut reads = 0u128;
         for pos in bits(run.app_u) {
             if let Some(r) = slot
@@ -732,7 +760,7 @@ impl Rulebook {
         let mut n = 0usize;
         let mut total = 1usize;
         for f in bits128(unknown) {
-            let r = self.domain(f);
+            let r = self.domain(slot, f);
             if n == facts_of.len() || total.saturating_mul(r) > CAP {
                 item.outcome = Outcome::Undetermined;
                 item.questions = unknown;
@@ -759,7 +787,7 @@ impl Rulebook {
                 );
                 let digit = rest % r;
                 rest /= r;
-                facts.set_raw(f as usize, self.value_for(f as usize, digit));
+                facts.set_raw(f as usize, self.value_for(slot, f as usize, digit));
             }
             let sub = Cx {
                 facts: &facts,
@@ -810,29 +838,26 @@ impl Rulebook {
         item.deciding = 0;
     }
 
-    /// How many values fact `f` can take that rules can tell apart.
-    fn domain(&self, f: usize) -> usize {
+    /// How many values of fact `f` the slot's rules can tell apart; for a set,
+    /// every combination of the values they test (`usize::MAX` when too many).
+    fn domain(&self, slot: &CSlot, f: usize) -> usize {
         match self.fact_type(f) {
             Some(FactType::Bool) => 2,
             Some(FactType::Enum(e)) => self.enum_len(e).max(1),
-            Some(FactType::Set(_)) => {
-                1usize
-                    << self
-                        .set_relevant
-                        .get(f)
-                        .map_or(0, |m| m.count_ones())
-                        .min(12)
-            }
+            Some(FactType::Set(_)) => match slot.set_mask(f).count_ones() {
+                k @ 0..=20 => 1usize << k,
+                _ => usize::MAX,
+            },
             None => 1,
         }
     }
 
-    fn value_for(&self, f: usize, digit: usize) -> u64 {
+    fn value_for(&self, slot: &CSlot, f: usize, digit: usize) -> u64 {
         match self.fact_type(f) {
             Some(FactType::Set(_)) => {
-                // Deposit the digit's bits into the relevant positions.
+                // Deposit the digit's bits into the positions the slot tests.
                 let mut out = 0u64;
-                for (i, bit) in bits(self.set_relevant.get(f).copied().unwrap_or(0)).enumerate() {
+                for (i, bit) in bits(slot.set_mask(f)).enumerate() {
                     if digit & (1 << i) != 0 {
                         out |= 1 << bit;
                     }

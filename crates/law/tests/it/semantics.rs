@@ -494,3 +494,89 @@ fn an_exception_grants_nothing_outside_the_rule_it_excepts() {
         &["detain undetermined ? in-custody"],
     );
 }
+
+#[test]
+fn partial_answers_try_every_value_a_set_can_take() {
+    // Fourteen papers, all tested by some rule: an unknown set must still be
+    // enumerated exactly for the act in question.
+    let papers: Vec<String> = (1..=14).map(|i| format!("p{i}")).collect();
+    let schema = format!(
+        "---\nschema: t\n---\n```schema\nplace town: us/ma/town\nenum paper\n{}\nfact papers: set of paper\n  ask: Which papers?\nfact ok: bool\n  ask: Ok?\nact a\n  means: a\nact b\n  means: b\n```\n",
+        papers
+            .iter()
+            .map(|p| format!("  {p}: {p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let blocks = format!(
+        "{}{}",
+        rule(
+            "only-p14",
+            "No officer shall detain",
+            "a",
+            "papers has p14",
+            "prohibited",
+            ""
+        ),
+        rule(
+            "any-paper",
+            "No officer shall detain",
+            "b",
+            &format!("papers has {{{}}}", papers.join(", ")),
+            "prohibited",
+            ""
+        )
+    );
+    let pack = law("a", "2020-01-01", None, TEXT, &blocks);
+    let l = Library::load(&[
+        Source {
+            name: "schema.md",
+            text: &schema,
+        },
+        Source {
+            name: "p.md",
+            text: &pack,
+        },
+    ])
+    .unwrap();
+    let mut b = l.query("town", Date::parse("2021-01-01").unwrap()).unwrap();
+    b.ask("a").unwrap();
+    b.ask("b").unwrap();
+    let q = b.build();
+    let d = l.decide(&q);
+    let got: Vec<(String, String, Vec<String>)> = l
+        .explain(&q, &d)
+        .items()
+        .map(|i| {
+            (
+                i.key(),
+                i.outcome().as_str().to_owned(),
+                i.questions().iter().map(|f| f.name().to_owned()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "a".to_owned(),
+                "undetermined".to_owned(),
+                vec!["papers".to_owned()]
+            ),
+            (
+                "b".to_owned(),
+                "undetermined".to_owned(),
+                vec!["papers".to_owned()]
+            ),
+        ]
+    );
+    // And with the papers known, each act is decided.
+    let mut b = l.query("town", Date::parse("2021-01-01").unwrap()).unwrap();
+    b.fact("papers", FactValue::Set(&["p14"])).unwrap();
+    b.ask("a").unwrap();
+    let q = b.build();
+    assert_eq!(
+        l.decide(&q).outcomes().collect::<Vec<_>>(),
+        [trustgate_law::Outcome::Prohibited]
+    );
+}
