@@ -239,3 +239,23 @@ fn pack_render_prints_a_page() {
         "the 2020 version has the support-services exception"
     );
 }
+
+#[test]
+fn a_scenario_from_stdin_in_json() {
+    let json = r#"{"place": "cambridge", "date": "2026-03-01",
+      "facts": {"requester": "cbp", "custody": "in-police-custody", "access-mode": "video", "documents": ["i-200"]},
+      "acts": {"grant-access": true}}"#;
+    let o = trustgate(&["check", "-", "--json"], Some(json));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["items"][0]["outcome"], "prohibited");
+    assert_eq!(v["items"][0]["decided_by"][0]["id"], "h-no-access");
+    // The administrative warrant was weighed as an exception and did not apply.
+    let weighed = v["items"][0]["weighed"].as_array().unwrap();
+    let jw = weighed
+        .iter()
+        .find(|w| w["rule"]["id"] == "h-judicial-warrant")
+        .unwrap();
+    assert_eq!(jw["applies"], "no");
+    assert_eq!(jw["excepts"][0], "h-no-access");
+}
