@@ -8,157 +8,41 @@
 //!   outcome expected for every act and field, the citations that must decide
 //!   it, and the obligations it must trigger ([`CaseFile`]).
 //!
-//! Errors name the place in the input by its JSON path (`$.facts.requester`),
-//! so a caller always learns where and what. This crate knows the engine only
-//! through its public API.
+//! The scenario type itself is the JSON contract's (`trustgate-api`); this crate
+//! adds YAML and the case files. Errors name the place in the input by its JSON
+//! path (`$.facts.requester`) and line, so a caller always learns where and what.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::Deserialize;
-use trustgate_law::{Date, FactValue, Library, Outcome, Query, ScenarioError};
+pub use trustgate_api::{ActInput, FactInput, InputError, Scenario};
+use trustgate_law::{Library, Outcome};
 
-/// A question for the engine, as written by a person or a program.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Scenario {
-    /// A place name (`cambridge`).
-    pub place: String,
-    /// `YYYY-MM-DD`: the day the situation happens.
-    pub date: String,
-    /// Known facts; anything left out is unknown.
-    #[serde(default)]
-    pub facts: BTreeMap<String, FactInput>,
-    /// Acts contemplated: `true`, or for a disclosure the list of fields.
-    #[serde(default)]
-    pub acts: BTreeMap<String, ActInput>,
-}
-
-/// A fact's value: yes/no, one value, or a list of values.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum FactInput {
-    /// For yes/no facts.
-    Bool(bool),
-    /// For enumeration facts.
-    One(String),
-    /// For set facts.
-    Set(Vec<String>),
-}
-
-/// An act asked about: `true`, or the fields of a disclosure.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum ActInput {
-    /// Decide the act as a whole (`false` leaves it out).
-    Whole(bool),
-    /// Decide a disclosure for these fields.
-    Fields(Vec<String>),
-}
-
-/// A problem with a scenario, at a JSON path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputError {
-    /// Where, as a JSON path such as `$.facts.requester`.
-    pub path: String,
-    /// What.
-    pub message: String,
-}
-
-impl fmt::Display for InputError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-impl std::error::Error for InputError {}
-
-fn at(path: String, e: impl fmt::Display) -> InputError {
-    InputError {
-        path,
-        message: e.to_string(),
-    }
-}
-
-/// Parses a scenario from JSON or YAML text (JSON is YAML, so one parser reads both).
+/// Parses a scenario from JSON or YAML text (JSON is YAML, so one parser reads
+/// both), naming the JSON path and the line of any problem.
 pub fn parse_scenario(text: &str) -> Result<Scenario, InputError> {
-    serde_norway::from_str(text).map_err(|e| yaml_error(&e))
+    parse_yaml(text)
 }
 
-fn yaml_error(e: &serde_norway::Error) -> InputError {
-    let path = match e.location() {
-        Some(l) => format!("$ (line {}, column {})", l.line(), l.column()),
-        None => "$".to_owned(),
-    };
-    let msg = e.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-    InputError { path, message: msg }
-}
-
-impl Scenario {
-    /// Turns the scenario into a query, checking every name against the schema.
-    pub fn to_query(&self, lib: &Library) -> Result<Query, InputError> {
-        let date = Date::parse(&self.date)
-            .map_err(|e| at("$.date".into(), format!("{e}, found `{}`", self.date)))?;
-        let mut b = lib
-            .query(&self.place, date)
-            .map_err(|e| at("$.place".into(), e))?;
-        for (name, v) in &self.facts {
-            let path = format!("$.facts.{name}");
-            let set: Vec<&str>;
-            let value = match v {
-                FactInput::Bool(x) => FactValue::Bool(*x),
-                FactInput::One(s) => FactValue::One(s),
-                FactInput::Set(vs) => {
-                    set = vs.iter().map(String::as_str).collect();
-                    FactValue::Set(&set)
-                }
-            };
-            b.fact(name, value)
-                .map_err(|e| at(value_path(&path, &e, v), e))?;
+fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputError> {
+    let de = serde_norway::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path.is_empty() || path == "." {
+            "$".to_owned()
+        } else {
+            format!("$.{path}")
+        };
+        let inner = e.into_inner();
+        let path = match inner.location() {
+            Some(l) => format!("{path} (line {}, column {})", l.line(), l.column()),
+            None => path,
+        };
+        InputError {
+            path,
+            message: trustgate_api::plain(&inner.to_string()),
         }
-        for (name, a) in &self.acts {
-            let path = format!("$.acts.{name}");
-            match a {
-                ActInput::Whole(false) => {}
-                ActInput::Whole(true) => b.ask(name).map_err(|e| at(path, e))?,
-                ActInput::Fields(fs) => {
-                    let fields: Vec<&str> = fs.iter().map(String::as_str).collect();
-                    b.ask_fields(name, &fields).map_err(|e| {
-                        let p = match &e {
-                            ScenarioError::UnknownField { name: bad, .. } => fs
-                                .iter()
-                                .position(|f| f == bad)
-                                .map_or(path.clone(), |i| format!("{path}[{i}]")),
-                            _ => path.clone(),
-                        };
-                        at(p, e)
-                    })?;
-                }
-            }
-        }
-        if self
-            .acts
-            .values()
-            .all(|a| matches!(a, ActInput::Whole(false)))
-        {
-            return Err(at(
-                "$.acts".into(),
-                "no act asked: name at least one act, such as `detain: true` or `disclose: [release-date]`",
-            ));
-        }
-        Ok(b.build())
-    }
-}
-
-fn value_path(path: &str, e: &ScenarioError, v: &FactInput) -> String {
-    match (e, v) {
-        (ScenarioError::UnknownValue { value, .. }, FactInput::Set(vs)) => vs
-            .iter()
-            .position(|x| x == value)
-            .map_or(path.to_owned(), |i| format!("{path}[{i}]")),
-        _ => path.to_owned(),
-    }
+    })
 }
 
 // ---------------------------------------------------------------- case files
@@ -189,7 +73,7 @@ pub struct Case {
 
 /// Parses a case file.
 pub fn parse_cases(text: &str) -> Result<CaseFile, InputError> {
-    serde_norway::from_str(text).map_err(|e| yaml_error(&e))
+    parse_yaml(text)
 }
 
 /// An expectation, parsed.

@@ -6,13 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use schemars::JsonSchema;
-use serde::Serialize;
-use trustgate_casebook::{ActInput, FactInput, Scenario};
-use trustgate_law::{Applies, Explanation, FactKind, Library, Outcome, RuleView};
+use trustgate_api::{ActInput, Decision, Detail, FactInput, Scenario};
+use trustgate_law::{Applies, Explanation, FactKind, Library};
 
 use crate::exit;
-use crate::pack::{kind, library};
+use crate::pack::library;
 
 #[derive(Args)]
 pub(crate) struct CheckArgs {
@@ -44,7 +42,10 @@ pub(crate) struct CheckArgs {
 
 pub(crate) fn run(packs: Option<&Path>, args: &CheckArgs) -> Result<u8> {
     if args.json_schema {
-        println!("{}", json_schema()?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&Decision::json_schema())?
+        );
         return Ok(exit::OK);
     }
     let lib = library(packs)?;
@@ -54,13 +55,19 @@ pub(crate) fn run(packs: Option<&Path>, args: &CheckArgs) -> Result<u8> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let decision = lib.decide(&query);
     let ex = lib.explain(&query, &decision);
-    let out = CheckOutput::from(&ex);
+    let out = Decision::from_explanation(&ex, Detail::Full);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print!("{}", text(&ex, args.all));
     }
-    Ok(out.exit_code)
+    Ok(if out.prohibited {
+        exit::PROHIBITED
+    } else if !out.settled {
+        exit::OPEN
+    } else {
+        exit::OK
+    })
 }
 
 fn scenario(lib: &Library, args: &CheckArgs) -> Result<Scenario> {
@@ -158,273 +165,6 @@ fn today() -> String {
         .map_or(0, |d| d.as_secs());
     let days = i32::try_from(secs / 86_400).unwrap_or(0);
     trustgate_law::Date::from_unix_days(days).to_string()
-}
-
-// ---------------------------------------------------------------- JSON contract
-
-/// The answer to one scenario.
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct CheckOutput {
-    /// The place asked about.
-    place: PlaceOut,
-    /// The day asked about (YYYY-MM-DD).
-    date: String,
-    /// The stretch of dates over which the same laws are in force; the answer holds throughout.
-    period: PeriodOut,
-    /// The law versions in force there and then, each with the hash of the exact text used.
-    laws: Vec<LawOut>,
-    /// One answer per act asked, or per field of a disclosure.
-    items: Vec<ItemOut>,
-    /// Duties triggered; `certain: false` ones depend on unknown facts (`depends_on`).
-    obligations: Vec<ObligationOut>,
-    /// Unknown facts whose answers would settle an open answer or obligation.
-    questions: Vec<QuestionOut>,
-    /// 0 nothing prohibited, 1 something prohibited, 3 something undetermined or in conflict.
-    exit_code: u8,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct PlaceOut {
-    name: String,
-    title: String,
-    jurisdiction: String,
-    note: Option<String>,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct PeriodOut {
-    from: Option<String>,
-    until: Option<String>,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct LawOut {
-    law: String,
-    title: String,
-    instrument: String,
-    version: String,
-    jurisdiction: String,
-    effective_from: Option<String>,
-    effective_until: Option<String>,
-    /// high, medium or low.
-    reliability: String,
-    source: String,
-    note: Option<String>,
-    /// sha256 of the pack file.
-    hash: String,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct ItemOut {
-    /// `act` or `act.field`.
-    key: String,
-    act: String,
-    field: Option<String>,
-    /// prohibited, permitted, required, not-addressed, conflict or undetermined.
-    outcome: String,
-    /// Decided although some facts it reads are unknown: it holds whatever they are.
-    holds_regardless: bool,
-    /// The rules that decide it (all of them, when laws concur or conflict).
-    decided_by: Vec<RuleOut>,
-    /// Readings in doubt for this answer.
-    doubts: Vec<DoubtOut>,
-    /// For an undetermined answer: what to ask.
-    questions: Vec<QuestionOut>,
-    /// Every rule that speaks to this act or field, and how it fared.
-    weighed: Vec<WeighedOut>,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct RuleOut {
-    law: String,
-    version: String,
-    id: String,
-    /// Pinpoint citation.
-    cite: String,
-    /// The law's words, exactly (… marks words left out).
-    quote: String,
-    explain: Option<String>,
-    /// prohibited, permitted, required; none for an exception that only lifts another rule.
-    effect: Option<String>,
-    reliability: String,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct DoubtOut {
-    rule: String,
-    cite: String,
-    doubt: String,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct WeighedOut {
-    rule: RuleOut,
-    /// yes, no or unknown.
-    applies: String,
-    /// Applied and was not defeated by an exception.
-    active: bool,
-    /// Ids of the rules this one is an exception to.
-    excepts: Vec<String>,
-    /// Ids of the exceptions that defeated it.
-    defeated_by: Vec<String>,
-    /// Its condition, each test marked ✓, ✗ or ?.
-    condition: String,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct ObligationOut {
-    id: String,
-    law: String,
-    cite: String,
-    quote: String,
-    duty: String,
-    due: Option<String>,
-    reliability: String,
-    certain: bool,
-    depends_on: Vec<String>,
-}
-
-#[derive(Serialize, JsonSchema)]
-struct QuestionOut {
-    fact: String,
-    ask: String,
-    /// yes/no, one of, any of.
-    kind: String,
-    values: Vec<String>,
-}
-
-fn rule_out(r: &RuleView<'_>) -> RuleOut {
-    RuleOut {
-        law: r.law().law().to_owned(),
-        version: r.law().version().to_owned(),
-        id: r.id().to_owned(),
-        cite: r.cite().to_owned(),
-        quote: r.quote().to_owned(),
-        explain: r.explain().map(str::to_owned),
-        effect: r.effect().map(|e| e.as_str().to_owned()),
-        reliability: r.reliability().as_str().to_owned(),
-    }
-}
-
-fn question_out(f: &trustgate_law::FactView<'_>) -> QuestionOut {
-    QuestionOut {
-        fact: f.name().to_owned(),
-        ask: f.ask().to_owned(),
-        kind: kind(f.kind()).to_owned(),
-        values: f.values().iter().map(|(v, _)| (*v).to_owned()).collect(),
-    }
-}
-
-fn applies(a: Applies) -> &'static str {
-    match a {
-        Applies::Yes => "yes",
-        Applies::No => "no",
-        Applies::Unknown => "unknown",
-    }
-}
-
-impl CheckOutput {
-    fn from(ex: &Explanation<'_>) -> CheckOutput {
-        let place = ex.place();
-        let (from, until) = ex.period();
-        let items: Vec<ItemOut> = ex
-            .items()
-            .map(|i| ItemOut {
-                key: i.key(),
-                act: i.act().name().to_owned(),
-                field: i.field().map(|(f, _)| f.to_owned()),
-                outcome: i.outcome().as_str().to_owned(),
-                holds_regardless: i.holds_regardless(),
-                decided_by: i.deciding().map(|r| rule_out(&r)).collect(),
-                doubts: i
-                    .doubts()
-                    .iter()
-                    .map(|(r, d)| DoubtOut {
-                        rule: r.id().to_owned(),
-                        cite: r.cite().to_owned(),
-                        doubt: (*d).to_owned(),
-                    })
-                    .collect(),
-                questions: i.questions().iter().map(question_out).collect(),
-                weighed: i
-                    .weighed()
-                    .into_iter()
-                    .map(|w| WeighedOut {
-                        rule: rule_out(&w.rule),
-                        applies: applies(w.applies).to_owned(),
-                        active: w.active,
-                        excepts: w.excepts.iter().map(|r| r.id().to_owned()).collect(),
-                        defeated_by: w.defeated_by.iter().map(|r| r.id().to_owned()).collect(),
-                        condition: w.condition,
-                    })
-                    .collect(),
-            })
-            .collect();
-        let outcomes: Vec<Outcome> = ex.items().map(|i| i.outcome()).collect();
-        let exit_code = if outcomes.contains(&Outcome::Prohibited) {
-            exit::PROHIBITED
-        } else if outcomes
-            .iter()
-            .any(|o| matches!(o, Outcome::Undetermined | Outcome::Conflict))
-        {
-            exit::OPEN
-        } else {
-            exit::OK
-        };
-        CheckOutput {
-            place: PlaceOut {
-                name: place.name().to_owned(),
-                title: place.title().to_owned(),
-                jurisdiction: place.jurisdiction().to_owned(),
-                note: place.note().map(str::to_owned),
-            },
-            date: ex.date().to_string(),
-            period: PeriodOut {
-                from: from.map(|d| d.to_string()),
-                until: until.map(|d| d.to_string()),
-            },
-            laws: ex
-                .laws()
-                .iter()
-                .map(|l| LawOut {
-                    law: l.law().to_owned(),
-                    title: l.title().to_owned(),
-                    instrument: l.instrument().to_owned(),
-                    version: l.version().to_owned(),
-                    jurisdiction: l.jurisdiction().to_owned(),
-                    effective_from: l.effective_from().map(|d| d.to_string()),
-                    effective_until: l.effective_until().map(|d| d.to_string()),
-                    reliability: l.reliability().as_str().to_owned(),
-                    source: l.source().to_owned(),
-                    note: l.note().map(str::to_owned),
-                    hash: l.hash().to_owned(),
-                })
-                .collect(),
-            items,
-            obligations: ex
-                .obligations()
-                .iter()
-                .map(|o| ObligationOut {
-                    id: o.id().to_owned(),
-                    law: o.law().law().to_owned(),
-                    cite: o.cite().to_owned(),
-                    quote: o.quote().to_owned(),
-                    duty: o.duty().to_owned(),
-                    due: o.due().map(str::to_owned),
-                    reliability: o.reliability().as_str().to_owned(),
-                    certain: o.certain(),
-                    depends_on: o.depends_on().iter().map(|f| f.name().to_owned()).collect(),
-                })
-                .collect(),
-            questions: ex.questions().iter().map(question_out).collect(),
-            exit_code,
-        }
-    }
-}
-
-pub(crate) fn json_schema() -> Result<String> {
-    let schema = schemars::schema_for!(CheckOutput);
-    Ok(serde_json::to_string_pretty(&schema)?)
 }
 
 // ---------------------------------------------------------------- text

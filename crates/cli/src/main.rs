@@ -3,6 +3,7 @@
 
 mod check;
 mod pack;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +28,7 @@ pub(crate) mod exit {
     version,
     about = "Cities' trust laws as code: what the law says of an act, with the words that decide it.",
     long_about = "Cities' trust laws as code. Ask what the law says of an act (disclose a release date, hold someone on a detainer, let ICE into a cell block…) at a place on a date, and get, act by act and field by field, prohibited / permitted / required / not addressed, the provision that decides it with its exact words, the exceptions weighed and the duties triggered.\n\nExit codes: 0 answered, nothing prohibited; 1 something asked is prohibited; 2 error; 3 something undetermined or in conflict.",
-    after_help = "Examples:\n  trustgate check --place cambridge --date 2026-03-01 --fact requester=ice-ero --fact department=police --fact custody=in-police-custody --act disclose=release-date,immigration-status\n  trustgate check scenario.yaml --json\n  trustgate facts\n  trustgate pack test"
+    after_help = "Examples:\n  trustgate check --place cambridge --date 2026-03-01 --fact requester=ice-ero --fact department=police --fact custody=in-police-custody --act disclose=release-date,immigration-status\n  trustgate check scenario.yaml --json\n  trustgate facts\n  trustgate pack test\n  trustgate serve --listen 127.0.0.1:8080"
 )]
 struct Cli {
     /// Read law packs from this folder instead of the built-in ones (every .md file below it).
@@ -50,6 +51,10 @@ enum Command {
     /// Work with law packs: validate, test, render.
     #[command(subcommand)]
     Pack(pack::PackCommand),
+    /// Run the server: the JSON API under /api/v1, its OpenAPI document, the law pages.
+    Serve(serve::ServeArgs),
+    /// Print the server's OpenAPI document.
+    Openapi,
 }
 
 fn main() -> ExitCode {
@@ -58,6 +63,14 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(cli.packs.as_deref(), &args),
         Command::Facts { json } => pack::facts(cli.packs.as_deref(), json),
         Command::Pack(cmd) => pack::run(cli.packs.as_deref(), &cmd),
+        Command::Serve(args) => serve::run(cli.packs.as_deref(), &args),
+        Command::Openapi => trustgate_server::openapi()
+            .to_pretty_json()
+            .map(|json| {
+                println!("{json}");
+                exit::OK
+            })
+            .map_err(Into::into),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use trustgate_law::{FactKind, Library, Source};
+use trustgate_api::kind;
+use trustgate_law::{Library, Source};
 
 use crate::exit;
 
@@ -239,12 +240,4 @@ pub(crate) fn facts(dir: Option<&Path>, json: bool) -> Result<u8> {
         println!("  {:<30} {}", a.name(), a.means());
     }
     Ok(exit::OK)
-}
-
-pub(crate) fn kind(k: FactKind) -> &'static str {
-    match k {
-        FactKind::YesNo => "yes/no",
-        FactKind::One => "one of",
-        FactKind::Set => "any of",
-    }
 }

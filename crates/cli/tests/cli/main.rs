@@ -78,10 +78,27 @@ fn json_output_follows_the_committed_schema() {
     args.push("--json");
     let o = trustgate(&args, None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["exit_code"], 1);
+    assert_eq!(v["prohibited"], true);
+    assert_eq!(v["settled"], true);
     assert_eq!(v["items"][0]["key"], "disclose.release-date");
     assert_eq!(v["items"][0]["outcome"], "prohibited");
-    assert_eq!(v["items"][0]["decided_by"][0]["cite"], "2.129.040(e)");
+    assert_eq!(
+        v["items"][0]["decided_by"][0],
+        "cambridge-2.129/e-no-information"
+    );
+    let rule = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ref"] == "cambridge-2.129/e-no-information")
+        .unwrap();
+    assert_eq!(rule["cite"], "2.129.040(e)");
+    assert!(
+        rule["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("No officer or employee of the Cambridge Police Department")
+    );
     assert!(
         v["laws"]
             .as_array()
@@ -249,13 +266,16 @@ fn a_scenario_from_stdin_in_json() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["items"][0]["outcome"], "prohibited");
-    assert_eq!(v["items"][0]["decided_by"][0]["id"], "h-no-access");
+    assert_eq!(
+        v["items"][0]["decided_by"][0],
+        "cambridge-2.129/h-no-access"
+    );
     // The administrative warrant was weighed as an exception and did not apply.
     let weighed = v["items"][0]["weighed"].as_array().unwrap();
     let jw = weighed
         .iter()
-        .find(|w| w["rule"]["id"] == "h-judicial-warrant")
+        .find(|w| w["rule"] == "cambridge-2.129/h-judicial-warrant")
         .unwrap();
     assert_eq!(jw["applies"], "no");
-    assert_eq!(jw["excepts"][0], "h-no-access");
+    assert_eq!(jw["excepts"][0], "cambridge-2.129/h-no-access");
 }

@@ -1,0 +1,172 @@
+//! The handlers. Each is documented for the OpenAPI document by its
+//! `#[utoipa::path]`, so the document cannot drift from the code.
+
+use axum::Json;
+use axum::body::to_bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use trustgate_api::{Catalogue, Decision, Detail, ErrorBody, Law, Scenario, scenario_from_json};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::{AppError, AppState, BODY_LIMIT};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "trustgate",
+        description = "Cities' trust laws as code: what the law says of an act (prohibited, permitted, required, not addressed), with the provision that decides it, its exact words, the exceptions weighed and the duties it triggers. Decisions are stateless and need no account.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    tags(
+        (name = "decisions", description = "Ask the law"),
+        (name = "law", description = "The laws and the vocabulary of scenarios"),
+        (name = "operations", description = "Health and readiness")
+    )
+)]
+struct ApiDoc;
+
+/// The routes, with their OpenAPI description; state is attached by the caller.
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(decide))
+        .routes(routes!(catalogue))
+        .routes(routes!(laws))
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .route("/api/openapi.json", axum::routing::get(openapi_json))
+        .route("/laws/", axum::routing::get(law_index))
+        .route("/laws/{page}", axum::routing::get(law_page))
+        .fallback(|| async { AppError::NotFound })
+}
+
+/// Decide a scenario.
+///
+/// For each act asked (and each field of a disclosure): prohibited, permitted,
+/// required, not addressed, a conflict, or undetermined with the questions that
+/// would settle it; the rules that decide it with their exact words; the duties
+/// triggered; and the law versions (with content hashes) in force.
+#[utoipa::path(
+    post,
+    path = "/api/v1/decisions",
+    tag = "decisions",
+    request_body(content = Scenario, content_type = "application/json"),
+    params(("detail" = Option<String>, Query, description = "`brief` (default) or `full`: also every rule weighed and why it did or did not apply")),
+    responses(
+        (status = 200, description = "The law's answer", body = Decision),
+        (status = 400, description = "Not JSON, or not a scenario's shape; `path` says where", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 415, description = "Not `application/json`", body = ErrorBody),
+        (status = 422, description = "A name the law does not know; `path` says which", body = ErrorBody)
+    )
+)]
+async fn decide(State(state): State<AppState>, req: Request) -> Result<Response, AppError> {
+    let detail = match query_param(req.uri().query(), "detail") {
+        None | Some("brief") => Detail::Brief,
+        Some("full") => Detail::Full,
+        Some(other) => {
+            return Err(AppError::BadParameter {
+                name: "detail",
+                message: format!("`detail` is `brief` or `full`, found `{other}`"),
+            });
+        }
+    };
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !is_json {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let bytes = to_bytes(req.into_body(), BODY_LIMIT)
+        .await
+        .map_err(|_| AppError::TooLarge)?;
+    let scenario = scenario_from_json(&bytes).map_err(AppError::BadJson)?;
+    let lib = &state.lib;
+    let query = scenario.to_query(lib).map_err(AppError::BadScenario)?;
+    let decision = lib.decide(&query);
+    let body = Decision::from_explanation(&lib.explain(&query, &decision), detail);
+    Ok(json_response(&body))
+}
+
+/// Serialises into one buffer sized for a typical decision (axum's `Json`
+/// starts small and grows by copying).
+fn json_response(body: &impl serde::Serialize) -> Response {
+    let mut buf = Vec::with_capacity(8 * 1024);
+    match serde_json::to_writer(&mut buf, body) {
+        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], buf).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn query_param<'q>(query: Option<&'q str>, name: &str) -> Option<&'q str> {
+    query?.split('&').find_map(|kv| {
+        kv.split_once('=')
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    })
+}
+
+/// The vocabulary of scenarios: places, facts with their values, acts.
+#[utoipa::path(get, path = "/api/v1/catalogue", tag = "law", responses((status = 200, body = Catalogue)))]
+async fn catalogue(State(state): State<AppState>) -> Json<Catalogue> {
+    Json(Catalogue::of(&state.lib))
+}
+
+/// Every version of every law loaded, with its dates, reliability and hash.
+#[utoipa::path(get, path = "/api/v1/laws", tag = "law", responses((status = 200, body = Vec<Law>)))]
+async fn laws(State(state): State<AppState>) -> Json<Vec<Law>> {
+    Json(state.lib.laws().map(|l| Law::of(&l)).collect())
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive", body = String)))]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the law packs are loaded and can decide.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses((status = 200, description = "ready", body = String), (status = 503, description = "not ready", body = String))
+)]
+async fn readyz(State(state): State<AppState>) -> Response {
+    if state.lib.places().next().is_some() {
+        "ready".into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "no law loaded").into_response()
+    }
+}
+
+async fn openapi_json() -> Response {
+    match crate::openapi().to_pretty_json() {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn law_index(State(state): State<AppState>) -> Html<String> {
+    let laws: Vec<_> = state.lib.laws().collect();
+    Html(trustgate_render::render_index(&laws))
+}
+
+async fn law_page(
+    State(state): State<AppState>,
+    Path(page): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let law = state
+        .lib
+        .laws()
+        .find(|l| trustgate_render::page_file_name(l) == page)
+        .ok_or(AppError::NotFound)?;
+    Ok(Html(trustgate_render::render_law(&law)))
+}
