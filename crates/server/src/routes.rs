@@ -55,7 +55,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     request_body(content = Scenario, content_type = "application/json"),
     params(("detail" = Option<String>, Query, description = "`brief` (default) or `full`: also every rule weighed and why it did or did not apply")),
     responses(
-        (status = 200, description = "The law's answer", body = Decision),
+        (status = 200, description = "The law's answer", body = Decision<'static>),
         (status = 400, description = "Not JSON, or not a scenario's shape; `path` says where", body = ErrorBody),
         (status = 413, description = "Body over 64 KiB", body = ErrorBody),
         (status = 415, description = "Not `application/json`", body = ErrorBody),
@@ -121,9 +121,10 @@ async fn catalogue(State(state): State<AppState>) -> Json<Catalogue> {
 }
 
 /// Every version of every law loaded, with its dates, reliability and hash.
-#[utoipa::path(get, path = "/api/v1/laws", tag = "law", responses((status = 200, body = Vec<Law>)))]
-async fn laws(State(state): State<AppState>) -> Json<Vec<Law>> {
-    Json(state.lib.laws().map(|l| Law::of(&l)).collect())
+#[utoipa::path(get, path = "/api/v1/laws", tag = "law", responses((status = 200, body = Vec<Law<'static>>)))]
+async fn laws(State(state): State<AppState>) -> Response {
+    let laws: Vec<Law<'_>> = state.lib.laws().map(|l| Law::of(&l)).collect();
+    json_response(&laws)
 }
 
 /// Liveness: the process answers.
