@@ -42,7 +42,7 @@ pub(crate) struct CheckArgs {
 
 pub(crate) fn run(packs: Option<&Path>, args: &CheckArgs) -> Result<u8> {
     if args.json_schema {
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(&Decision::json_schema())?
         );
@@ -57,9 +57,9 @@ pub(crate) fn run(packs: Option<&Path>, args: &CheckArgs) -> Result<u8> {
     let ex = lib.explain(&query, &decision);
     let out = Decision::from_explanation(&ex, Detail::Full);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        say!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print!("{}", text(&ex, args.all));
+        say_raw!("{}", text(&ex, args.all));
     }
     Ok(if out.prohibited {
         exit::PROHIBITED

@@ -1,9 +1,40 @@
 //! `trustgate`: the one binary. This crate only wires the parts together: it
 //! reads files and flags, calls the engine, and prints. No rule lives here.
 
+/// `println!` that ends the process quietly (exit 141, as a SIGPIPE would) when
+/// the reader has gone away (`trustgate … | head`), instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            $crate::stdout_failed(e);
+        }
+    }};
+}
+
+/// `print!` with the same care.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout().lock(), $($arg)*) {
+            $crate::stdout_failed(e);
+        }
+    }};
+}
+
 mod check;
 mod pack;
 mod serve;
+
+/// Standard output failed: a closed pipe ends the program as SIGPIPE would;
+/// anything else is reported.
+pub(crate) fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(141);
+    }
+    eprintln!("error: writing to standard output: {e}");
+    std::process::exit(i32::from(exit::ERROR));
+}
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,7 +98,7 @@ fn main() -> ExitCode {
         Command::Openapi => trustgate_server::openapi()
             .to_pretty_json()
             .map(|json| {
-                println!("{json}");
+                say!("{json}");
                 exit::OK
             })
             .map_err(Into::into),

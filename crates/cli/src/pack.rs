@@ -23,6 +23,16 @@ pub(crate) enum PackCommand {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// What changes between two places or dates: the exact scenarios whose answer differs.
+    ///
+    /// Each side is PLACE@DATE, e.g. `cambridge@2025-08-03 cambridge@2025-08-04`
+    /// (a version of a law against the next) or `cambridge@2026-03-01 boston@2026-03-01`.
+    Diff {
+        /// The first side, PLACE@DATE.
+        from: String,
+        /// The second side, PLACE@DATE.
+        to: String,
+    },
     /// Render packs as HTML pages for review: the law's text with its rules beside it.
     Render {
         /// Write every law version and an index into this folder.
@@ -101,7 +111,7 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 obligations += l.obligations().len();
                 defs += l.definitions().len();
             }
-            println!(
+            say!(
                 "ok: {} law versions, {rules} rules, {defs} definitions, {obligations} obligations",
                 lib.laws().count()
             );
@@ -112,7 +122,7 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 let from = l
                     .effective_from()
                     .map_or_else(String::new, |d| d.to_string());
-                println!(
+                say!(
                     "  {:<32} {from} – {until:<10}  {:<6}  {}",
                     l.law(),
                     l.reliability().as_str(),
@@ -139,23 +149,71 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                     if r.passed() {
                         passed += 1;
                         if *verbose {
-                            println!("ok   {}#{} {}", r.file, r.index, r.name);
+                            say!("ok   {}#{} {}", r.file, r.index, r.name);
                         }
                     } else {
                         failed += 1;
-                        println!("FAIL {}#{} {}", r.file, r.index, r.name);
+                        say!("FAIL {}#{} {}", r.file, r.index, r.name);
                         for f in &r.failures {
-                            println!("       {f}");
+                            say!("       {f}");
                         }
                     }
                 }
             }
-            println!("{passed} passed, {failed} failed");
+            say!("{passed} passed, {failed} failed");
             Ok(if failed == 0 {
                 exit::OK
             } else {
                 exit::PROHIBITED
             })
+        }
+        PackCommand::Diff { from, to } => {
+            let lib = library(dir)?;
+            let side = |s: &str| -> Result<(String, trustgate_law::Date)> {
+                let Some((place, date)) = s.split_once('@') else {
+                    bail!("`{s}`: expected PLACE@YYYY-MM-DD")
+                };
+                let date =
+                    trustgate_law::Date::parse(date).map_err(|e| anyhow::anyhow!("`{s}`: {e}"))?;
+                Ok((place.to_owned(), date))
+            };
+            let ((pa, da), (pb, db)) = (side(from)?, side(to)?);
+            let diff = lib
+                .diff(&pa, da, &pb, db)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            say!("{pa} on {da} → {pb} on {db}");
+            if diff.changes.is_empty() {
+                say!("no act's answer changes");
+            }
+            for c in &diff.changes {
+                let key = c
+                    .field
+                    .as_ref()
+                    .map_or_else(|| c.act.clone(), |f| format!("{}.{f}", c.act));
+                say!(
+                    "\n{key}: {} → {} in {} of {} combinations of the facts it depends on",
+                    c.before.as_str(),
+                    c.after.as_str(),
+                    c.scenarios,
+                    c.of
+                );
+                for cube in &c.when {
+                    let cond = if cube.is_empty() {
+                        "always".to_owned()
+                    } else {
+                        cube.join(" and ")
+                    };
+                    say!("    when {cond}");
+                }
+            }
+            for s in &diff.skipped {
+                say!(
+                    "\n{}: not compared ({} combinations is too many to try)",
+                    s.key,
+                    s.combinations
+                );
+            }
+            Ok(exit::OK)
         }
         PackCommand::Render { out, law, date } => {
             let lib = library(dir)?;
@@ -181,7 +239,7 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 let Some(chosen) = chosen else {
                     bail!("no version of `{id}` is in force on that date")
                 };
-                print!("{}", trustgate_render::render_law(chosen));
+                say_raw!("{}", trustgate_render::render_law(chosen));
                 return Ok(exit::OK);
             }
             let out = out.clone().unwrap_or_else(|| PathBuf::from("law-pages"));
@@ -194,7 +252,7 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
             let index = out.join("index.html");
             std::fs::write(&index, trustgate_render::render_index(&laws))
                 .with_context(|| format!("writing {}", index.display()))?;
-            println!("wrote {} pages and {}", laws.len(), index.display());
+            say!("wrote {} pages and {}", laws.len(), index.display());
             Ok(exit::OK)
         }
     }
@@ -216,7 +274,7 @@ pub(crate) fn facts(dir: Option<&Path>, json: bool) -> Result<u8> {
             .collect();
         let acts: Vec<serde_json::Value> = lib.acts().map(|a| serde_json::json!({"act": a.name(), "per_field": a.per_field(), "means": a.means()})).collect();
         let places: Vec<serde_json::Value> = lib.places().map(|p| serde_json::json!({"place": p.name(), "title": p.title(), "jurisdiction": p.jurisdiction(), "note": p.note()})).collect();
-        println!(
+        say!(
             "{}",
             serde_json::to_string_pretty(
                 &serde_json::json!({"places": places, "facts": facts, "acts": acts})
@@ -224,20 +282,20 @@ pub(crate) fn facts(dir: Option<&Path>, json: bool) -> Result<u8> {
         );
         return Ok(exit::OK);
     }
-    println!("Places:");
+    say!("Places:");
     for p in lib.places() {
-        println!("  {:<14} {}", p.name(), p.title());
+        say!("  {:<14} {}", p.name(), p.title());
     }
-    println!("\nFacts (--fact NAME=VALUE; a list is comma-separated):");
+    say!("\nFacts (--fact NAME=VALUE; a list is comma-separated):");
     for f in lib.facts() {
-        println!("  {} ({})\n      {}", f.name(), kind(f.kind()), f.ask());
+        say!("  {} ({})\n      {}", f.name(), kind(f.kind()), f.ask());
         for (v, d) in f.values() {
-            println!("      - {v}: {d}");
+            say!("      - {v}: {d}");
         }
     }
-    println!("\nActs (--act NAME, or --act disclose=FIELD,FIELD):");
+    say!("\nActs (--act NAME, or --act disclose=FIELD,FIELD):");
     for a in lib.acts() {
-        println!("  {:<30} {}", a.name(), a.means());
+        say!("  {:<30} {}", a.name(), a.means());
     }
     Ok(exit::OK)
 }

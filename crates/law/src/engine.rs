@@ -685,6 +685,28 @@ impl Rulebook {
         run
     }
 
+    /// The outcome of a slot when every fact it reads is known.
+    pub(crate) fn outcome_known(&self, slot_idx: usize, cx: &Cx<'_>) -> Outcome {
+        let Some(slot) = self.slots.get(slot_idx) else {
+            return Outcome::NotAddressed;
+        };
+        let run = self.run_slot(slot, cx);
+        combine(self.effects(slot, run.act_t).0)
+    }
+
+    /// The facts a slot's rules read, and the set values they test.
+    pub(crate) fn slot_reads(&self, slot_idx: usize) -> (u128, &[(u8, u64)]) {
+        let Some(slot) = self.slots.get(slot_idx) else {
+            return (0, &[]);
+        };
+        let reads = slot
+            .rules
+            .iter()
+            .filter_map(|&ri| self.rules.get(ri as usize))
+            .fold(0u128, |m, r| m | r.reads);
+        (reads, &slot.sets)
+    }
+
     /// The union of effect bits of the rules in `mask` (positions in `slot`).
     fn effects(&self, slot: &CSlot, mask: u64) -> (u8, u64) {
         let mut eff = 0u8;

@@ -27,6 +27,7 @@
 
 mod date;
 mod diag;
+mod diff;
 mod engine;
 mod explain;
 mod expr;
@@ -37,6 +38,7 @@ mod syntax;
 
 pub use date::{Date, DateError};
 pub use diag::{Diagnostic, LoadError};
+pub use diff::{Change, LawDiff, Skipped};
 pub use engine::Outcome;
 pub use explain::{
     ActView, Applies, Explanation, FactKind, FactView, ItemView, LawView, ObligationView,

@@ -279,3 +279,52 @@ fn a_scenario_from_stdin_in_json() {
     assert_eq!(jw["applies"], "no");
     assert_eq!(jw["excepts"][0], "cambridge-2.129/h-no-access");
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_program_quietly() {
+    use std::io::Read as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
+        .args(["pack", "diff", "boston@2026-03-01", "cambridge@2026-03-01"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is dropped here: the next write meets a closed pipe.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(141),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn pack_diff_shows_what_the_2025_amendment_changed() {
+    let o = trustgate(
+        &[
+            "pack",
+            "diff",
+            "cambridge@2025-08-03",
+            "cambridge@2025-08-04",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("assist-operation: permitted → prohibited"),
+        "{t}"
+    );
+    assert!(t.contains("when department = police and operation-purpose = civil-immigration and assistance-kind in {traffic-perimeter, traffic-control, escort, officer-safety, breach-of-peace}"), "{t}");
+    let bad = trustgate(&["pack", "diff", "cambridge", "cambridge@2025-08-04"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad).contains("expected PLACE@YYYY-MM-DD"),
+        "{}",
+        text(&bad)
+    );
+}

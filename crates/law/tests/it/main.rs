@@ -9,6 +9,7 @@
 
 mod builtin;
 mod cases;
+mod diff;
 mod fuzz_corpus;
 mod hot_path;
 mod properties;

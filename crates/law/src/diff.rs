@@ -1,0 +1,297 @@
+//! The semantic diff of the law: the exact scenarios whose answer differs
+//! between two places or two dates (two versions of a law, or two cities).
+//!
+//! The fact space is finite, so for each act (and each field of a disclosure)
+//! the diff tries every combination of the facts that either side's rules read
+//! — a set fact counts as one yes/no per value the rules test — decides it on
+//! both sides, and keeps the combinations whose outcome differs. Those are then
+//! merged into *cubes*: two cubes that differ in one fact's values only become
+//! one, so the union stays exact and reads like a rule ("department = police
+//! and assistance-kind in {…}"). A fact whose every value is in a cube is left
+//! out of its description: it does not matter there.
+
+use std::collections::HashMap;
+
+use crate::engine::Cx;
+use crate::model::{FactType, bits, bits128};
+use crate::query::Facts;
+use crate::{Date, Library, Outcome, ScenarioError};
+
+/// The most combinations tried for one act; beyond it the act is reported as
+/// too large to compare rather than compared in part.
+const MAX_COMBINATIONS: u64 = 1 << 20;
+
+/// One variable of the comparison: a whole fact, or one value of a set fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Var {
+    Fact(usize),
+    SetValue(usize, usize),
+}
+
+/// How an act's answer changes between the two sides.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The act.
+    pub act: String,
+    /// The field, for a disclosure.
+    pub field: Option<String>,
+    /// The answer on the first side.
+    pub before: Outcome,
+    /// The answer on the second side.
+    pub after: Outcome,
+    /// How many combinations of the relevant facts change this way.
+    pub scenarios: u64,
+    /// Out of how many combinations of the facts either side reads for this act.
+    pub of: u64,
+    /// When: each entry is one conjunction of conditions (a cube); the change
+    /// happens exactly in their union.
+    pub when: Vec<Vec<String>>,
+}
+
+/// Combinations whose answer changes, grouped by (before, after); each
+/// combination as one value mask per variable (a cube of one point).
+type Groups = HashMap<(Outcome, Outcome), Vec<Vec<u64>>>;
+
+/// An act too large to compare exhaustively.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    /// `act` or `act.field`.
+    pub key: String,
+    /// Combinations it would take.
+    pub combinations: u64,
+}
+
+/// The result of a comparison.
+#[derive(Debug, Clone, Default)]
+pub struct LawDiff {
+    /// Every change, act by act, in schema order.
+    pub changes: Vec<Change>,
+    /// Acts not compared because their fact space is too large.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Library {
+    /// Compares what the law says at `(place_a, date_a)` with `(place_b, date_b)`.
+    pub fn diff(
+        &self,
+        place_a: &str,
+        date_a: Date,
+        place_b: &str,
+        date_b: Date,
+    ) -> Result<LawDiff, ScenarioError> {
+        let qa = self.query(place_a, date_a)?.build();
+        let qb = self.query(place_b, date_b)?.build();
+        let (ra, rb) = (self.rulebook_for(&qa), self.rulebook_for(&qb));
+        let (Some(a), Some(b)) = (self.books.get(ra), self.books.get(rb)) else {
+            return Ok(LawDiff::default());
+        };
+        let schema = &self.loaded.schema;
+        let mut out = LawDiff::default();
+        for (act_idx, act) in schema.acts.iter().enumerate() {
+            let fields: Vec<Option<usize>> = if act.per_field {
+                (0..schema.field_count()).map(Some).collect()
+            } else {
+                vec![None]
+            };
+            for field in fields {
+                let (Some(sa), Some(sb)) = (a.slot(act_idx, field), b.slot(act_idx, field)) else {
+                    continue;
+                };
+                let (reads_a, sets_a) = a.slot_reads(sa);
+                let (reads_b, sets_b) = b.slot_reads(sb);
+                // The variables and their domain sizes.
+                let mut vars: Vec<(Var, usize)> = Vec::new();
+                for f in bits128(reads_a | reads_b) {
+                    match schema.facts.get(f).map(|x| x.ty) {
+                        Some(FactType::Bool) => vars.push((Var::Fact(f), 2)),
+                        Some(FactType::Enum(e)) => vars.push((
+                            Var::Fact(f),
+                            schema.enums.get(e).map_or(1, |e| e.values.len()),
+                        )),
+                        Some(FactType::Set(_)) => {
+                            let mask = sets_a
+                                .iter()
+                                .chain(sets_b)
+                                .filter(|(x, _)| usize::from(*x) == f)
+                                .fold(0u64, |m, (_, v)| m | v);
+                            vars.extend(bits(mask).map(|bit| (Var::SetValue(f, bit), 2)));
+                        }
+                        None => {}
+                    }
+                }
+                let total = vars
+                    .iter()
+                    .fold(1u64, |t, &(_, n)| t.saturating_mul(n as u64));
+                let key = match field.and_then(|f| {
+                    schema
+                        .field_enum
+                        .and_then(|e| schema.enums.get(e))
+                        .and_then(|e| e.values.get(f))
+                }) {
+                    Some((name, _)) => format!("{}.{name}", act.name),
+                    None => act.name.clone(),
+                };
+                if total > MAX_COMBINATIONS {
+                    out.skipped.push(Skipped {
+                        key,
+                        combinations: total,
+                    });
+                    continue;
+                }
+                // Every combination: (before, after) → the value index of each variable.
+                let mut groups: Groups = HashMap::new();
+                let mut facts = Facts::unknown();
+                let mut digits = vec![0usize; vars.len()];
+                for _ in 0..total {
+                    facts.known = 0;
+                    for (d, &(v, _)) in digits.iter().zip(&vars) {
+                        match v {
+                            Var::Fact(f) => facts.set_raw(f, *d as u64),
+                            Var::SetValue(f, bit) => {
+                                let current = if facts.known & (1u128 << f) != 0 {
+                                    facts.vals.get(f).copied().unwrap_or(0)
+                                } else {
+                                    0
+                                };
+                                facts.set_raw(f, current | ((*d as u64) << bit));
+                            }
+                        }
+                    }
+                    let field_mask = field.map_or(0, |f| 1u64 << f);
+                    let cx = Cx {
+                        facts: &facts,
+                        field: field_mask,
+                        asks: 1 << act_idx,
+                    };
+                    let (before, after) = (a.outcome_known(sa, &cx), b.outcome_known(sb, &cx));
+                    if before != after {
+                        groups
+                            .entry((before, after))
+                            .or_default()
+                            .push(digits.iter().map(|&d| 1u64 << d).collect());
+                    }
+                    // Next combination (mixed radix).
+                    for (d, &(_, n)) in digits.iter_mut().zip(&vars) {
+                        *d += 1;
+                        if *d < n {
+                            break;
+                        }
+                        *d = 0;
+                    }
+                }
+                let mut changes: Vec<_> = groups.into_iter().collect();
+                changes.sort_by_key(|((b, a), _)| (*b as u8, *a as u8));
+                for ((before, after), cubes) in changes {
+                    let scenarios = cubes.len() as u64;
+                    let merged = merge(cubes, vars.len());
+                    let when = merged.iter().map(|c| self.describe(&vars, c)).collect();
+                    out.changes.push(Change {
+                        act: act.name.clone(),
+                        field: key.split_once('.').map(|(_, f)| f.to_owned()),
+                        before,
+                        after,
+                        scenarios,
+                        of: total,
+                        when,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn describe(&self, vars: &[(Var, usize)], cube: &[u64]) -> Vec<String> {
+        let schema = &self.loaded.schema;
+        let mut out = Vec::new();
+        for (&(v, n), &mask) in vars.iter().zip(cube) {
+            let full = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+            if mask == full {
+                continue; // every value: this fact does not matter here
+            }
+            match v {
+                Var::Fact(f) => {
+                    let Some(fact) = schema.facts.get(f) else {
+                        continue;
+                    };
+                    match fact.ty {
+                        FactType::Bool => out.push(if mask == 0b10 {
+                            fact.name.clone()
+                        } else {
+                            format!("not {}", fact.name)
+                        }),
+                        FactType::Enum(e) => {
+                            let names: Vec<&str> = bits(mask)
+                                .filter_map(|i| {
+                                    schema
+                                        .enums
+                                        .get(e)
+                                        .and_then(|en| en.values.get(i))
+                                        .map(|(n, _)| n.as_str())
+                                })
+                                .collect();
+                            out.push(match names.as_slice() {
+                                [one] => format!("{} = {one}", fact.name),
+                                many => format!("{} in {{{}}}", fact.name, many.join(", ")),
+                            });
+                        }
+                        FactType::Set(_) => {}
+                    }
+                }
+                Var::SetValue(f, bit) => {
+                    let Some(fact) = schema.facts.get(f) else {
+                        continue;
+                    };
+                    let FactType::Set(e) = fact.ty else { continue };
+                    let value = schema
+                        .enums
+                        .get(e)
+                        .and_then(|en| en.values.get(bit))
+                        .map_or("?", |(n, _)| n.as_str());
+                    out.push(if mask == 0b10 {
+                        format!("{} has {value}", fact.name)
+                    } else {
+                        format!("{} lacks {value}", fact.name)
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Merges cubes that differ in one variable only, until none do. Exact: the
+/// union of the result is the union of the input.
+fn merge(mut cubes: Vec<Vec<u64>>, n: usize) -> Vec<Vec<u64>> {
+    loop {
+        let before = cubes.len();
+        for v in 0..n {
+            let mut by_rest: HashMap<Vec<u64>, u64> = HashMap::new();
+            let mut order: Vec<Vec<u64>> = Vec::new();
+            for c in cubes.drain(..) {
+                let mut rest = c.clone();
+                let own = rest.get(v).copied().unwrap_or(0);
+                if let Some(x) = rest.get_mut(v) {
+                    *x = 0;
+                }
+                match by_rest.get_mut(&rest) {
+                    Some(m) => *m |= own,
+                    None => {
+                        by_rest.insert(rest.clone(), own);
+                        order.push(rest);
+                    }
+                }
+            }
+            for mut rest in order {
+                let m = by_rest.get(&rest).copied().unwrap_or(0);
+                if let Some(x) = rest.get_mut(v) {
+                    *x = m;
+                }
+                cubes.push(rest);
+            }
+        }
+        if cubes.len() == before {
+            cubes.sort();
+            return cubes;
+        }
+    }
+}
