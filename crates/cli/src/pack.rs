@@ -23,6 +23,11 @@ pub(crate) enum PackCommand {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Try every scenario at every place and date: rules that can never apply, and every conflict.
+    ///
+    /// Exits 1 when a rule can never apply (almost always an encoding mistake);
+    /// conflicts are listed for review, since some are in the law itself.
+    Lint,
     /// What changes between two places or dates: the exact scenarios whose answer differs.
     ///
     /// Each side is PLACE@DATE, e.g. `cambridge@2025-08-03 cambridge@2025-08-04`
@@ -162,6 +167,59 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
             }
             say!("{passed} passed, {failed} failed");
             Ok(if failed == 0 {
+                exit::OK
+            } else {
+                exit::PROHIBITED
+            })
+        }
+        PackCommand::Lint => {
+            let lib = library(dir)?;
+            let lint = lib.lint();
+            for n in &lint.never_apply {
+                say!(
+                    "{}: warning: rule `{}` of {} (version {}) can never apply: no scenario, at any place or date where it is in force, makes it apply",
+                    n.at,
+                    n.rule,
+                    n.law,
+                    n.version
+                );
+            }
+            for c in &lint.conflicts {
+                let from = c.from.map_or_else(|| "…".to_owned(), |d| d.to_string());
+                let until = c.until.map_or_else(|| "…".to_owned(), |d| d.to_string());
+                say!(
+                    "\nconflict at {} from {from} to {until}, {}: {} disagree in {} of {} combinations",
+                    c.place,
+                    c.key,
+                    c.rules.join(" and "),
+                    c.scenarios,
+                    c.of
+                );
+                for cube in &c.when {
+                    say!(
+                        "    when {}",
+                        if cube.is_empty() {
+                            "always".to_owned()
+                        } else {
+                            cube.join(" and ")
+                        }
+                    );
+                }
+            }
+            for s in &lint.skipped {
+                say!(
+                    "\n{}: not tried whole ({} combinations)",
+                    s.key,
+                    s.combinations
+                );
+            }
+            say!(
+                "\n{} rules never apply, {} conflict regions, {} acts not tried whole",
+                lint.never_apply.len(),
+                lint.conflicts.len(),
+                lint.skipped.len()
+            );
+            Ok(if lint.never_apply.is_empty() {
                 exit::OK
             } else {
                 exit::PROHIBITED

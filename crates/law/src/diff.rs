@@ -12,14 +12,14 @@
 
 use std::collections::HashMap;
 
-use crate::engine::Cx;
-use crate::model::{FactType, bits, bits128};
+use crate::engine::{Cx, Rulebook};
+use crate::model::{FactType, Schema, bits, bits128};
 use crate::query::Facts;
 use crate::{Date, Library, Outcome, ScenarioError};
 
 /// The most combinations tried for one act; beyond it the act is reported as
 /// too large to compare rather than compared in part.
-const MAX_COMBINATIONS: u64 = 1 << 20;
+pub(crate) const MAX_COMBINATIONS: u64 = 1 << 20;
 
 /// One variable of the comparison: a whole fact, or one value of a set fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +70,129 @@ pub struct LawDiff {
     pub skipped: Vec<Skipped>,
 }
 
+/// One act's fact space over one or more rulebooks: a variable per fact their
+/// rules read (a set fact gives one yes/no variable per value tested).
+pub(crate) struct Space {
+    vars: Vec<(Var, usize)>,
+    total: u64,
+}
+
+impl Space {
+    pub(crate) fn of(schema: &Schema, slots: &[(&Rulebook, usize)]) -> Space {
+        let mut reads = 0u128;
+        let mut sets: Vec<(u8, u64)> = Vec::new();
+        for (rb, slot) in slots {
+            let (r, s) = rb.slot_reads(*slot);
+            reads |= r;
+            sets.extend_from_slice(s);
+        }
+        let mut vars: Vec<(Var, usize)> = Vec::new();
+        for f in bits128(reads) {
+            match schema.facts.get(f).map(|x| x.ty) {
+                Some(FactType::Bool) => vars.push((Var::Fact(f), 2)),
+                Some(FactType::Enum(e)) => vars.push((
+                    Var::Fact(f),
+                    schema.enums.get(e).map_or(1, |e| e.values.len()),
+                )),
+                Some(FactType::Set(_)) => {
+                    let mask = sets
+                        .iter()
+                        .filter(|(x, _)| usize::from(*x) == f)
+                        .fold(0u64, |m, (_, v)| m | v);
+                    vars.extend(bits(mask).map(|bit| (Var::SetValue(f, bit), 2)));
+                }
+                None => {}
+            }
+        }
+        let total = vars
+            .iter()
+            .fold(1u64, |t, &(_, n)| t.saturating_mul(n as u64));
+        Space { vars, total }
+    }
+
+    /// How many combinations there are.
+    pub(crate) fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Calls `f` with every combination, as the context to decide with and as
+    /// one single-value mask per variable (a one-point cube).
+    pub(crate) fn for_each(
+        &self,
+        act: usize,
+        field: Option<usize>,
+        mut f: impl FnMut(&Cx<'_>, &dyn Fn() -> Vec<u64>),
+    ) {
+        let mut facts = Facts::unknown();
+        let mut digits = vec![0usize; self.vars.len()];
+        for _ in 0..self.total {
+            facts.known = 0;
+            for (d, &(v, _)) in digits.iter().zip(&self.vars) {
+                match v {
+                    Var::Fact(fact) => facts.set_raw(fact, *d as u64),
+                    Var::SetValue(fact, bit) => {
+                        let current = if facts.known & (1u128 << fact) != 0 {
+                            facts.vals.get(fact).copied().unwrap_or(0)
+                        } else {
+                            0
+                        };
+                        facts.set_raw(fact, current | ((*d as u64) << bit));
+                    }
+                }
+            }
+            let cx = Cx {
+                facts: &facts,
+                field: field.map_or(0, |x| 1u64 << x),
+                asks: 1 << act,
+            };
+            f(&cx, &|| digits.iter().map(|&d| 1u64 << d).collect());
+            // Next combination (mixed radix).
+            for (d, &(_, n)) in digits.iter_mut().zip(&self.vars) {
+                *d += 1;
+                if *d < n {
+                    break;
+                }
+                *d = 0;
+            }
+        }
+    }
+
+    /// The conditions of each merged cube, in words.
+    pub(crate) fn describe(&self, schema: &Schema, cubes: Vec<Vec<u64>>) -> Vec<Vec<String>> {
+        merge(cubes, self.vars.len())
+            .iter()
+            .map(|c| describe(schema, &self.vars, c))
+            .collect()
+    }
+}
+
+/// `act` or `act.field`.
+pub(crate) fn slot_key(schema: &Schema, act: usize, field: Option<usize>) -> String {
+    let name = schema.acts.get(act).map_or("?", |a| a.name.as_str());
+    match field.and_then(|f| {
+        schema
+            .field_enum
+            .and_then(|e| schema.enums.get(e))
+            .and_then(|e| e.values.get(f))
+    }) {
+        Some((f, _)) => format!("{name}.{f}"),
+        None => name.to_owned(),
+    }
+}
+
+/// Every (act, field) slot of the schema.
+pub(crate) fn slots(schema: &Schema) -> Vec<(usize, Option<usize>)> {
+    let mut out = Vec::new();
+    for (a, act) in schema.acts.iter().enumerate() {
+        if act.per_field {
+            out.extend((0..schema.field_count()).map(|f| (a, Some(f))));
+        } else {
+            out.push((a, None));
+        }
+    }
+    out
+}
+
 impl Library {
     /// Compares what the law says at `(place_a, date_a)` with `(place_b, date_b)`.
     pub fn diff(
@@ -81,182 +204,116 @@ impl Library {
     ) -> Result<LawDiff, ScenarioError> {
         let qa = self.query(place_a, date_a)?.build();
         let qb = self.query(place_b, date_b)?.build();
-        let (ra, rb) = (self.rulebook_for(&qa), self.rulebook_for(&qb));
-        let (Some(a), Some(b)) = (self.books.get(ra), self.books.get(rb)) else {
+        let (Some(a), Some(b)) = (
+            self.books.get(self.rulebook_for(&qa)),
+            self.books.get(self.rulebook_for(&qb)),
+        ) else {
             return Ok(LawDiff::default());
         };
         let schema = &self.loaded.schema;
         let mut out = LawDiff::default();
-        for (act_idx, act) in schema.acts.iter().enumerate() {
-            let fields: Vec<Option<usize>> = if act.per_field {
-                (0..schema.field_count()).map(Some).collect()
-            } else {
-                vec![None]
+        for (act, field) in slots(schema) {
+            let (Some(sa), Some(sb)) = (a.slot(act, field), b.slot(act, field)) else {
+                continue;
             };
-            for field in fields {
-                let (Some(sa), Some(sb)) = (a.slot(act_idx, field), b.slot(act_idx, field)) else {
-                    continue;
-                };
-                let (reads_a, sets_a) = a.slot_reads(sa);
-                let (reads_b, sets_b) = b.slot_reads(sb);
-                // The variables and their domain sizes.
-                let mut vars: Vec<(Var, usize)> = Vec::new();
-                for f in bits128(reads_a | reads_b) {
-                    match schema.facts.get(f).map(|x| x.ty) {
-                        Some(FactType::Bool) => vars.push((Var::Fact(f), 2)),
-                        Some(FactType::Enum(e)) => vars.push((
-                            Var::Fact(f),
-                            schema.enums.get(e).map_or(1, |e| e.values.len()),
-                        )),
-                        Some(FactType::Set(_)) => {
-                            let mask = sets_a
-                                .iter()
-                                .chain(sets_b)
-                                .filter(|(x, _)| usize::from(*x) == f)
-                                .fold(0u64, |m, (_, v)| m | v);
-                            vars.extend(bits(mask).map(|bit| (Var::SetValue(f, bit), 2)));
-                        }
-                        None => {}
-                    }
+            let space = Space::of(schema, &[(a, sa), (b, sb)]);
+            if space.total() > MAX_COMBINATIONS {
+                out.skipped.push(Skipped {
+                    key: slot_key(schema, act, field),
+                    combinations: space.total(),
+                });
+                continue;
+            }
+            let mut groups: Groups = HashMap::new();
+            space.for_each(act, field, |cx, cube| {
+                let (before, after) = (a.outcome_known(sa, cx), b.outcome_known(sb, cx));
+                if before != after {
+                    groups.entry((before, after)).or_default().push(cube());
                 }
-                let total = vars
-                    .iter()
-                    .fold(1u64, |t, &(_, n)| t.saturating_mul(n as u64));
-                let key = match field.and_then(|f| {
-                    schema
-                        .field_enum
-                        .and_then(|e| schema.enums.get(e))
-                        .and_then(|e| e.values.get(f))
-                }) {
-                    Some((name, _)) => format!("{}.{name}", act.name),
-                    None => act.name.clone(),
-                };
-                if total > MAX_COMBINATIONS {
-                    out.skipped.push(Skipped {
-                        key,
-                        combinations: total,
-                    });
-                    continue;
-                }
-                // Every combination: (before, after) → the value index of each variable.
-                let mut groups: Groups = HashMap::new();
-                let mut facts = Facts::unknown();
-                let mut digits = vec![0usize; vars.len()];
-                for _ in 0..total {
-                    facts.known = 0;
-                    for (d, &(v, _)) in digits.iter().zip(&vars) {
-                        match v {
-                            Var::Fact(f) => facts.set_raw(f, *d as u64),
-                            Var::SetValue(f, bit) => {
-                                let current = if facts.known & (1u128 << f) != 0 {
-                                    facts.vals.get(f).copied().unwrap_or(0)
-                                } else {
-                                    0
-                                };
-                                facts.set_raw(f, current | ((*d as u64) << bit));
-                            }
-                        }
-                    }
-                    let field_mask = field.map_or(0, |f| 1u64 << f);
-                    let cx = Cx {
-                        facts: &facts,
-                        field: field_mask,
-                        asks: 1 << act_idx,
-                    };
-                    let (before, after) = (a.outcome_known(sa, &cx), b.outcome_known(sb, &cx));
-                    if before != after {
-                        groups
-                            .entry((before, after))
-                            .or_default()
-                            .push(digits.iter().map(|&d| 1u64 << d).collect());
-                    }
-                    // Next combination (mixed radix).
-                    for (d, &(_, n)) in digits.iter_mut().zip(&vars) {
-                        *d += 1;
-                        if *d < n {
-                            break;
-                        }
-                        *d = 0;
-                    }
-                }
-                let mut changes: Vec<_> = groups.into_iter().collect();
-                changes.sort_by_key(|((b, a), _)| (*b as u8, *a as u8));
-                for ((before, after), cubes) in changes {
-                    let scenarios = cubes.len() as u64;
-                    let merged = merge(cubes, vars.len());
-                    let when = merged.iter().map(|c| self.describe(&vars, c)).collect();
-                    out.changes.push(Change {
-                        act: act.name.clone(),
-                        field: key.split_once('.').map(|(_, f)| f.to_owned()),
-                        before,
-                        after,
-                        scenarios,
-                        of: total,
-                        when,
-                    });
-                }
+            });
+            let mut changes: Vec<_> = groups.into_iter().collect();
+            changes.sort_by_key(|((b, a), _)| (*b as u8, *a as u8));
+            for ((before, after), cubes) in changes {
+                out.changes.push(Change {
+                    act: schema
+                        .acts
+                        .get(act)
+                        .map_or_else(String::new, |a| a.name.clone()),
+                    field: field
+                        .and_then(|f| {
+                            schema
+                                .field_enum
+                                .and_then(|e| schema.enums.get(e))
+                                .and_then(|e| e.values.get(f))
+                        })
+                        .map(|(n, _)| n.clone()),
+                    before,
+                    after,
+                    scenarios: cubes.len() as u64,
+                    of: space.total(),
+                    when: space.describe(schema, cubes),
+                });
             }
         }
         Ok(out)
     }
+}
 
-    fn describe(&self, vars: &[(Var, usize)], cube: &[u64]) -> Vec<String> {
-        let schema = &self.loaded.schema;
-        let mut out = Vec::new();
-        for (&(v, n), &mask) in vars.iter().zip(cube) {
-            let full = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
-            if mask == full {
-                continue; // every value: this fact does not matter here
-            }
-            match v {
-                Var::Fact(f) => {
-                    let Some(fact) = schema.facts.get(f) else {
-                        continue;
-                    };
-                    match fact.ty {
-                        FactType::Bool => out.push(if mask == 0b10 {
-                            fact.name.clone()
-                        } else {
-                            format!("not {}", fact.name)
-                        }),
-                        FactType::Enum(e) => {
-                            let names: Vec<&str> = bits(mask)
-                                .filter_map(|i| {
-                                    schema
-                                        .enums
-                                        .get(e)
-                                        .and_then(|en| en.values.get(i))
-                                        .map(|(n, _)| n.as_str())
-                                })
-                                .collect();
-                            out.push(match names.as_slice() {
-                                [one] => format!("{} = {one}", fact.name),
-                                many => format!("{} in {{{}}}", fact.name, many.join(", ")),
-                            });
-                        }
-                        FactType::Set(_) => {}
-                    }
-                }
-                Var::SetValue(f, bit) => {
-                    let Some(fact) = schema.facts.get(f) else {
-                        continue;
-                    };
-                    let FactType::Set(e) = fact.ty else { continue };
-                    let value = schema
-                        .enums
-                        .get(e)
-                        .and_then(|en| en.values.get(bit))
-                        .map_or("?", |(n, _)| n.as_str());
-                    out.push(if mask == 0b10 {
-                        format!("{} has {value}", fact.name)
+fn describe(schema: &Schema, vars: &[(Var, usize)], cube: &[u64]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (&(v, n), &mask) in vars.iter().zip(cube) {
+        let full = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+        if mask == full {
+            continue; // every value: this fact does not matter here
+        }
+        match v {
+            Var::Fact(f) => {
+                let Some(fact) = schema.facts.get(f) else {
+                    continue;
+                };
+                match fact.ty {
+                    FactType::Bool => out.push(if mask == 0b10 {
+                        fact.name.clone()
                     } else {
-                        format!("{} lacks {value}", fact.name)
-                    });
+                        format!("not {}", fact.name)
+                    }),
+                    FactType::Enum(e) => {
+                        let names: Vec<&str> = bits(mask)
+                            .filter_map(|i| {
+                                schema
+                                    .enums
+                                    .get(e)
+                                    .and_then(|en| en.values.get(i))
+                                    .map(|(n, _)| n.as_str())
+                            })
+                            .collect();
+                        out.push(match names.as_slice() {
+                            [one] => format!("{} = {one}", fact.name),
+                            many => format!("{} in {{{}}}", fact.name, many.join(", ")),
+                        });
+                    }
+                    FactType::Set(_) => {}
                 }
+            }
+            Var::SetValue(f, bit) => {
+                let Some(fact) = schema.facts.get(f) else {
+                    continue;
+                };
+                let FactType::Set(e) = fact.ty else { continue };
+                let value = schema
+                    .enums
+                    .get(e)
+                    .and_then(|en| en.values.get(bit))
+                    .map_or("?", |(n, _)| n.as_str());
+                out.push(if mask == 0b10 {
+                    format!("{} has {value}", fact.name)
+                } else {
+                    format!("{} lacks {value}", fact.name)
+                });
             }
         }
-        out
     }
+    out
 }
 
 /// Merges cubes that differ in one variable only, until none do. Exact: the

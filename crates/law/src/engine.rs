@@ -694,6 +694,25 @@ impl Rulebook {
         combine(self.effects(slot, run.act_t).0)
     }
 
+    /// With every fact it reads known: the active rules (positions) and the outcome.
+    pub(crate) fn active_known(&self, slot_idx: usize, cx: &Cx<'_>) -> (u64, Outcome) {
+        let Some(slot) = self.slots.get(slot_idx) else {
+            return (0, Outcome::NotAddressed);
+        };
+        let run = self.run_slot(slot, cx);
+        (run.act_t, combine(self.effects(slot, run.act_t).0))
+    }
+
+    /// The (law version, rule index) at each position of a slot.
+    pub(crate) fn slot_rules(&self, slot_idx: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.slots
+            .get(slot_idx)
+            .map(|s| s.rules.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&ri| self.rules.get(ri as usize).map(|r| (r.version, r.rule)))
+    }
+
     /// The facts a slot's rules read, and the set values they test.
     pub(crate) fn slot_reads(&self, slot_idx: usize) -> (u128, &[(u8, u64)]) {
         let Some(slot) = self.slots.get(slot_idx) else {

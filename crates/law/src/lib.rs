@@ -31,6 +31,7 @@ mod diff;
 mod engine;
 mod explain;
 mod expr;
+mod lint;
 mod load;
 mod model;
 mod query;
@@ -44,6 +45,7 @@ pub use explain::{
     ActView, Applies, Explanation, FactKind, FactView, ItemView, LawView, ObligationView,
     PlaceView, RuleView, Weighed,
 };
+pub use lint::{ConflictRegion, Lint, NeverApplies};
 pub use model::Reliability;
 pub use query::{FactValue, Query, QueryBuilder, ScenarioError};
 

@@ -328,3 +328,15 @@ fn pack_diff_shows_what_the_2025_amendment_changed() {
         text(&bad)
     );
 }
+
+#[test]
+fn pack_lint_lists_the_conflicts_and_no_dead_rule() {
+    let o = trustgate(&["pack", "lint"], None);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("conflict at cambridge from 2020-02-10 to …, disclose.immigration-status: us-8usc1373/status-sharing and cambridge-2.129/k-not-distributed disagree"), "{t}");
+    assert!(
+        t.contains("0 rules never apply, 2 conflict regions, 0 acts not tried whole"),
+        "{t}"
+    );
+}

@@ -12,6 +12,7 @@ mod cases;
 mod diff;
 mod fuzz_corpus;
 mod hot_path;
+mod lint;
 mod properties;
 mod semantics;
 mod validation;

@@ -1,0 +1,63 @@
+//! Reasoning over every scenario: dead rules and every conflict.
+
+use trustgate_law::{Library, Source};
+
+use crate::builtin;
+use crate::validation::SCHEMA;
+
+#[test]
+fn the_built_in_packs_have_no_dead_rule_and_one_known_conflict() {
+    let lint = builtin().lint();
+    assert_eq!(lint.never_apply, []);
+    assert!(lint.skipped.is_empty());
+    let got: Vec<String> = lint
+        .conflicts
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {:?}–{:?} {} {:?} when {:?}",
+                c.place,
+                c.from.map(|d| d.to_string()),
+                c.until,
+                c.key,
+                c.rules,
+                c.when
+            )
+        })
+        .collect();
+    // A school giving status to USCIS: (k) forbids it, §1373 protects it, and
+    // 2.129.070 lifts (k) only for law enforcement agencies. In the law itself.
+    assert_eq!(
+        got,
+        [
+            r#"cambridge Some("2020-02-10")–None disclose.citizenship ["us-8usc1373/status-sharing", "cambridge-2.129/k-not-distributed"] when [["requester = uscis", "department = school", "not legal-mandate"]]"#,
+            r#"cambridge Some("2020-02-10")–None disclose.immigration-status ["us-8usc1373/status-sharing", "cambridge-2.129/k-not-distributed"] when [["requester = uscis", "department = school", "not legal-mandate"]]"#,
+        ]
+    );
+}
+
+#[test]
+fn rules_that_can_never_apply_are_found_where_they_are_written() {
+    let pack = "---\nlaw: l\njurisdiction: us/ma/town\ninstrument: ordinance\ntitle: T\nversion: 1\neffective-from: 2020-01-01\nsource: s\nreliability: high\n---\n# S\n> No officer shall detain a person on a detainer, except on a judicial warrant.\n```rule\nid: main\ncite: §1\nquote: No officer shall detain\nacts: detain\nwhen: in-custody and documents has detainer-hold\nthen: prohibited\n```\n```rule\nid: contradiction\ncite: §1\nquote: No officer shall detain\nacts: detain\nwhen: in-custody and not in-custody\nthen: prohibited\n```\n```rule\nid: orphan-exception\ncite: §1\nquote: except on a judicial warrant\nacts: detain\nwhen: not in-custody and documents has judicial-warrant\nthen: permitted\nexception-to: main\n```\n";
+    let lib = Library::load(&[
+        Source {
+            name: "schema.md",
+            text: SCHEMA,
+        },
+        Source {
+            name: "p.md",
+            text: pack,
+        },
+    ])
+    .unwrap();
+    let lint = lib.lint();
+    let got: Vec<String> = lint
+        .never_apply
+        .iter()
+        .map(|n| format!("{} {}", n.at, n.rule))
+        .collect();
+    assert_eq!(
+        got,
+        ["p.md:22:5 contradiction", "p.md:30:5 orphan-exception"]
+    );
+}
