@@ -429,7 +429,7 @@ fn load_meta(
     let instrument = required(cx, "instrument");
     let title = required(cx, "title");
     let version = required(cx, "version");
-    let from_text = required(cx, "effective-from");
+    required(cx, "effective-from");
     let source = required(cx, "source");
     let rel_text = required(cx, "reliability");
     if !ok {
@@ -455,7 +455,6 @@ fn load_meta(
         Some(e) => Some(date(cx, e)?),
         None => None,
     };
-    let _ = from_text;
     if let Some(u) = effective_until
         && u < effective_from
     {
@@ -659,7 +658,7 @@ fn load_blocks(
             _ => {}
         }
     }
-    let mut bcx = BlockCx {
+    let bcx = BlockCx {
         schema,
         laws,
         law_defs,
@@ -740,7 +739,7 @@ fn load_blocks(
             }),
             None => v.meta.reliability,
         };
-        let cond = |cx: &mut Ctx<'_>, bcx: &mut BlockCx<'_>, key: &str| -> Option<Cond> {
+        let cond = |cx: &mut Ctx<'_>, bcx: &BlockCx<'_>, key: &str| -> Option<Cond> {
             let e = get(key)?;
             match expr::parse(&e.value) {
                 Ok(x) => Some(resolve(cx, bcx, &x)),
@@ -752,7 +751,7 @@ fn load_blocks(
         };
         match kind {
             "define" => {
-                let Some(means) = cond(cx, &mut bcx, "means") else {
+                let Some(means) = cond(cx, &bcx, "means") else {
                     cx.err(
                         file,
                         b.kind.offset,
@@ -770,7 +769,7 @@ fn load_blocks(
                 });
             }
             "obligation" => {
-                let Some(when) = cond(cx, &mut bcx, "when") else {
+                let Some(when) = cond(cx, &bcx, "when") else {
                     cx.err(
                         file,
                         b.kind.offset,
@@ -868,7 +867,7 @@ fn load_blocks(
                         m
                     }
                 };
-                let when = cond(cx, &mut bcx, "when").unwrap_or(Cond::Const(true));
+                let when = cond(cx, &bcx, "when").unwrap_or(Cond::Const(true));
                 let then = match get("then") {
                     None => None,
                     Some(e) => match e.value.text.as_str() {
@@ -888,7 +887,7 @@ fn load_blocks(
                     cx.err(file, b.kind.offset, format!("rule `{id}` needs `then:`; only an exception (`exception-to:`) may leave it out, and then it only lifts the rule it excepts"));
                 }
                 let doubt = get("doubt").map(|e| e.value.text.clone());
-                let doubt_when = cond(cx, &mut bcx, "doubt-when");
+                let doubt_when = cond(cx, &bcx, "doubt-when");
                 if doubt_when.is_some() && doubt.is_none() {
                     cx.err(
                         file,
@@ -1008,7 +1007,6 @@ fn load_blocks(
             ),
         );
     }
-    let _ = &mut bcx;
 }
 
 fn is_name(s: &str) -> bool {
@@ -1118,7 +1116,7 @@ fn known_fact(cx: &mut Ctx<'_>, b: &BlockCx<'_>, fact: &Spanned) -> Option<usize
     found
 }
 
-fn resolve(cx: &mut Ctx<'_>, b: &mut BlockCx<'_>, e: &Expr) -> Cond {
+fn resolve(cx: &mut Ctx<'_>, b: &BlockCx<'_>, e: &Expr) -> Cond {
     let file = b.file;
     let schema = b.schema;
     let fact_names = || {
