@@ -424,3 +424,85 @@ async fn over_a_real_socket() {
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+mod never_a_5xx {
+    //! Whatever the body, the answer is a 2xx or a 4xx with a JSON error: never
+    //! a 5xx, never a panic.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| Value::from(n)),
+            "[a-z0-9.-]{0,12}".prop_map(Value::String),
+            prop::sample::select(vec![
+                "cambridge",
+                "boston",
+                "2026-03-01",
+                "1999-12-31",
+                "ice-ero",
+                "police",
+                "in-police-custody",
+                "i-200",
+                "release-date",
+                "detain",
+                "disclose"
+            ])
+            .prop_map(|s| Value::String(s.to_owned())),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop::sample::select(vec![
+                        "place",
+                        "date",
+                        "facts",
+                        "acts",
+                        "requester",
+                        "documents",
+                        "custody",
+                        "department",
+                        "disclose",
+                        "detain",
+                        "x"
+                    ])
+                    .prop_map(str::to_owned),
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            json_value().prop_map(|v| serde_json::to_vec(&v).unwrap()),
+            (json_value(), json_value(), json_value()).prop_map(|(facts, acts, place)| {
+                serde_json::to_vec(&serde_json::json!({"place": place, "date": "2026-03-01", "facts": facts, "acts": acts})).unwrap()
+            }),
+            prop::collection::vec(any::<u8>(), 0..200),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_body(bytes in body(), full in any::<bool>()) {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let uri = if full { "/api/v1/decisions?detail=full" } else { "/api/v1/decisions" };
+            let req = Request::post(uri).header(header::CONTENT_TYPE, "application/json").body(Body::from(bytes)).unwrap();
+            let (status, _, body) = rt.block_on(send(req));
+            prop_assert!(status.is_success() || status.is_client_error(), "{status}: {}", String::from_utf8_lossy(&body));
+            let v: Value = serde_json::from_slice(&body).unwrap();
+            if status.is_client_error() {
+                prop_assert!(v["error"].is_string() && v["message"].is_string(), "{v}");
+            }
+        }
+    }
+}
