@@ -436,7 +436,7 @@ mod never_a_5xx {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(|n| Value::from(n)),
+            any::<i64>().prop_map(Value::from),
             "[a-z0-9.-]{0,12}".prop_map(Value::String),
             prop::sample::select(vec![
                 "cambridge",
