@@ -20,4 +20,6 @@ pub use decision::{
     kind,
 };
 pub use error::ErrorBody;
-pub use scenario::{ActInput, FactInput, InputError, Scenario, plain, scenario_from_json};
+pub use scenario::{
+    ActInput, FactInput, InputError, Scenario, json_path, plain, scenario_from_json,
+};

@@ -226,9 +226,10 @@ pub fn scenario_from_json(bytes: &[u8]) -> Result<Scenario, InputError> {
     })
 }
 
-/// `facts.requester` → `$.facts.requester`; `.` (the root) and `?` (a place the
-/// parser never reached, as at a premature end) are dropped.
-fn json_path(p: &str) -> String {
+/// A serde path (`facts.documents[1]`) as a JSON path (`$.facts.documents[1]`);
+/// `.` (the root) and `?` (a place the parser never reached, as at a premature
+/// end) are dropped.
+pub fn json_path(p: &str) -> String {
     let mut out = String::from("$");
     for seg in p.split('.').filter(|s| !s.is_empty() && *s != "?") {
         if !seg.starts_with('[') {

@@ -27,12 +27,7 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, InputError> {
 fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputError> {
     let de = serde_norway::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path.is_empty() || path == "." {
-            "$".to_owned()
-        } else {
-            format!("$.{path}")
-        };
+        let path = trustgate_api::json_path(&e.path().to_string());
         let inner = e.into_inner();
         let path = match inner.location() {
             Some(l) => format!("{path} (line {}, column {})", l.line(), l.column()),
