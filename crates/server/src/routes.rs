@@ -17,8 +17,7 @@ use crate::{AppError, AppState, BODY_LIMIT};
 #[openapi(
     info(
         title = "trustgate",
-        description = "Cities' trust laws as code: what the law says of an act (prohibited, permitted, required, not addressed), with the provision that decides it, its exact words, the exceptions weighed and the duties it triggers. Decisions are stateless and need no account.",
-        license(name = "AGPL-3.0-or-later")
+        description = "Cities' trust laws as code: what the law says of an act (prohibited, permitted, required, not addressed), with the provision that decides it, its exact words, the exceptions weighed and the duties it triggers. Decisions are stateless and need no account."
     ),
     tags(
         (name = "decisions", description = "Ask the law"),
