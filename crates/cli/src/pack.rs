@@ -23,9 +23,9 @@ pub(crate) enum PackCommand {
         #[arg(long, short)]
         verbose: bool,
     },
-    /// Try every scenario at every place and date: rules that can never apply, and every conflict.
+    /// Try every scenario at every place and date: rules that never take effect, and every conflict.
     ///
-    /// Exits 1 when a rule can never apply (almost always an encoding mistake);
+    /// Exits 1 when a rule never takes effect (almost always an encoding mistake);
     /// conflicts are listed for review, since some are in the law itself.
     Lint,
     /// What changes between two places or dates: the exact scenarios whose answer differs.
@@ -177,7 +177,7 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
             let lint = lib.lint();
             for n in &lint.never_apply {
                 say!(
-                    "{}: warning: rule `{}` of {} (version {}) can never apply: no scenario, at any place or date where it is in force, makes it apply",
+                    "{}: warning: rule `{}` of {} (version {}) never takes effect: no scenario, at any place or date where it is in force, makes it apply without an exception overriding it",
                     n.at,
                     n.rule,
                     n.law,
@@ -214,7 +214,7 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 );
             }
             say!(
-                "\n{} rules never apply, {} conflict regions, {} acts not tried whole",
+                "\n{} rules never take effect, {} conflict regions, {} acts not tried whole",
                 lint.never_apply.len(),
                 lint.conflicts.len(),
                 lint.skipped.len()

@@ -26,6 +26,8 @@ pub(crate) const MAX_COMBINATIONS: u64 = 1 << 20;
 enum Var {
     Fact(usize),
     SetValue(usize, usize),
+    /// Whether another act is asked about too (rules may test `asks`).
+    Asks(usize),
 }
 
 /// How an act's answer changes between the two sides.
@@ -77,14 +79,19 @@ pub(crate) struct Space {
     total: u64,
 }
 
+// INVARIANT: every variable's domain is at most 64 (an enumeration's values),
+// so a value set is a u64 mask.
+
 impl Space {
-    pub(crate) fn of(schema: &Schema, slots: &[(&Rulebook, usize)]) -> Space {
+    pub(crate) fn of(schema: &Schema, act: usize, slots: &[(&Rulebook, usize)]) -> Space {
         let mut reads = 0u128;
         let mut sets: Vec<(u8, u64)> = Vec::new();
+        let mut asks = 0u64;
         for (rb, slot) in slots {
             let (r, s) = rb.slot_reads(*slot);
             reads |= r;
             sets.extend_from_slice(s);
+            asks |= rb.slot_asks(*slot);
         }
         let mut vars: Vec<(Var, usize)> = Vec::new();
         for f in bits128(reads) {
@@ -104,6 +111,8 @@ impl Space {
                 None => {}
             }
         }
+        // The act in question is always asked; any other act a rule tests may be.
+        vars.extend(bits(asks & !(1 << act)).map(|a| (Var::Asks(a), 2)));
         let total = vars
             .iter()
             .fold(1u64, |t, &(_, n)| t.saturating_mul(n as u64));
@@ -127,8 +136,10 @@ impl Space {
         let mut digits = vec![0usize; self.vars.len()];
         for _ in 0..self.total {
             facts.known = 0;
+            let mut asks = 1u64 << act;
             for (d, &(v, _)) in digits.iter().zip(&self.vars) {
                 match v {
+                    Var::Asks(a) => asks |= (*d as u64) << a,
                     Var::Fact(fact) => facts.set_raw(fact, *d as u64),
                     Var::SetValue(fact, bit) => {
                         let current = if facts.known & (1u128 << fact) != 0 {
@@ -143,7 +154,7 @@ impl Space {
             let cx = Cx {
                 facts: &facts,
                 field: field.map_or(0, |x| 1u64 << x),
-                asks: 1 << act,
+                asks,
             };
             f(&cx, &|| digits.iter().map(|&d| 1u64 << d).collect());
             // Next combination (mixed radix).
@@ -216,7 +227,7 @@ impl Library {
             let (Some(sa), Some(sb)) = (a.slot(act, field), b.slot(act, field)) else {
                 continue;
             };
-            let space = Space::of(schema, &[(a, sa), (b, sb)]);
+            let space = Space::of(schema, act, &[(a, sa), (b, sb)]);
             if space.total() > MAX_COMBINATIONS {
                 out.skipped.push(Skipped {
                     key: slot_key(schema, act, field),
@@ -294,6 +305,14 @@ fn describe(schema: &Schema, vars: &[(Var, usize)], cube: &[u64]) -> Vec<String>
                     }
                     FactType::Set(_) => {}
                 }
+            }
+            Var::Asks(a) => {
+                let name = schema.acts.get(a).map_or("?", |x| x.name.as_str());
+                out.push(if mask == 0b10 {
+                    format!("asks {name} too")
+                } else {
+                    format!("does not ask {name}")
+                });
             }
             Var::SetValue(f, bit) => {
                 let Some(fact) = schema.facts.get(f) else {

@@ -89,6 +89,8 @@ pub(crate) struct CRule {
     pub(crate) effect: Option<Effect>,
     pub(crate) doubt: Option<u32>,
     pub(crate) reads: u128,
+    /// An exception: it speaks only where a rule it excepts applies.
+    pub(crate) exception: bool,
 }
 
 #[derive(Debug)]
@@ -102,6 +104,8 @@ pub(crate) struct CSlot {
     pub(crate) targets: Vec<u64>,
     /// Per set fact its rules test: the values tested (all that enumeration tries).
     pub(crate) sets: Vec<(u8, u64)>,
+    /// The acts its rules test with `asks`.
+    pub(crate) asks: u64,
 }
 
 impl CSlot {
@@ -207,7 +211,27 @@ struct Compiler<'a> {
     errors: &'a mut Vec<CompileError>,
 }
 
+/// The most tests one condition may make once its definitions are expanded.
+/// Definitions that use definitions several times multiply; the bound keeps
+/// every walk of a condition (deciding, explaining, enumerating) small.
+const MAX_EXPANDED: u64 = 10_000;
+
 impl Compiler<'_> {
+    /// `root`, or, when its expansion is over [`MAX_EXPANDED`] tests, a
+    /// reported error and `false` in its place, so nothing walks it again.
+    fn bounded(&mut self, root: u32, file: usize, offset: usize, id: &str) -> u32 {
+        let mut memo = HashMap::new();
+        if expanded(&self.nodes, &self.defs, root, &mut memo) <= MAX_EXPANDED {
+            return root;
+        }
+        self.errors.push((
+            file,
+            offset,
+            format!("the condition of `{id}` expands to more than {MAX_EXPANDED} tests through its definitions; define the repeated part once and use it once"),
+        ));
+        self.push(Node::Const(false))
+    }
+
     fn push(&mut self, n: Node) -> u32 {
         self.nodes.push(n);
         u32::try_from(self.nodes.len() - 1).unwrap_or(u32::MAX)
@@ -364,6 +388,8 @@ fn compile(
                 (Some(_), None) => Some(c.push(Node::Const(true))),
                 (Some(_), Some(w)) => Some(c.cond(v, w).0),
             };
+            let cond = c.bounded(cond, ver.file, r.offset, &r.id);
+            let doubt = doubt.map(|d| c.bounded(d, ver.file, r.offset, &r.id));
             let idx = u32::try_from(rules.len()).unwrap_or(u32::MAX);
             rules.push(CRule {
                 version: v,
@@ -372,6 +398,7 @@ fn compile(
                 effect: r.then,
                 doubt,
                 reads,
+                exception: !r.exception_to.is_empty(),
             });
             let height = heights.get(ri).copied().unwrap_or(0);
             for a in bits(r.acts) {
@@ -438,9 +465,11 @@ fn compile(
             }
         }
         let mut sets = Vec::new();
+        let mut asks = 0u64;
         for &ri in &ids {
             if let Some(r) = rules.get(ri as usize) {
                 set_masks(&c.nodes, &c.defs, r.cond, &mut sets);
+                asks |= asks_mask(&c.nodes, &c.defs, r.cond);
             }
         }
         slots.push(CSlot {
@@ -448,6 +477,7 @@ fn compile(
             exc,
             targets,
             sets,
+            asks,
         });
     }
     let mut obligations = Vec::new();
@@ -457,6 +487,7 @@ fn compile(
         };
         for (oi, o) in ver.obligations.iter().enumerate() {
             let (cond, reads) = c.cond(v, &o.when);
+            let cond = c.bounded(cond, ver.file, 0, &o.id);
             obligations.push(CObligation {
                 version: v,
                 obligation: oi,
@@ -493,6 +524,43 @@ fn compile(
         obligations,
         types,
         enum_lens,
+    }
+}
+
+/// How many tests the condition at `n` makes with its definitions expanded
+/// (saturating); each definition is measured once.
+fn expanded(nodes: &[Node], defs: &[CDef], n: u32, memo: &mut HashMap<u32, u64>) -> u64 {
+    match nodes.get(n as usize) {
+        Some(&Node::Not(a)) => expanded(nodes, defs, a, memo).saturating_add(1),
+        Some(&(Node::And(a, b) | Node::Or(a, b))) => expanded(nodes, defs, a, memo)
+            .saturating_add(expanded(nodes, defs, b, memo))
+            .saturating_add(1),
+        Some(&Node::Def(d)) => {
+            if let Some(&size) = memo.get(&d) {
+                return size;
+            }
+            let size = defs
+                .get(d as usize)
+                .map_or(1, |def| expanded(nodes, defs, def.root, memo));
+            memo.insert(d, size);
+            size
+        }
+        _ => 1,
+    }
+}
+
+/// The acts tested with `asks` under `n`.
+fn asks_mask(nodes: &[Node], defs: &[CDef], n: u32) -> u64 {
+    match nodes.get(n as usize) {
+        Some(&Node::Asks(m)) => m,
+        Some(&Node::Not(a)) => asks_mask(nodes, defs, a),
+        Some(&(Node::And(a, b) | Node::Or(a, b))) => {
+            asks_mask(nodes, defs, a) | asks_mask(nodes, defs, b)
+        }
+        Some(&Node::Def(d)) => defs
+            .get(d as usize)
+            .map_or(0, |d| asks_mask(nodes, defs, d.root)),
+        _ => 0,
     }
 }
 
@@ -636,15 +704,16 @@ impl Rulebook {
         // exception speaks only where a rule it excepts applies.
         let mut app = [Tri::F; MAX_RULES_PER_SLOT];
         for pos in (0..slot.rules.len().min(MAX_RULES_PER_SLOT)).rev() {
-            let own = slot
+            let rule = slot
                 .rules
                 .get(pos)
-                .and_then(|&ri| self.rules.get(ri as usize))
-                .map_or(Tri::F, |r| self.eval(r.cond, cx));
+                .and_then(|&ri| self.rules.get(ri as usize));
+            let own = rule.map_or(Tri::F, |r| self.eval(r.cond, cx));
             let targets = slot.targets.get(pos).copied().unwrap_or(0);
-            let scoped = if targets == 0 || own == Tri::F {
+            let scoped = if !rule.is_some_and(|r| r.exception) || own == Tri::F {
                 own
             } else {
+                // An exception with no rule to except here speaks here not at all.
                 let mut any = Tri::F;
                 for t in bits(targets) {
                     any = any.or(app.get(t).copied().unwrap_or(Tri::F));
@@ -711,6 +780,11 @@ impl Rulebook {
             .unwrap_or_default()
             .iter()
             .filter_map(|&ri| self.rules.get(ri as usize).map(|r| (r.version, r.rule)))
+    }
+
+    /// The acts a slot's rules test with `asks`.
+    pub(crate) fn slot_asks(&self, slot_idx: usize) -> u64 {
+        self.slots.get(slot_idx).map_or(0, |s| s.asks)
     }
 
     /// The facts a slot's rules read, and the set values they test.

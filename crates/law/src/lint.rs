@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use crate::diff::{MAX_COMBINATIONS, Skipped, Space, slot_key, slots};
 use crate::{Date, Library, Outcome};
 
-/// A rule that no scenario, at any place or date where it is in force, makes apply.
+/// A rule that never takes effect: no scenario, at any place or date where it
+/// is in force, makes it apply without an exception overriding it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeverApplies {
     /// The law's id.
@@ -46,7 +47,7 @@ pub struct ConflictRegion {
 /// What a lint of all the packs found.
 #[derive(Debug, Clone, Default)]
 pub struct Lint {
-    /// Rules that can never apply.
+    /// Rules that never take effect.
     pub never_apply: Vec<NeverApplies>,
     /// Every conflict, by place and stretch of dates.
     pub conflicts: Vec<ConflictRegion>,
@@ -79,7 +80,7 @@ impl Library {
                     if positions.is_empty() {
                         continue;
                     }
-                    let space = Space::of(schema, &[(rb, slot)]);
+                    let space = Space::of(schema, act, &[(rb, slot)]);
                     if space.total() > MAX_COMBINATIONS {
                         out.skipped.push(Skipped {
                             key: slot_key(schema, act, field),

@@ -225,6 +225,10 @@ fn load_schema(cx: &mut Ctx<'_>, docs: &[Doc]) -> Schema {
                 ),
             );
         }
+        // INVARIANT: an enumeration holds at most MAX_VALUES values, so a value
+        // index always fits a u64 mask; the excess was reported above.
+        let mut values = values;
+        values.truncate(MAX_VALUES);
         if name == "field" {
             schema.field_enum = Some(schema.enums.len());
         }
@@ -330,6 +334,14 @@ fn load_schema(cx: &mut Ctx<'_>, docs: &[Doc]) -> Schema {
                 cx.err(d.file, d.line.offset, "expected `place NAME: JURISDICTION`, such as `place cambridge: us/ma/cambridge`");
                 continue;
             };
+            if schema.places.iter().any(|p| p.name == name.trim()) {
+                cx.err(
+                    d.file,
+                    d.line.offset,
+                    format!("place `{}` is declared twice", name.trim()),
+                );
+                continue;
+            }
             schema.places.push(PlaceDef {
                 name: name.trim().to_owned(),
                 jurisdiction: juris.trim().to_owned(),
@@ -355,6 +367,8 @@ fn load_schema(cx: &mut Ctx<'_>, docs: &[Doc]) -> Schema {
                 schema.facts.len()
             ),
         );
+        // INVARIANT: fact indices fit a u128 mask; the excess was reported.
+        schema.facts.truncate(MAX_FACTS);
     }
     if schema.acts.len() > MAX_ACTS {
         cx.err(
@@ -365,6 +379,8 @@ fn load_schema(cx: &mut Ctx<'_>, docs: &[Doc]) -> Schema {
                 schema.acts.len()
             ),
         );
+        // INVARIANT: act indices fit a u64 mask; the excess was reported.
+        schema.acts.truncate(MAX_ACTS);
     }
     if schema.acts.iter().any(|a| a.per_field) && schema.field_enum.is_none() {
         cx.err(0, 0, "an act is declared `per field`, but the schema has no `enum field` listing the data fields");
@@ -622,7 +638,7 @@ fn load_blocks(
     }
 
     // Ids first, so exceptions and definitions may refer forward.
-    let mut ids: Vec<(String, usize)> = Vec::new();
+    let mut ids: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut rule_ids: Vec<String> = Vec::new();
     let mut local_defs = Vec::new();
     for (b, es) in &parsed {
@@ -644,14 +660,14 @@ fn load_blocks(
                 ),
             );
         }
-        if ids.iter().any(|(i, _)| *i == id.value.text) {
+        if ids.contains(&id.value.text) {
             cx.err(
                 file,
                 id.value.offset(),
                 format!("id `{}` is used twice in this pack", id.value.text),
             );
         }
-        ids.push((id.value.text.clone(), id.value.offset()));
+        ids.insert(id.value.text.clone());
         match b.kind.text.as_str() {
             "rule" => rule_ids.push(id.value.text.clone()),
             "define" => local_defs.push(id.value.text.clone()),
@@ -922,9 +938,15 @@ fn load_blocks(
     }
 
     // Exceptions: resolve, check they share an act, and that they form no cycle.
+    let rule_index: HashMap<String, usize> = v
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
     for (ri, refs) in exception_refs.iter().enumerate() {
         for (name, off) in refs {
-            match v.rules.iter().position(|r| r.id == *name) {
+            match rule_index.get(name.as_str()).copied() {
                 Some(t) if t == ri => cx.err(
                     file,
                     *off,
@@ -1038,44 +1060,57 @@ fn list(v: &syntax::Value) -> Vec<(String, usize)> {
 const MAX_CHAIN: usize = 32;
 
 /// A cycle in the graph `edges`, or a chain longer than [`MAX_CHAIN`], as the
-/// nodes along it.
+/// nodes along it. Each finished node remembers the longest chain below it, so
+/// the order the nodes are written in cannot hide a long chain, and the walk
+/// never recurses deeper than `MAX_CHAIN`.
 fn find_cycle(n: usize, edges: impl Fn(usize) -> Vec<usize>) -> Option<Vec<usize>> {
+    /// 0: not seen; 1: on the stack; 2 + d: done, with the longest chain below it d long.
     fn visit(
         i: usize,
         edges: &dyn Fn(usize) -> Vec<usize>,
-        state: &mut [u8],
+        state: &mut [usize],
         stack: &mut Vec<usize>,
-    ) -> Option<Vec<usize>> {
-        match state.get(i) {
+    ) -> Result<usize, Vec<usize>> {
+        match state.get(i).copied() {
             Some(1) => {
                 let start = stack.iter().position(|&s| s == i).unwrap_or(0);
                 let mut c: Vec<usize> = stack.get(start..).unwrap_or_default().to_vec();
                 c.push(i);
-                return Some(c);
+                return Err(c);
             }
-            Some(2) | None => return None,
+            Some(done) if done >= 2 => {
+                let below = done - 2;
+                if stack.len() + 1 + below > MAX_CHAIN + 1 {
+                    let mut c = stack.clone();
+                    c.push(i);
+                    return Err(c);
+                }
+                return Ok(below);
+            }
+            None => return Ok(0),
             _ => {}
         }
         if stack.len() > MAX_CHAIN {
-            return Some(stack.clone());
+            let mut c = stack.clone();
+            c.push(i);
+            return Err(c);
         }
         if let Some(s) = state.get_mut(i) {
             *s = 1;
         }
         stack.push(i);
+        let mut longest = 0;
         for t in edges(i) {
-            if let Some(c) = visit(t, edges, state, stack) {
-                return Some(c);
-            }
+            longest = longest.max(1 + visit(t, edges, state, stack)?);
         }
         stack.pop();
         if let Some(s) = state.get_mut(i) {
-            *s = 2;
+            *s = 2 + longest;
         }
-        None
+        Ok(longest)
     }
-    let mut state = vec![0u8; n];
-    (0..n).find_map(|i| visit(i, &edges, &mut state, &mut Vec::new()))
+    let mut state = vec![0usize; n];
+    (0..n).find_map(|i| visit(i, &edges, &mut state, &mut Vec::new()).err())
 }
 
 /// What a found chain is: a cycle (it comes back to its start) or just too long.

@@ -19,6 +19,8 @@ pub enum AppError {
     NotFound,
     /// The body is over [`crate::BODY_LIMIT`].
     TooLarge,
+    /// The body could not be read (cut off, or malformed chunking).
+    BadBody,
     /// Not `application/json`.
     UnsupportedMediaType,
 }
@@ -38,6 +40,12 @@ impl IntoResponse for AppError {
                 "bad-parameter",
                 message,
                 Some(format!("?{name}")),
+            ),
+            AppError::BadBody => (
+                StatusCode::BAD_REQUEST,
+                "bad-body",
+                "the request body could not be read".to_owned(),
+                None,
             ),
             AppError::NotFound => (
                 StatusCode::NOT_FOUND,

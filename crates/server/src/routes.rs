@@ -84,9 +84,16 @@ async fn decide(State(state): State<AppState>, req: Request) -> Result<Response,
     if !is_json {
         return Err(AppError::UnsupportedMediaType);
     }
-    let bytes = to_bytes(req.into_body(), BODY_LIMIT)
-        .await
-        .map_err(|_| AppError::TooLarge)?;
+    let bytes = to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|e| {
+        // Only going over the limit is "too large"; a broken or cut-off body is the client's error.
+        let over = std::error::Error::source(&e)
+            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+        if over {
+            AppError::TooLarge
+        } else {
+            AppError::BadBody
+        }
+    })?;
     let scenario = scenario_from_json(&bytes).map_err(AppError::BadJson)?;
     let lib = &state.lib;
     let query = scenario.to_query(lib).map_err(AppError::BadScenario)?;

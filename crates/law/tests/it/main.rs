@@ -14,6 +14,7 @@ mod fuzz_corpus;
 mod hot_path;
 mod lint;
 mod properties;
+mod robustness;
 mod semantics;
 mod validation;
 
