@@ -1,0 +1,77 @@
+//! Checks particular to one backend.
+
+use trustgate_store::{
+    AnyStore, PgStore, SqliteSettings, SqliteStore, Store, StoreError, is_plain_identifier,
+};
+
+use crate::harness::{StepClock, fresh_sqlite_path, pg_url};
+
+#[tokio::test]
+async fn sqlite_file_is_created_on_first_open_with_durable_settings() {
+    let path = fresh_sqlite_path().await;
+    assert!(!path.exists());
+    let store = SqliteStore::open(&path, StepClock::new()).await.unwrap();
+    assert!(path.exists());
+    assert_eq!(
+        store.settings().await.unwrap(),
+        SqliteSettings {
+            journal_mode: "wal".into(),
+            synchronous: 2,
+            foreign_keys: true,
+            busy_timeout_ms: 10_000,
+        }
+    );
+    store.close().await;
+    let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn sqlite_reopened_carries_on_the_same_log() {
+    let path = fresh_sqlite_path().await;
+    let location = format!("sqlite:{}", path.display());
+    let store = AnyStore::open(&location, StepClock::new()).await.unwrap();
+    let id = store
+        .record_contact(
+            &trustgate_store::Actor::new("officer-1"),
+            trustgate_store::NewContact {
+                kind: trustgate_store::ContactKind::AccessRequest,
+                channel: trustgate_store::Channel::Phone,
+                receiving_unit: "booking".into(),
+                scenario: "{}".into(),
+                decision: r#"{"items":[]}"#.into(),
+                acts_done: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let before = store.audit_head().await.unwrap();
+    store.close().await;
+
+    let store = AnyStore::open(path.to_str().unwrap(), StepClock::new())
+        .await
+        .unwrap();
+    assert_eq!(store.audit_head().await.unwrap(), before);
+    store
+        .read_contact(&trustgate_store::Actor::new("clerk-2"), id)
+        .await
+        .unwrap();
+    let log = store.audit_entries(0, u64::MAX).await.unwrap();
+    let entries: Vec<_> = log.iter().map(|s| s.entry.clone()).collect();
+    let chain: Vec<_> = log.iter().map(|s| s.chain_hash).collect();
+    let report = trustgate_audit::verify_log(&entries, &chain, &[]).unwrap();
+    assert_eq!(report.head.size(), 2);
+    store.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+#[tokio::test]
+async fn postgres_schema_names_are_checked_before_use() {
+    for bad in ["", "Public", "x; drop table contacts", "1abc", "a-b"] {
+        assert!(!is_plain_identifier(bad), "{bad:?}");
+        let got = PgStore::connect_in_schema(&pg_url(), bad, StepClock::new()).await;
+        assert!(matches!(got, Err(StoreError::Invalid(_))), "{bad:?}");
+    }
+    assert!(is_plain_identifier("tgstore_12_3_456"));
+}

@@ -1,0 +1,421 @@
+//! The conformance suite: each case runs on both backends (see `main.rs`).
+
+use std::sync::Arc;
+
+use trustgate_audit::{Tampering, verify_log};
+use trustgate_store::{
+    Actor, Channel, ContactId, ContactKind, NewContact, Store, StoreError, StoredEntry,
+};
+
+use crate::harness::{Fixture, T0};
+
+/// A real decision from `trustgate check --json` (Cambridge, 2026-03-01, a
+/// detainer with an I-200 for a man whose only charge was dropped): `detain`
+/// and `transfer-to-ice` are prohibited, `issue-summons` is undetermined.
+const DETAINER_DECISION: &str = include_str!("fixtures/detainer-decision.json");
+
+const DETAINER_SCENARIO: &str = r#"{"place":"cambridge","date":"2026-03-01","facts":{"department":"police","requester":"ice-ero","custody":"in-police-custody","documents":["detainer-hold","i-200"],"other-custody-basis":false},"acts":{"detain":true,"transfer-to-ice":true,"issue-summons":true}}"#;
+
+fn contact(acts_done: &[&str]) -> NewContact {
+    NewContact {
+        kind: ContactKind::Detainer,
+        channel: Channel::Fax,
+        receiving_unit: "district-4".into(),
+        scenario: DETAINER_SCENARIO.into(),
+        decision: DETAINER_DECISION.into(),
+        acts_done: acts_done.iter().map(|a| (*a).to_owned()).collect(),
+    }
+}
+
+fn officer() -> Actor {
+    Actor::new("officer-17")
+}
+
+async fn all_entries(fx: &Fixture) -> Vec<StoredEntry> {
+    fx.store.audit_entries(0, u64::MAX).await.unwrap()
+}
+
+/// Verifies the stored log with its stored chain hashes and checks the stored
+/// leaf hashes and the stored head against it; returns its size.
+async fn verified_size(fx: &Fixture) -> u64 {
+    let log = all_entries(fx).await;
+    let entries: Vec<_> = log.iter().map(|s| s.entry.clone()).collect();
+    let chain: Vec<_> = log.iter().map(|s| s.chain_hash).collect();
+    let report = verify_log(&entries, &chain, &[]).unwrap();
+    for s in &log {
+        assert_eq!(
+            s.leaf_hash,
+            s.entry.leaf_hash(),
+            "leaf hash of {}",
+            s.entry.seq
+        );
+    }
+    let head = fx.store.audit_head().await.unwrap();
+    assert_eq!(head.size, report.head.size());
+    assert_eq!(head.root, report.head.root());
+    assert_eq!(head.chain_head, report.head.chain_head());
+    head.size
+}
+
+fn verify(log: &[StoredEntry]) -> Result<u64, Tampering> {
+    let entries: Vec<_> = log.iter().map(|s| s.entry.clone()).collect();
+    let chain: Vec<_> = log.iter().map(|s| s.chain_hash).collect();
+    verify_log(&entries, &chain, &[]).map(|r| r.head.size())
+}
+
+pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
+    // Every kind, and every channel, at least once.
+    let mut recorded = Vec::new();
+    for (i, kind) in ContactKind::ALL.iter().enumerate() {
+        let channel = Channel::ALL[i % Channel::ALL.len()];
+        let new = NewContact {
+            kind: *kind,
+            channel,
+            receiving_unit: format!("unit {i}: records office, \"front desk\" ✓"),
+            scenario: DETAINER_SCENARIO.into(),
+            decision: DETAINER_DECISION.into(),
+            acts_done: if i % 2 == 0 {
+                vec!["issue-summons".into()]
+            } else {
+                vec![]
+            },
+        };
+        let id = fx
+            .store
+            .record_contact(&officer(), new.clone())
+            .await
+            .unwrap();
+        recorded.push((id, new));
+    }
+    let mut ids: Vec<_> = recorded.iter().map(|r| r.0).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), ContactKind::ALL.len(), "ids are distinct");
+    for (n, (id, new)) in recorded.iter().enumerate() {
+        let got = fx
+            .store
+            .read_contact(&Actor::new("clerk-2"), *id)
+            .await
+            .unwrap();
+        assert_eq!(got.id, *id);
+        assert_eq!(&got.contact, new);
+        assert!(!got.compliance_exception);
+        assert!(got.prohibited_acts_done.is_empty());
+        assert_eq!(got.recorded_by, officer());
+        // The step clock is read once per operation, in order.
+        assert_eq!(got.recorded_ms, T0 + n as i64);
+    }
+    let channels: std::collections::HashSet<_> = recorded.iter().map(|(_, c)| c.channel).collect();
+    assert_eq!(channels.len(), Channel::ALL.len(), "every channel was used");
+}
+
+pub async fn reads_are_audited(fx: Arc<Fixture>) {
+    let id = fx
+        .store
+        .record_contact(&officer(), contact(&[]))
+        .await
+        .unwrap();
+    fx.store
+        .read_contact(&Actor::new("clerk-2"), id)
+        .await
+        .unwrap();
+    fx.store
+        .read_contact(&Actor::new("auditor-1"), id)
+        .await
+        .unwrap();
+    let log = all_entries(&fx).await;
+    let got: Vec<_> = log
+        .iter()
+        .map(|s| {
+            (
+                s.entry.seq,
+                s.entry.time_ms,
+                s.entry.actor.as_str(),
+                s.entry.action.as_str(),
+                s.entry.object.clone(),
+            )
+        })
+        .collect();
+    let object = format!("contact/{}", id.0);
+    assert_eq!(
+        got,
+        [
+            (0, T0, "officer-17", "create", object.clone()),
+            (1, T0 + 1, "clerk-2", "read", object.clone()),
+            (2, T0 + 2, "auditor-1", "read", object),
+        ]
+    );
+    assert_eq!(verified_size(&fx).await, 3);
+}
+
+pub async fn log_verifies_after_many_operations(fx: Arc<Fixture>) {
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        let acts: &[&str] = if n % 3 == 0 { &["detain"] } else { &[] };
+        ids.push(
+            fx.store
+                .record_contact(&officer(), contact(acts))
+                .await
+                .unwrap(),
+        );
+        if n % 2 == 1 {
+            let id = ids[n / 2];
+            fx.store
+                .read_contact(&Actor::new("clerk-2"), id)
+                .await
+                .unwrap();
+        }
+        // Failed operations in between append nothing.
+        let missing = fx
+            .store
+            .read_contact(&officer(), ContactId(1_000_000))
+            .await;
+        assert!(matches!(missing, Err(StoreError::NotFound(_))));
+    }
+    assert_eq!(verified_size(&fx).await, 18);
+
+    // A range of the log.
+    let part = fx.store.audit_entries(5, 8).await.unwrap();
+    let seqs: Vec<_> = part.iter().map(|s| s.entry.seq).collect();
+    assert_eq!(seqs, [5, 6, 7]);
+    assert!(fx.store.audit_entries(18, 30).await.unwrap().is_empty());
+
+    // A checkpoint of the stored head vouches for the whole log.
+    let log = all_entries(&fx).await;
+    let entries: Vec<_> = log.iter().map(|s| s.entry.clone()).collect();
+    let chain: Vec<_> = log.iter().map(|s| s.chain_hash).collect();
+    let head = fx.store.audit_head().await.unwrap();
+    let checkpoint = trustgate_audit::Checkpoint {
+        origin: "trustgate.test/log".into(),
+        size: head.size,
+        root: head.root,
+        time_ms: T0 + 100,
+    };
+    let report = verify_log(&entries, &chain, &[checkpoint]).unwrap();
+    assert_eq!(report.anchored, 18);
+}
+
+pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
+    let clerk = Actor::new("clerk-2");
+    let flagged = fx
+        .store
+        .record_contact(
+            &officer(),
+            contact(&["issue-summons", "transfer-to-ice", "detain"]),
+        )
+        .await
+        .unwrap();
+    let c = fx.store.read_contact(&clerk, flagged).await.unwrap();
+    assert!(c.compliance_exception);
+    assert_eq!(c.prohibited_acts_done, ["detain", "transfer-to-ice"]);
+    assert_eq!(
+        c.contact.acts_done,
+        ["issue-summons", "transfer-to-ice", "detain"],
+        "acts done are kept as given"
+    );
+
+    // Undetermined is not prohibited; prohibited but not done is no exception.
+    for acts in [&["issue-summons"][..], &[][..]] {
+        let id = fx
+            .store
+            .record_contact(&officer(), contact(acts))
+            .await
+            .unwrap();
+        let c = fx.store.read_contact(&clerk, id).await.unwrap();
+        assert!(!c.compliance_exception, "{acts:?}");
+        assert!(c.prohibited_acts_done.is_empty());
+    }
+
+    // A field of a disclosure is matched by its full key.
+    let mut disclosure = contact(&["disclose.address"]);
+    disclosure.kind = ContactKind::InformationRequest;
+    disclosure.channel = Channel::Email;
+    disclosure.decision = r#"{"items":[{"key":"disclose.address","act":"disclose","outcome":"prohibited"},{"key":"disclose.name","outcome":"permitted"}],"prohibited":true}"#.into();
+    let id = fx
+        .store
+        .record_contact(&officer(), disclosure.clone())
+        .await
+        .unwrap();
+    let c = fx.store.read_contact(&clerk, id).await.unwrap();
+    assert!(c.compliance_exception);
+    assert_eq!(c.prohibited_acts_done, ["disclose.address"]);
+    disclosure.acts_done = vec!["disclose.name".into()];
+    let id = fx
+        .store
+        .record_contact(&officer(), disclosure)
+        .await
+        .unwrap();
+    assert!(
+        !fx.store
+            .read_contact(&clerk, id)
+            .await
+            .unwrap()
+            .compliance_exception
+    );
+
+    // The flag shows in the audit log (no personal data: just the word).
+    let log = all_entries(&fx).await;
+    let details: Vec<_> = log
+        .iter()
+        .filter(|s| s.entry.action == "create")
+        .map(|s| s.entry.detail.as_str())
+        .collect();
+    assert_eq!(
+        details,
+        ["compliance-exception", "", "", "compliance-exception", ""]
+    );
+    verified_size(&fx).await;
+}
+
+pub async fn unknown_id_is_not_found_and_appends_nothing(fx: Arc<Fixture>) {
+    let got = fx.store.read_contact(&officer(), ContactId(4242)).await;
+    assert_eq!(got, Err(StoreError::NotFound("contact/4242".into())));
+    assert!(all_entries(&fx).await.is_empty());
+    assert_eq!(fx.store.audit_head().await.unwrap().size, 0);
+
+    let id = fx
+        .store
+        .record_contact(&officer(), contact(&[]))
+        .await
+        .unwrap();
+    let next = ContactId(id.0 + 1);
+    assert!(matches!(
+        fx.store.read_contact(&officer(), next).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(verified_size(&fx).await, 1);
+}
+
+pub async fn invalid_input_is_refused_and_appends_nothing(fx: Arc<Fixture>) {
+    let mut bad = Vec::new();
+    let mut c = contact(&[]);
+    c.decision = "not json".into();
+    bad.push(c);
+    let mut c = contact(&[]);
+    c.decision = r#"{"outcome":"prohibited"}"#.into();
+    bad.push(c);
+    let mut c = contact(&[]);
+    c.decision = r#"{"items":[{"key":"detain"}]}"#.into();
+    bad.push(c);
+    let mut c = contact(&[]);
+    c.scenario = "{".into();
+    bad.push(c);
+    bad.push(contact(&["detain", "detain"]));
+    bad.push(contact(&[""]));
+    let mut c = contact(&[]);
+    c.receiving_unit = "  ".into();
+    bad.push(c);
+    for c in bad {
+        let got = fx.store.record_contact(&officer(), c.clone()).await;
+        assert!(matches!(got, Err(StoreError::Invalid(_))), "{c:?}: {got:?}");
+    }
+    assert!(all_entries(&fx).await.is_empty());
+    assert!("telegram".parse::<Channel>().is_err());
+    assert_eq!("in-person".parse::<Channel>(), Ok(Channel::InPerson));
+    assert_eq!(
+        "fingerprint-transmission".parse::<ContactKind>(),
+        Ok(ContactKind::FingerprintTransmission)
+    );
+}
+
+pub async fn audit_log_and_exceptions_are_append_only(fx: Arc<Fixture>) {
+    let id = fx
+        .store
+        .record_contact(&officer(), contact(&["detain"]))
+        .await
+        .unwrap();
+    fx.store.read_contact(&officer(), id).await.unwrap();
+    for (sql, refusal) in [
+        (
+            "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
+            "audit_log is append-only",
+        ),
+        (
+            "DELETE FROM audit_log WHERE seq = 1",
+            "audit_log is append-only",
+        ),
+        (
+            "DELETE FROM compliance_exceptions",
+            "compliance exceptions are never deleted",
+        ),
+        // A flagged contact cannot be deleted either (the exception refers to it).
+        ("DELETE FROM contacts", "foreign key"),
+    ] {
+        let got = fx.raw(sql).await;
+        match got {
+            Err(e) => assert!(e.to_lowercase().contains(refusal), "{sql}: {e}"),
+            Ok(n) => panic!("{sql} was allowed ({n} rows)"),
+        }
+    }
+    assert_eq!(verified_size(&fx).await, 2);
+    assert!(
+        fx.store
+            .read_contact(&officer(), id)
+            .await
+            .unwrap()
+            .compliance_exception
+    );
+}
+
+pub async fn changing_an_entry_in_sql_is_caught(fx: Arc<Fixture>) {
+    let id = fx
+        .store
+        .record_contact(&officer(), contact(&[]))
+        .await
+        .unwrap();
+    for _ in 0..4 {
+        fx.store
+            .read_contact(&Actor::new("clerk-2"), id)
+            .await
+            .unwrap();
+    }
+    assert_eq!(verified_size(&fx).await, 5);
+    fx.drop_append_only_triggers().await;
+    // Hide who read the record.
+    let changed = fx
+        .raw("UPDATE audit_log SET actor = 'officer-17' WHERE seq = 2")
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    let got = verify(&all_entries(&fx).await);
+    assert_eq!(got, Err(Tampering::Chain { index: 2 }));
+}
+
+pub async fn deleting_an_entry_in_sql_is_caught(fx: Arc<Fixture>) {
+    let id = fx
+        .store
+        .record_contact(&officer(), contact(&[]))
+        .await
+        .unwrap();
+    for _ in 0..4 {
+        fx.store
+            .read_contact(&Actor::new("clerk-2"), id)
+            .await
+            .unwrap();
+    }
+    fx.drop_append_only_triggers().await;
+    assert_eq!(
+        fx.raw("DELETE FROM audit_log WHERE seq = 3").await.unwrap(),
+        1
+    );
+    let got = verify(&all_entries(&fx).await);
+    assert_eq!(got, Err(Tampering::Sequence { index: 3, found: 4 }));
+}
+
+pub async fn concurrent_writers_keep_one_chain(fx: Arc<Fixture>) {
+    let mut tasks = Vec::new();
+    for w in 0..4 {
+        let fx = fx.clone();
+        tasks.push(tokio::spawn(async move {
+            let actor = Actor::new(format!("writer-{w}"));
+            for _ in 0..10 {
+                let id = fx.store.record_contact(&actor, contact(&[])).await.unwrap();
+                fx.store.read_contact(&actor, id).await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(verified_size(&fx).await, 80);
+}

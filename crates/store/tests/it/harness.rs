@@ -1,0 +1,203 @@
+//! Fresh storage per test, and raw SQL access for the tampering tests.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::str::FromStr as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+
+use sqlx::Connection as _;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use trustgate_store::{AnyStore, Clock, PgStore, SqliteStore, is_plain_identifier};
+
+/// Where PostgreSQL is: CI starts it. Override with TRUSTGATE_TEST_PG_URL.
+pub fn pg_url() -> String {
+    std::env::var("TRUSTGATE_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A clock that starts at a fixed instant and moves 1 ms per reading.
+#[derive(Debug)]
+pub struct StepClock(AtomicI64);
+
+pub const T0: i64 = 1_763_800_000_000;
+
+impl StepClock {
+    pub fn new() -> Arc<StepClock> {
+        Arc::new(StepClock(AtomicI64::new(T0)))
+    }
+}
+
+impl Clock for StepClock {
+    fn now_ms(&self) -> i64 {
+        self.0.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug)]
+enum Location {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+/// A store on fresh storage.
+#[derive(Debug)]
+pub struct Fixture {
+    pub store: AnyStore,
+    location: Location,
+}
+
+static N: AtomicU32 = AtomicU32::new(0);
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub async fn fresh_sqlite_path() -> PathBuf {
+    std::env::temp_dir().join(format!("{}.db", unique("trustgate_store")))
+}
+
+async fn pg_admin() -> PgConnection {
+    let url = pg_url();
+    match PgConnection::connect(&url).await {
+        Ok(c) => c,
+        Err(e) => panic!(
+            "PostgreSQL is unreachable at {url}: {e}. The store's tests need it (CI starts it; \
+             set TRUSTGATE_TEST_PG_URL to use another server)"
+        ),
+    }
+}
+
+impl Fixture {
+    async fn fresh(backend: Backend) -> Fixture {
+        match backend {
+            Backend::Sqlite => {
+                let path = fresh_sqlite_path().await;
+                let store = SqliteStore::open(&path, StepClock::new()).await.unwrap();
+                Fixture {
+                    store: AnyStore::Sqlite(store),
+                    location: Location::Sqlite(path),
+                }
+            }
+            Backend::Postgres => {
+                let schema = unique("tgstore");
+                // Identifiers cannot be bound: this one is ours, and checked.
+                assert!(is_plain_identifier(&schema), "{schema}");
+                let mut admin = pg_admin().await;
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                admin.close().await.unwrap();
+                let store = PgStore::connect_in_schema(&pg_url(), &schema, StepClock::new())
+                    .await
+                    .unwrap();
+                Fixture {
+                    store: AnyStore::Postgres(store),
+                    location: Location::Postgres(schema),
+                }
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.location {
+            Location::Sqlite(_) => Backend::Sqlite,
+            Location::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    async fn cleanup(&self) {
+        match &self.location {
+            Location::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Location::Postgres(schema) => {
+                assert!(is_plain_identifier(schema));
+                let mut admin = pg_admin().await;
+                sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                admin.close().await.unwrap();
+            }
+        }
+    }
+
+    /// Runs one literal statement on a connection of its own, as someone
+    /// with direct access to the database would.
+    pub async fn raw(&self, sql: &'static str) -> Result<u64, String> {
+        match &self.location {
+            Location::Sqlite(path) => {
+                let opts = SqliteConnectOptions::new().filename(path);
+                let mut c = SqliteConnection::connect_with(&opts).await.unwrap();
+                let r = sqlx::query(sql).execute(&mut c).await;
+                c.close().await.unwrap();
+                r.map(|r| r.rows_affected()).map_err(|e| e.to_string())
+            }
+            Location::Postgres(schema) => {
+                let opts = PgConnectOptions::from_str(&pg_url())
+                    .unwrap()
+                    .options([("search_path", schema.as_str())]);
+                let mut c = PgConnection::connect_with(&opts).await.unwrap();
+                let r = sqlx::query(sql).execute(&mut c).await;
+                c.close().await.unwrap();
+                r.map(|r| r.rows_affected()).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    /// Removes the append-only protection, as an attacker with database
+    /// access could.
+    pub async fn drop_append_only_triggers(&self) {
+        match self.backend() {
+            Backend::Sqlite => {
+                self.raw("DROP TRIGGER audit_log_no_update").await.unwrap();
+                self.raw("DROP TRIGGER audit_log_no_delete").await.unwrap();
+            }
+            Backend::Postgres => {
+                self.raw("DROP TRIGGER audit_log_no_change ON audit_log")
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+}
+
+/// Runs `case` on a fresh store of `backend`, then closes and removes the
+/// storage, even when the case fails.
+pub async fn run<F, Fut>(backend: Backend, case: F)
+where
+    F: FnOnce(Arc<Fixture>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let fx = Arc::new(Fixture::fresh(backend).await);
+    let result = tokio::spawn(case(fx.clone())).await;
+    fx.store.close().await;
+    fx.cleanup().await;
+    if let Err(e) = result {
+        if e.is_panic() {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        panic!("the test case was cancelled: {e}");
+    }
+}
