@@ -36,6 +36,10 @@ async fn send(req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>
     (status, headers, body)
 }
 
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
 fn post(uri: &str, body: &str) -> Request<Body> {
     Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
@@ -265,7 +269,7 @@ async fn bad_input_is_a_4xx_that_says_where() {
             "application/json",
         ),
         (
-            Request::get("/api/v1/nothing").body(Body::empty()).unwrap(),
+            get("/api/v1/nothing"),
             StatusCode::NOT_FOUND,
             "not-found",
             None,
@@ -297,23 +301,13 @@ async fn bad_input_is_a_4xx_that_says_where() {
 
 #[tokio::test]
 async fn wrong_method_is_a_405() {
-    let (status, _, _) = send(
-        Request::get("/api/v1/decisions")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, _) = send(get("/api/v1/decisions")).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
 }
 
 #[tokio::test]
 async fn catalogue_laws_health_and_pages() {
-    let (status, _, body) = send(
-        Request::get("/api/v1/catalogue")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = send(get("/api/v1/catalogue")).await;
     assert_eq!(status, StatusCode::OK);
     let v: Value = serde_json::from_slice(&body).unwrap();
     assert!(
@@ -330,7 +324,7 @@ async fn catalogue_laws_health_and_pages() {
             .iter()
             .any(|f| f["fact"] == "requester" && f["kind"] == "one of")
     );
-    let (_, _, body) = send(Request::get("/api/v1/laws").body(Body::empty()).unwrap()).await;
+    let (_, _, body) = send(get("/api/v1/laws")).await;
     let v: Value = serde_json::from_slice(&body).unwrap();
     assert!(
         v.as_array()
@@ -339,15 +333,10 @@ async fn catalogue_laws_health_and_pages() {
             .any(|l| l["law"] == "cambridge-2.129" && l["effective_until"] == "2025-08-03")
     );
     for path in ["/healthz", "/readyz"] {
-        let (status, _, _) = send(Request::get(path).body(Body::empty()).unwrap()).await;
+        let (status, _, _) = send(get(path)).await;
         assert_eq!(status, StatusCode::OK, "{path}");
     }
-    let (status, headers, body) = send(
-        Request::get("/laws/cambridge-2.129-2020-02-10.html")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, headers, body) = send(get("/laws/cambridge-2.129-2020-02-10.html")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         headers[header::CONTENT_TYPE]
@@ -356,12 +345,7 @@ async fn catalogue_laws_health_and_pages() {
             .starts_with("text/html")
     );
     assert!(String::from_utf8_lossy(&body).contains("rule-d-no-detention"));
-    let (status, _, _) = send(
-        Request::get("/laws/../../etc/passwd")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, _) = send(get("/laws/../../etc/passwd")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -369,12 +353,7 @@ async fn catalogue_laws_health_and_pages() {
 /// shows up as a diff of `docs/openapi.json`, reviewed like code.
 #[tokio::test]
 async fn openapi_document_is_the_committed_one() {
-    let (status, _, body) = send(
-        Request::get("/api/openapi.json")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = send(get("/api/openapi.json")).await;
     assert_eq!(status, StatusCode::OK);
     let served: Value = serde_json::from_slice(&body).unwrap();
     let committed: Value =
