@@ -1,37 +1,40 @@
 //! # trustgate-store: the records store
 //!
-//! One interface ([`Store`]) over two backends: SQLite ([`SqliteStore`], one
-//! file, the embedded default) and PostgreSQL ([`PgStore`], given a URL);
-//! [`AnyStore`] holds either. Every operation, reads included, is one
+//! One [`Store`] over two backends: SQLite (one file, the embedded default)
+//! and PostgreSQL (given a URL). Every operation, reads included, is one
 //! transaction that also appends its entry to the audit log
 //! ([`trustgate_audit`]): the stored audit head is read under the write lock
 //! (`BEGIN IMMEDIATE` on SQLite, `SELECT … FOR UPDATE` on PostgreSQL), the
 //! entry is appended with [`trustgate_audit::LogHead::append`], and the entry
 //! row (with its chain and leaf hashes) and the new head are written before
-//! the commit. So no record is created or read without its audit entry, and
-//! no two writers ever build on the same head.
+//! the commit. So no record is created, changed or read without its audit
+//! entry, and no two writers ever build on the same head.
 //!
 //! Design and measurements: `docs/design/store.md`.
 //!
-//! - Queries are runtime `sqlx::query(..)` with literal SQL and bound values;
-//!   one conformance suite (`tests/it`) runs every operation on both backends.
-//! - Migrations are embedded per backend (`migrations/{sqlite,postgres}`) and
-//!   run when a store is opened.
+//! - Queries are runtime `sqlx::query(..)` with literal SQL, `$n` parameters
+//!   and bound values. The SQL is the same on both backends, so the
+//!   operations are written once (`ops.rs`) and compiled into each backend
+//!   module against its own connection type; one conformance suite
+//!   (`tests/it`) runs every operation on both.
+//! - Migrations are embedded per backend (`migrations/{sqlite,postgres}`).
 //! - The public API holds domain types only: no sqlx type crosses it.
 //! - The store reads no clock: the caller supplies a [`Clock`].
-//! - There is no delete operation. The audit log and the compliance
-//!   exceptions are also protected by triggers against updates and deletes.
-//! - Whether a contact is a compliance exception is computed here, from the
-//!   decision's JSON, never taken from the caller: an act done whose item in
-//!   the decision is `prohibited` makes it one.
+//! - There is no delete operation. The audit log, the compliance exceptions
+//!   and their explanations are also protected by triggers.
+//! - Whether a contact is a compliance exception, which office it is routed
+//!   to, and which obligations it carries are computed here from the
+//!   decision's JSON, never taken from the caller.
+//! - Secrets are stored only as hashes (sessions, API tokens) or argon2id
+//!   PHC strings (passwords); the caller hashes them ([`trustgate_access`]).
 
 use std::collections::BTreeSet;
 use std::fmt;
-use std::future::Future;
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
+use trustgate_access::{Permission, Role};
 use trustgate_audit::{Entry, Frontier, Hash, LogHead};
 
 mod pg;
@@ -40,7 +43,8 @@ mod sqlite;
 pub use pg::{PgStore, is_plain_identifier};
 pub use sqlite::{SqliteSettings, SqliteStore};
 
-/// Who does something: an account or token id. Never a person's name.
+/// Who does something, as the audit log names them: `user/<name>`,
+/// `token/<id>`, `system/<command>`. Never a person's legal name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Actor(String);
 
@@ -50,9 +54,25 @@ impl Actor {
         Actor(id.into())
     }
 
+    /// A staff account.
+    pub fn user(username: &str) -> Actor {
+        Actor(format!("user/{username}"))
+    }
+
+    /// An operator acting from the command line on the server's host.
+    pub fn system(command: &str) -> Actor {
+        Actor(format!("system/{command}"))
+    }
+
     /// The id.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -154,6 +174,20 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// The office a compliance exception is routed to, from the department
+    /// that acted (the offices 2.129 and the executive order send complaints to).
+    Office {
+        /// The Police Department's Professional Standards Unit.
+        ProfessionalStandards = "professional-standards",
+        /// The Superintendent of Schools.
+        Superintendent = "superintendent",
+        /// The City Manager's Office (every other department, and any
+        /// contact whose department is not recorded).
+        CityManager = "city-manager",
+    }
+}
+
 /// A contact to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewContact {
@@ -163,10 +197,13 @@ pub struct NewContact {
     pub channel: Channel,
     /// The unit that received it (a district station, the records office, …).
     pub receiving_unit: String,
+    /// When it arrived (UTC ms); `None` means when it is recorded.
+    pub received_ms: Option<i64>,
     /// The scenario as JSON (`trustgate_api::Scenario`), kept as given.
     pub scenario: String,
     /// The engine's decision as JSON (`trustgate_api::Decision`), kept as
-    /// given; the store reads only `items[].key` and `items[].outcome`.
+    /// given; the store reads `items[].key`/`outcome` and the certain
+    /// `obligations`.
     pub decision: String,
     /// The acts actually done, by key (`detain`, `disclose.address`, …).
     pub acts_done: Vec<String>,
@@ -177,16 +214,204 @@ pub struct NewContact {
 pub struct Contact {
     /// Its id.
     pub id: ContactId,
-    /// What was recorded, exactly.
+    /// What was recorded, exactly (`received_ms` filled in).
     pub contact: NewContact,
     /// Whether an act done was prohibited by the decision.
     pub compliance_exception: bool,
     /// Those acts, sorted (empty unless `compliance_exception`).
     pub prohibited_acts_done: Vec<String>,
+    /// The compliance exceptions, one per prohibited act done.
+    pub exceptions: Vec<ComplianceException>,
+    /// The duties the decision triggered for certain, with their fulfilment.
+    pub obligations: Vec<ObligationRecord>,
+    /// Reimbursements received for this case (2.129.060 (d)).
+    pub reimbursements: Vec<Reimbursement>,
     /// Who recorded it.
     pub recorded_by: Actor,
     /// When (UTC ms, from the store's [`Clock`]).
     pub recorded_ms: i64,
+}
+
+/// A contact in a list: enough to find it, nothing personal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactSummary {
+    pub id: ContactId,
+    pub kind: ContactKind,
+    pub channel: Channel,
+    pub receiving_unit: String,
+    pub received_ms: i64,
+    pub compliance_exception: bool,
+    /// Obligations not yet fulfilled.
+    pub open_obligations: i64,
+    pub recorded_by: Actor,
+}
+
+/// A compliance exception: an act done that the decision prohibited. It can
+/// be explained, never deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplianceException {
+    pub id: i64,
+    pub contact: ContactId,
+    /// The act's key (`detain`, `disclose.address`).
+    pub act: String,
+    pub routed_to: Office,
+    pub flagged_ms: i64,
+    /// Explanations, oldest first.
+    pub explanations: Vec<Explanation>,
+}
+
+/// One explanation of a compliance exception.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub text: String,
+    pub by: Actor,
+    pub at_ms: i64,
+}
+
+/// A duty a contact's decision triggered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObligationRecord {
+    pub id: i64,
+    /// The obligation's id in its law pack (`copy-to-person`).
+    pub obligation: String,
+    /// The law it comes from.
+    pub law: String,
+    /// What must be done, in plain words.
+    pub duty: String,
+    /// When, in the law's words, if it says.
+    pub due: Option<String>,
+    pub fulfilment: Option<Fulfilment>,
+}
+
+/// How an obligation was fulfilled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fulfilment {
+    pub by: Actor,
+    pub at_ms: i64,
+    pub note: String,
+}
+
+/// A reimbursement to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReimbursement {
+    /// In cents (never a float).
+    pub amount_cents: i64,
+    /// The day it was received (YYYY-MM-DD).
+    pub received_on: String,
+    /// The payer's reference (a federal voucher number, …).
+    pub reference: String,
+}
+
+/// A recorded reimbursement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reimbursement {
+    pub id: i64,
+    pub reimbursement: NewReimbursement,
+    pub recorded_by: Actor,
+    pub recorded_ms: i64,
+}
+
+/// How far a caller reaches: their own records only, or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Only records the actor recorded. Others look missing (and the
+    /// attempt is audited as `read-denied`).
+    Own,
+    /// Every record.
+    All,
+}
+
+/// A page of a list, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Only ids below this one (the last id of the previous page).
+    pub before: Option<ContactId>,
+    /// At most this many (capped at 500).
+    pub limit: u32,
+}
+
+/// A staff account to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    /// `[a-z0-9._-]`, 1 to 64 characters.
+    pub username: String,
+    pub role: Role,
+    /// An argon2id PHC string ([`trustgate_access::password::hash`]).
+    pub password_hash: String,
+    /// The TOTP secret's bytes.
+    pub totp_secret: Vec<u8>,
+}
+
+/// What checking a sign-in needs, read before the (slow) password check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInMaterial {
+    pub password_hash: String,
+    pub totp_secret: Vec<u8>,
+    pub totp_last_step: i64,
+}
+
+/// What the caller found when it checked the credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    pub password_ok: bool,
+    /// The TOTP step the code matched, if it did.
+    pub totp_step: Option<i64>,
+    /// The hash of the session token to create on success.
+    pub session_hash: [u8; 32],
+}
+
+/// How a sign-in ended. Callers show every failure the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInOutcome {
+    /// Signed in: the session exists.
+    SignedIn(Role),
+    /// Wrong username, password or code (or a replayed code).
+    Failed,
+    /// Too many failures: locked until this time (UTC ms).
+    Locked { until_ms: i64 },
+}
+
+/// Who is calling, once authenticated, and what they may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub actor: Actor,
+    pub grants: Grants,
+}
+
+/// A principal's permissions: a staff role's, or an API token's scopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Grants {
+    Role(Role),
+    Scopes(Vec<Permission>),
+}
+
+impl Principal {
+    /// Whether the principal may do `p`.
+    pub fn may(&self, p: Permission) -> bool {
+        match &self.grants {
+            Grants::Role(r) => r.may(p),
+            Grants::Scopes(s) => s.contains(&p),
+        }
+    }
+}
+
+/// An API token to create, for an integration (a records system posting
+/// contacts). Its scopes must be a subset of one role's permissions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    /// What it is for (`rms-integration`).
+    pub name: String,
+    pub scopes: Vec<Permission>,
+    pub token_hash: [u8; 32],
+}
+
+/// Why a session or token does not authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unauthenticated {
+    /// Unknown, ended or revoked.
+    Invalid,
+    /// Idle longer than [`trustgate_access::SESSION_IDLE_MS`]; now ended.
+    Expired,
 }
 
 /// One audit log row: the entry and the hashes stored beside it.
@@ -222,6 +447,9 @@ pub enum StoreError {
     /// The input cannot be recorded (bad JSON, an unknown kind, …).
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// The record exists already (an account's username).
+    #[error("already exists: {0}")]
+    Conflict(String),
     /// What is stored is not what the store writes (a broken audit head, an
     /// unknown stored kind, …).
     #[error("the stored data is corrupt: {0}")]
@@ -241,116 +469,375 @@ pub trait Clock: Send + Sync + fmt::Debug + 'static {
     fn now_ms(&self) -> i64;
 }
 
-/// The domain operations. Each is one transaction that also appends its
-/// audit entry. `impl Future + Send`, so a server handler can await them.
-pub trait Store: Send + Sync {
-    /// Records a contact (audited as `create`). Whether it is a compliance
-    /// exception is computed from its decision.
-    fn record_contact(
-        &self,
-        actor: &Actor,
-        contact: NewContact,
-    ) -> impl Future<Output = Result<ContactId, StoreError>> + Send;
-
-    /// Reads a contact (audited as `read`). A missing one is
-    /// [`StoreError::NotFound`] and appends nothing.
-    fn read_contact(
-        &self,
-        actor: &Actor,
-        id: ContactId,
-    ) -> impl Future<Output = Result<Contact, StoreError>> + Send;
-
-    /// The audit log rows with `from <= seq < to`, in order.
-    fn audit_entries(
-        &self,
-        from: u64,
-        to: u64,
-    ) -> impl Future<Output = Result<Vec<StoredEntry>, StoreError>> + Send;
-
-    /// The stored audit head.
-    fn audit_head(&self) -> impl Future<Output = Result<AuditHead, StoreError>> + Send;
-}
-
-/// Either backend (async trait methods cannot be `dyn`, so this dispatches
-/// statically).
+/// The records store, on either backend.
 #[derive(Debug)]
-pub enum AnyStore {
-    /// SQLite.
+pub struct Store(Backend);
+
+#[derive(Debug)]
+enum Backend {
     Sqlite(SqliteStore),
-    /// PostgreSQL.
     Postgres(PgStore),
 }
 
-impl AnyStore {
+impl From<SqliteStore> for Store {
+    fn from(s: SqliteStore) -> Store {
+        Store(Backend::Sqlite(s))
+    }
+}
+
+impl From<PgStore> for Store {
+    fn from(s: PgStore) -> Store {
+        Store(Backend::Postgres(s))
+    }
+}
+
+/// Dispatches one call to the backend (they share the method names).
+macro_rules! on_backend {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        match &$self.0 {
+            Backend::Sqlite(s) => s.$method($($arg),*).await,
+            Backend::Postgres(s) => s.$method($($arg),*).await,
+        }
+    };
+}
+
+impl Store {
     /// Opens a store by location: a `postgres://` or `postgresql://` URL, or
     /// else a SQLite file path (optionally prefixed `sqlite:`), created if
     /// missing. Runs the migrations.
-    pub async fn open(location: &str, clock: Arc<dyn Clock>) -> Result<AnyStore, StoreError> {
-        if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-            Ok(AnyStore::Postgres(PgStore::connect(location, clock).await?))
+    pub async fn open(location: &str, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+        if is_postgres_url(location) {
+            Ok(PgStore::connect(location, clock).await?.into())
         } else {
             let path = location.strip_prefix("sqlite:").unwrap_or(location);
-            Ok(AnyStore::Sqlite(
-                SqliteStore::open(Path::new(path), clock).await?,
-            ))
+            Ok(SqliteStore::open(Path::new(path), clock).await?.into())
+        }
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn backend_name(&self) -> &'static str {
+        match self.0 {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
         }
     }
 
     /// Closes every connection.
     pub async fn close(&self) {
-        match self {
-            AnyStore::Sqlite(s) => s.close().await,
-            AnyStore::Postgres(s) => s.close().await,
-        }
+        on_backend!(self.close())
     }
-}
 
-impl Store for AnyStore {
-    async fn record_contact(
+    /// Whether the database answers (for readiness checks).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_backend!(self.ping())
+    }
+
+    async fn run(&self, op: Op) -> Result<OpOut, StoreError> {
+        on_backend!(self.run(op))
+    }
+
+    /// Records a contact (audited as `create`). Whether it is a compliance
+    /// exception, where that is routed, and its obligations are computed
+    /// from its decision.
+    pub async fn record_contact(
         &self,
         actor: &Actor,
         contact: NewContact,
     ) -> Result<ContactId, StoreError> {
-        match self {
-            AnyStore::Sqlite(s) => s.record_contact(actor, contact).await,
-            AnyStore::Postgres(s) => s.record_contact(actor, contact).await,
+        let checked = check(contact)?;
+        match self.run(Op::Record(actor.clone(), Box::new(checked))).await? {
+            OpOut::Contact(id) => Ok(id),
+            _ => Err(unexpected()),
         }
     }
 
-    async fn read_contact(&self, actor: &Actor, id: ContactId) -> Result<Contact, StoreError> {
-        match self {
-            AnyStore::Sqlite(s) => s.read_contact(actor, id).await,
-            AnyStore::Postgres(s) => s.read_contact(actor, id).await,
+    /// Reads a contact with its exceptions, obligations and reimbursements
+    /// (audited as `read`). A missing one is [`StoreError::NotFound`] and
+    /// appends nothing; one out of `reach` looks missing too, but the attempt
+    /// is audited as `read-denied`.
+    pub async fn read_contact(
+        &self,
+        actor: &Actor,
+        id: ContactId,
+        reach: Reach,
+    ) -> Result<Contact, StoreError> {
+        match self.run(Op::Read(actor.clone(), id, reach)).await? {
+            OpOut::Read(c) => Ok(*c),
+            OpOut::Denied => Err(StoreError::NotFound(id.object())),
+            _ => Err(unexpected()),
         }
     }
 
-    async fn audit_entries(&self, from: u64, to: u64) -> Result<Vec<StoredEntry>, StoreError> {
-        match self {
-            AnyStore::Sqlite(s) => s.audit_entries(from, to).await,
-            AnyStore::Postgres(s) => s.audit_entries(from, to).await,
+    /// Lists contacts, newest first (audited as `list` of `contacts`).
+    pub async fn list_contacts(
+        &self,
+        actor: &Actor,
+        reach: Reach,
+        page: Page,
+    ) -> Result<Vec<ContactSummary>, StoreError> {
+        match self.run(Op::List(actor.clone(), reach, page)).await? {
+            OpOut::List(l) => Ok(l),
+            _ => Err(unexpected()),
         }
     }
 
-    async fn audit_head(&self) -> Result<AuditHead, StoreError> {
-        match self {
-            AnyStore::Sqlite(s) => s.audit_head().await,
-            AnyStore::Postgres(s) => s.audit_head().await,
+    /// Marks an obligation of a contact fulfilled (audited as `fulfil` of
+    /// `obligation/<id>`). Fulfilling twice is refused.
+    pub async fn fulfil_obligation(
+        &self,
+        actor: &Actor,
+        contact: ContactId,
+        obligation: i64,
+        note: String,
+        reach: Reach,
+    ) -> Result<(), StoreError> {
+        let note = bounded_text("the note", note, 4000, true)?;
+        match self
+            .run(Op::Fulfil(actor.clone(), contact, obligation, note, reach))
+            .await?
+        {
+            OpOut::Done => Ok(()),
+            OpOut::Denied => Err(StoreError::NotFound(format!("obligation/{obligation}"))),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Records a reimbursement received for a contact (audited as `create`
+    /// of `reimbursement/<id>`).
+    pub async fn record_reimbursement(
+        &self,
+        actor: &Actor,
+        contact: ContactId,
+        r: NewReimbursement,
+    ) -> Result<i64, StoreError> {
+        if r.amount_cents <= 0 {
+            return Err(StoreError::Invalid("the amount must be more than zero".into()));
+        }
+        if !is_date(&r.received_on) {
+            return Err(StoreError::Invalid(format!(
+                "received_on `{}` is not a date (YYYY-MM-DD)",
+                r.received_on
+            )));
+        }
+        let r = NewReimbursement {
+            reference: bounded_text("the reference", r.reference, 200, false)?,
+            ..r
+        };
+        match self.run(Op::Reimburse(actor.clone(), contact, r)).await? {
+            OpOut::Id(id) => Ok(id),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Every compliance exception, newest first, optionally only those routed
+    /// to one office (audited as `list` of `compliance-exceptions`).
+    pub async fn compliance_exceptions(
+        &self,
+        actor: &Actor,
+        office: Option<Office>,
+    ) -> Result<Vec<ComplianceException>, StoreError> {
+        match self.run(Op::Exceptions(actor.clone(), office)).await? {
+            OpOut::Exceptions(l) => Ok(l),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Adds an explanation to a compliance exception (audited as `explain`).
+    pub async fn explain_exception(
+        &self,
+        actor: &Actor,
+        exception: i64,
+        text: String,
+    ) -> Result<(), StoreError> {
+        let text = bounded_text("the explanation", text, 20_000, false)?;
+        match self.run(Op::Explain(actor.clone(), exception, text)).await? {
+            OpOut::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Creates a staff account (audited as `create` of `account/<name>`).
+    pub async fn add_account(&self, actor: &Actor, a: NewAccount) -> Result<(), StoreError> {
+        if !is_username(&a.username) {
+            return Err(StoreError::Invalid(format!(
+                "username `{}`: use 1 to 64 of a-z, 0-9, `.`, `_` and `-`",
+                a.username
+            )));
+        }
+        match self.run(Op::AddAccount(actor.clone(), a)).await? {
+            OpOut::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// How many accounts exist (for the first-run message).
+    pub async fn account_count(&self) -> Result<i64, StoreError> {
+        on_backend!(self.account_count())
+    }
+
+    /// What checking a sign-in needs; `None` for an unknown username.
+    /// Not audited by itself: [`Store::finish_sign_in`] is.
+    pub async fn sign_in_material(
+        &self,
+        username: &str,
+    ) -> Result<Option<SignInMaterial>, StoreError> {
+        if !is_username(username) {
+            return Ok(None);
+        }
+        on_backend!(self.sign_in_material(username))
+    }
+
+    /// Settles a sign-in the caller has checked (audited as `sign-in`,
+    /// `sign-in-failed` or `sign-in-locked`): counts failures, locks the
+    /// account after [`trustgate_access::MAX_FAILED_SIGN_INS`] within
+    /// [`trustgate_access::LOCKOUT_WINDOW_MS`], refuses a TOTP step already
+    /// used, and creates the session.
+    pub async fn finish_sign_in(
+        &self,
+        username: &str,
+        attempt: Attempt,
+    ) -> Result<SignInOutcome, StoreError> {
+        let username = is_username(username).then(|| username.to_owned());
+        match self.run(Op::SignIn(username, attempt)).await? {
+            OpOut::SignIn(o) => Ok(o),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// The principal a session token (by hash) stands for, if the session is
+    /// live; touches it, so it stays live while used. Not audited: what the
+    /// principal then does is.
+    pub async fn session(
+        &self,
+        token_hash: &[u8; 32],
+    ) -> Result<Result<Principal, Unauthenticated>, StoreError> {
+        on_backend!(self.session(token_hash))
+    }
+
+    /// Ends a session (audited as `sign-out`).
+    pub async fn sign_out(&self, actor: &Actor, token_hash: [u8; 32]) -> Result<(), StoreError> {
+        match self.run(Op::SignOut(actor.clone(), token_hash)).await? {
+            OpOut::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Creates an API token (audited as `create` of `token/<id>`).
+    pub async fn add_token(&self, actor: &Actor, t: NewToken) -> Result<i64, StoreError> {
+        let name = bounded_text("the token's name", t.name, 100, false)?;
+        if t.scopes.is_empty() {
+            return Err(StoreError::Invalid("a token needs at least one scope".into()));
+        }
+        if t.scopes.contains(&Permission::ManageAccess) {
+            return Err(StoreError::Invalid(
+                "a token cannot manage access: only a signed-in administrator can".into(),
+            ));
+        }
+        let t = NewToken { name, ..t };
+        match self.run(Op::AddToken(actor.clone(), t)).await? {
+            OpOut::Id(id) => Ok(id),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// The principal an API token (by hash) stands for, if not revoked.
+    pub async fn api_token(&self, token_hash: &[u8; 32]) -> Result<Option<Principal>, StoreError> {
+        on_backend!(self.api_token(token_hash))
+    }
+
+    /// Audits a refused request (`denied`, with what was asked as the
+    /// object): failed accesses are accesses too.
+    pub async fn record_denial(&self, actor: &Actor, what: &str) -> Result<(), StoreError> {
+        match self
+            .run(Op::Denied(actor.clone(), what.chars().take(200).collect()))
+            .await?
+        {
+            OpOut::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// The audit log rows with `from <= seq < to`, in order.
+    pub async fn audit_entries(&self, from: u64, to: u64) -> Result<Vec<StoredEntry>, StoreError> {
+        on_backend!(self.audit_entries(from, to))
+    }
+
+    /// The stored audit head.
+    pub async fn audit_head(&self) -> Result<AuditHead, StoreError> {
+        on_backend!(self.audit_head())
+    }
+
+    /// Audits an operator's direct read of the audit log (`audit verify`,
+    /// `audit checkpoint`): reading the log is an access too.
+    pub async fn record_audit_read(&self, actor: &Actor, action: &str) -> Result<(), StoreError> {
+        match self.run(Op::AuditRead(actor.clone(), action.to_owned())).await? {
+            OpOut::Done => Ok(()),
+            _ => Err(unexpected()),
         }
     }
 }
 
-/// One unit of work inside a backend's transaction (and, later, inside a
-/// group-commit batch).
+/// Whether `location` names a PostgreSQL database.
+pub fn is_postgres_url(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+fn is_username(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && matches!(&s[5..7], "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12")
+        && s[8..10].parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
+}
+
+fn bounded_text(what: &str, s: String, max: usize, may_be_empty: bool) -> Result<String, StoreError> {
+    let n = s.chars().count();
+    if (!may_be_empty && s.trim().is_empty()) || n > max {
+        Err(StoreError::Invalid(format!(
+            "{what} must be {} to {max} characters; it has {n}",
+            if may_be_empty { 0 } else { 1 }
+        )))
+    } else {
+        Ok(s)
+    }
+}
+
+/// One unit of work inside a backend's transaction, with its audit append.
 #[derive(Debug)]
 pub(crate) enum Op {
-    Record(Actor, Checked),
-    Read(Actor, ContactId),
+    Record(Actor, Box<Checked>),
+    Read(Actor, ContactId, Reach),
+    List(Actor, Reach, Page),
+    Fulfil(Actor, ContactId, i64, String, Reach),
+    Reimburse(Actor, ContactId, NewReimbursement),
+    Exceptions(Actor, Option<Office>),
+    Explain(Actor, i64, String),
+    AddAccount(Actor, NewAccount),
+    SignIn(Option<String>, Attempt),
+    SignOut(Actor, [u8; 32]),
+    AddToken(Actor, NewToken),
+    Denied(Actor, String),
+    AuditRead(Actor, String),
 }
 
 #[derive(Debug)]
 pub(crate) enum OpOut {
-    Recorded(ContactId),
+    Contact(ContactId),
     Read(Box<Contact>),
+    List(Vec<ContactSummary>),
+    Exceptions(Vec<ComplianceException>),
+    SignIn(SignInOutcome),
+    Id(i64),
+    Done,
+    /// Out of the actor's reach: audited, reported as missing.
+    Denied,
 }
 
 /// A contact that passed validation, with what the store computed from it.
@@ -359,11 +846,15 @@ pub(crate) struct Checked {
     pub(crate) contact: NewContact,
     pub(crate) acts_done_json: String,
     pub(crate) prohibited: Vec<String>,
+    pub(crate) routed_to: Office,
+    pub(crate) obligations: Vec<DecisionObligation>,
 }
 
 #[derive(serde::Deserialize)]
-struct DecisionItems {
+struct DecisionJson {
     items: Vec<DecisionItem>,
+    #[serde(default)]
+    obligations: Vec<DecisionObligation>,
 }
 
 #[derive(serde::Deserialize)]
@@ -372,15 +863,57 @@ struct DecisionItem {
     outcome: String,
 }
 
-/// Validates a contact and computes its compliance exceptions: the acts done
-/// whose item in the decision has outcome `prohibited` (matched by exact key).
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct DecisionObligation {
+    pub(crate) id: String,
+    pub(crate) law: String,
+    pub(crate) duty: String,
+    pub(crate) due: Option<String>,
+    #[serde(default = "yes")]
+    pub(crate) certain: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(serde::Deserialize)]
+struct ScenarioDepartment {
+    #[serde(default)]
+    facts: Option<DepartmentFact>,
+}
+
+#[derive(serde::Deserialize)]
+struct DepartmentFact {
+    #[serde(default)]
+    department: Option<serde_json::Value>,
+}
+
+/// The office that handles an exception, from the scenario's `department`.
+fn office_for(scenario: &str) -> Office {
+    let department = serde_json::from_str::<ScenarioDepartment>(scenario)
+        .ok()
+        .and_then(|s| s.facts)
+        .and_then(|f| f.department);
+    match department.as_ref().and_then(|d| d.as_str()) {
+        Some("police") => Office::ProfessionalStandards,
+        Some("school") => Office::Superintendent,
+        _ => Office::CityManager,
+    }
+}
+
+/// Validates a contact and computes its compliance exceptions (the acts done
+/// whose item in the decision has outcome `prohibited`, matched by exact
+/// key), their office, and the obligations triggered for certain.
 pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
-    if contact.receiving_unit.trim().is_empty() {
-        return Err(StoreError::Invalid("the receiving unit is empty".into()));
+    if contact.receiving_unit.trim().is_empty() || contact.receiving_unit.chars().count() > 200 {
+        return Err(StoreError::Invalid(
+            "the receiving unit must be 1 to 200 characters".into(),
+        ));
     }
     serde_json::from_str::<serde::de::IgnoredAny>(&contact.scenario)
         .map_err(|e| StoreError::Invalid(format!("the scenario is not JSON: {e}")))?;
-    let decision: DecisionItems = serde_json::from_str(&contact.decision).map_err(|e| {
+    let decision: DecisionJson = serde_json::from_str(&contact.decision).map_err(|e| {
         StoreError::Invalid(format!(
             "the decision is not a decision's JSON (items[].key, items[].outcome): {e}"
         ))
@@ -404,15 +937,23 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
         .collect();
     let prohibited = prohibited.into_iter().map(str::to_owned).collect();
     let acts_done_json = serde_json::to_string(&contact.acts_done).map_err(db)?;
+    let routed_to = office_for(&contact.scenario);
+    let obligations = decision.obligations.into_iter().filter(|o| o.certain).collect();
     Ok(Checked {
         contact,
         acts_done_json,
         prohibited,
+        routed_to,
+        obligations,
     })
 }
 
 pub(crate) fn acts_from_json(json: &str) -> Result<Vec<String>, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("stored acts done: {e}")))
+}
+
+pub(crate) fn parse_stored<T: FromStr<Err = StoreError>>(s: &str) -> Result<T, StoreError> {
+    s.parse().map_err(|e: StoreError| StoreError::Corrupt(e.to_string()))
 }
 
 /// Rebuilds the log head from the stored `audit_head` row.

@@ -1,7 +1,7 @@
 //! Checks particular to one backend.
 
 use trustgate_store::{
-    AnyStore, PgStore, SqliteSettings, SqliteStore, Store, StoreError, is_plain_identifier,
+    PgStore, Reach, SqliteSettings, SqliteStore, Store, StoreError, is_plain_identifier,
 };
 
 use crate::harness::{StepClock, fresh_sqlite_path, pg_url};
@@ -29,7 +29,7 @@ async fn sqlite_file_is_created_on_first_open_with_durable_settings() {
 async fn sqlite_reopened_carries_on_the_same_log() {
     let path = fresh_sqlite_path().await;
     let location = format!("sqlite:{}", path.display());
-    let store = AnyStore::open(&location, StepClock::new()).await.unwrap();
+    let store = Store::open(&location, StepClock::new()).await.unwrap();
     let id = store
         .record_contact(
             &trustgate_store::Actor::new("officer-1"),
@@ -37,6 +37,7 @@ async fn sqlite_reopened_carries_on_the_same_log() {
                 kind: trustgate_store::ContactKind::AccessRequest,
                 channel: trustgate_store::Channel::Phone,
                 receiving_unit: "booking".into(),
+                received_ms: None,
                 scenario: "{}".into(),
                 decision: r#"{"items":[]}"#.into(),
                 acts_done: vec![],
@@ -47,12 +48,12 @@ async fn sqlite_reopened_carries_on_the_same_log() {
     let before = store.audit_head().await.unwrap();
     store.close().await;
 
-    let store = AnyStore::open(path.to_str().unwrap(), StepClock::new())
+    let store = Store::open(path.to_str().unwrap(), StepClock::new())
         .await
         .unwrap();
     assert_eq!(store.audit_head().await.unwrap(), before);
     store
-        .read_contact(&trustgate_store::Actor::new("clerk-2"), id)
+        .read_contact(&trustgate_store::Actor::new("clerk-2"), id, Reach::All)
         .await
         .unwrap();
     let log = store.audit_entries(0, u64::MAX).await.unwrap();

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use trustgate_audit::{Tampering, verify_log};
 use trustgate_store::{
-    Actor, Channel, ContactId, ContactKind, NewContact, Store, StoreError, StoredEntry,
+    Actor, Channel, ContactId, ContactKind, NewContact, Reach, StoreError, StoredEntry,
 };
 
 use crate::harness::{Fixture, T0};
@@ -21,6 +21,7 @@ fn contact(acts_done: &[&str]) -> NewContact {
         kind: ContactKind::Detainer,
         channel: Channel::Fax,
         receiving_unit: "district-4".into(),
+        received_ms: None,
         scenario: DETAINER_SCENARIO.into(),
         decision: DETAINER_DECISION.into(),
         acts_done: acts_done.iter().map(|a| (*a).to_owned()).collect(),
@@ -72,6 +73,7 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
             kind: *kind,
             channel,
             receiving_unit: format!("unit {i}: records office, \"front desk\" ✓"),
+            received_ms: Some(T0 - 60_000 * i as i64),
             scenario: DETAINER_SCENARIO.into(),
             decision: DETAINER_DECISION.into(),
             acts_done: if i % 2 == 0 {
@@ -94,7 +96,7 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
     for (n, (id, new)) in recorded.iter().enumerate() {
         let got = fx
             .store
-            .read_contact(&Actor::new("clerk-2"), *id)
+            .read_contact(&Actor::new("clerk-2"), *id, Reach::All)
             .await
             .unwrap();
         assert_eq!(got.id, *id);
@@ -116,11 +118,11 @@ pub async fn reads_are_audited(fx: Arc<Fixture>) {
         .await
         .unwrap();
     fx.store
-        .read_contact(&Actor::new("clerk-2"), id)
+        .read_contact(&Actor::new("clerk-2"), id, Reach::All)
         .await
         .unwrap();
     fx.store
-        .read_contact(&Actor::new("auditor-1"), id)
+        .read_contact(&Actor::new("auditor-1"), id, Reach::All)
         .await
         .unwrap();
     let log = all_entries(&fx).await;
@@ -161,14 +163,14 @@ pub async fn log_verifies_after_many_operations(fx: Arc<Fixture>) {
         if n % 2 == 1 {
             let id = ids[n / 2];
             fx.store
-                .read_contact(&Actor::new("clerk-2"), id)
+                .read_contact(&Actor::new("clerk-2"), id, Reach::All)
                 .await
                 .unwrap();
         }
         // Failed operations in between append nothing.
         let missing = fx
             .store
-            .read_contact(&officer(), ContactId(1_000_000))
+            .read_contact(&officer(), ContactId(1_000_000), Reach::All)
             .await;
         assert!(matches!(missing, Err(StoreError::NotFound(_))));
     }
@@ -205,7 +207,7 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
         )
         .await
         .unwrap();
-    let c = fx.store.read_contact(&clerk, flagged).await.unwrap();
+    let c = fx.store.read_contact(&clerk, flagged, Reach::All).await.unwrap();
     assert!(c.compliance_exception);
     assert_eq!(c.prohibited_acts_done, ["detain", "transfer-to-ice"]);
     assert_eq!(
@@ -221,7 +223,7 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
             .record_contact(&officer(), contact(acts))
             .await
             .unwrap();
-        let c = fx.store.read_contact(&clerk, id).await.unwrap();
+        let c = fx.store.read_contact(&clerk, id, Reach::All).await.unwrap();
         assert!(!c.compliance_exception, "{acts:?}");
         assert!(c.prohibited_acts_done.is_empty());
     }
@@ -236,7 +238,7 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
         .record_contact(&officer(), disclosure.clone())
         .await
         .unwrap();
-    let c = fx.store.read_contact(&clerk, id).await.unwrap();
+    let c = fx.store.read_contact(&clerk, id, Reach::All).await.unwrap();
     assert!(c.compliance_exception);
     assert_eq!(c.prohibited_acts_done, ["disclose.address"]);
     disclosure.acts_done = vec!["disclose.name".into()];
@@ -247,7 +249,7 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
         .unwrap();
     assert!(
         !fx.store
-            .read_contact(&clerk, id)
+            .read_contact(&clerk, id, Reach::All)
             .await
             .unwrap()
             .compliance_exception
@@ -268,7 +270,7 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
 }
 
 pub async fn unknown_id_is_not_found_and_appends_nothing(fx: Arc<Fixture>) {
-    let got = fx.store.read_contact(&officer(), ContactId(4242)).await;
+    let got = fx.store.read_contact(&officer(), ContactId(4242), Reach::All).await;
     assert_eq!(got, Err(StoreError::NotFound("contact/4242".into())));
     assert!(all_entries(&fx).await.is_empty());
     assert_eq!(fx.store.audit_head().await.unwrap().size, 0);
@@ -280,7 +282,7 @@ pub async fn unknown_id_is_not_found_and_appends_nothing(fx: Arc<Fixture>) {
         .unwrap();
     let next = ContactId(id.0 + 1);
     assert!(matches!(
-        fx.store.read_contact(&officer(), next).await,
+        fx.store.read_contact(&officer(), next, Reach::All).await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(verified_size(&fx).await, 1);
@@ -324,7 +326,7 @@ pub async fn audit_log_and_exceptions_are_append_only(fx: Arc<Fixture>) {
         .record_contact(&officer(), contact(&["detain"]))
         .await
         .unwrap();
-    fx.store.read_contact(&officer(), id).await.unwrap();
+    fx.store.read_contact(&officer(), id, Reach::All).await.unwrap();
     for (sql, refusal) in [
         (
             "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
@@ -350,7 +352,7 @@ pub async fn audit_log_and_exceptions_are_append_only(fx: Arc<Fixture>) {
     assert_eq!(verified_size(&fx).await, 2);
     assert!(
         fx.store
-            .read_contact(&officer(), id)
+            .read_contact(&officer(), id, Reach::All)
             .await
             .unwrap()
             .compliance_exception
@@ -365,7 +367,7 @@ pub async fn changing_an_entry_in_sql_is_caught(fx: Arc<Fixture>) {
         .unwrap();
     for _ in 0..4 {
         fx.store
-            .read_contact(&Actor::new("clerk-2"), id)
+            .read_contact(&Actor::new("clerk-2"), id, Reach::All)
             .await
             .unwrap();
     }
@@ -389,7 +391,7 @@ pub async fn deleting_an_entry_in_sql_is_caught(fx: Arc<Fixture>) {
         .unwrap();
     for _ in 0..4 {
         fx.store
-            .read_contact(&Actor::new("clerk-2"), id)
+            .read_contact(&Actor::new("clerk-2"), id, Reach::All)
             .await
             .unwrap();
     }
@@ -410,7 +412,7 @@ pub async fn concurrent_writers_keep_one_chain(fx: Arc<Fixture>) {
             let actor = Actor::new(format!("writer-{w}"));
             for _ in 0..10 {
                 let id = fx.store.record_contact(&actor, contact(&[])).await.unwrap();
-                fx.store.read_contact(&actor, id).await.unwrap();
+                fx.store.read_contact(&actor, id, Reach::All).await.unwrap();
             }
         }));
     }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use sqlx::Connection as _;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use trustgate_store::{AnyStore, Clock, PgStore, SqliteStore, is_plain_identifier};
+use trustgate_store::{Clock, PgStore, SqliteStore, Store, is_plain_identifier};
 
 /// Where PostgreSQL is: CI starts it. Override with TRUSTGATE_TEST_PG_URL.
 pub fn pg_url() -> String {
@@ -50,7 +50,7 @@ enum Location {
 /// A store on fresh storage.
 #[derive(Debug)]
 pub struct Fixture {
-    pub store: AnyStore,
+    pub store: Store,
     location: Location,
 }
 
@@ -90,7 +90,7 @@ impl Fixture {
                 let path = fresh_sqlite_path().await;
                 let store = SqliteStore::open(&path, StepClock::new()).await.unwrap();
                 Fixture {
-                    store: AnyStore::Sqlite(store),
+                    store: store.into(),
                     location: Location::Sqlite(path),
                 }
             }
@@ -108,7 +108,7 @@ impl Fixture {
                     .await
                     .unwrap();
                 Fixture {
-                    store: AnyStore::Postgres(store),
+                    store: store.into(),
                     location: Location::Postgres(schema),
                 }
             }

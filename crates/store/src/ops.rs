@@ -1,0 +1,782 @@
+// The store's operations, written once and compiled into each backend
+// module (`include!`): the SQL is the same on SQLite and PostgreSQL (`$n`
+// parameters, `RETURNING`, `BIGINT`-compatible integers), and only the
+// connection types, the way a transaction begins and the audit-head lock
+// differ. The including module defines `Db`, `Conn`, `DbRow`, `This`,
+// `LOAD_HEAD` and `begin`. (sqlx has no practical bound for "an executor of
+// either database", and two hand-copied files drift apart.)
+
+use trustgate_access::{LOCKOUT_MS, LOCKOUT_WINDOW_MS, MAX_FAILED_SIGN_INS, SESSION_IDLE_MS};
+
+/// Sessions are touched at most this often, so reading does not mean
+/// writing on every request.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+impl This {
+    /// Runs one operation in its own transaction with its audit append.
+    pub(crate) async fn run(&self, op: crate::Op) -> Result<crate::OpOut, StoreError> {
+        let mut tx = begin(&self.pool).await?;
+        let mut head = load_head(&mut tx).await?;
+        let out = apply(&mut tx, &mut head, self.clock.now_ms(), op).await?;
+        store_head(&mut tx, &head).await?;
+        tx.commit().await.map_err(db)?;
+        Ok(out)
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
+        Ok(())
+    }
+
+    pub(crate) async fn audit_entries(
+        &self,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash \
+             FROM audit_log WHERE seq >= $1 AND seq < $2 ORDER BY seq",
+        )
+        .bind(to_i64(from.min(i64::MAX as u64))?)
+        .bind(to_i64(to.min(i64::MAX as u64))?)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredEntry {
+                    entry: trustgate_audit::Entry {
+                        seq: seq_of(r.try_get(0).map_err(db)?)?,
+                        time_ms: r.try_get(1).map_err(db)?,
+                        actor: r.try_get(2).map_err(db)?,
+                        action: r.try_get(3).map_err(db)?,
+                        object: r.try_get(4).map_err(db)?,
+                        detail: r.try_get(5).map_err(db)?,
+                    },
+                    chain_hash: hash_of(r.try_get::<&[u8], _>(6).map_err(db)?)?,
+                    leaf_hash: hash_of(r.try_get::<&[u8], _>(7).map_err(db)?)?,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) async fn audit_head(&self) -> Result<AuditHead, StoreError> {
+        let row = sqlx::query("SELECT size, chain_head, frontier FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(audit_head_of(&head_of_row(&row)?))
+    }
+
+    pub(crate) async fn account_count(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+
+    pub(crate) async fn sign_in_material(
+        &self,
+        username: &str,
+    ) -> Result<Option<SignInMaterial>, StoreError> {
+        let row = sqlx::query(
+            "SELECT password_hash, totp_secret, totp_last_step FROM accounts WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        row.map(|r| {
+            Ok(SignInMaterial {
+                password_hash: r.try_get(0).map_err(db)?,
+                totp_secret: r.try_get(1).map_err(db)?,
+                totp_last_step: r.try_get(2).map_err(db)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(crate) async fn session(
+        &self,
+        token_hash: &[u8; 32],
+    ) -> Result<Result<Principal, Unauthenticated>, StoreError> {
+        let row = sqlx::query(
+            "SELECT s.username, s.last_seen_ms, s.ended_ms, a.role \
+             FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.token_hash = $1",
+        )
+        .bind(token_hash.as_slice())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        let Some(row) = row else {
+            return Ok(Err(Unauthenticated::Invalid));
+        };
+        let username: String = row.try_get(0).map_err(db)?;
+        let last_seen: i64 = row.try_get(1).map_err(db)?;
+        let ended: Option<i64> = row.try_get(2).map_err(db)?;
+        let role: String = row.try_get(3).map_err(db)?;
+        if ended.is_some() {
+            return Ok(Err(Unauthenticated::Invalid));
+        }
+        let now = self.clock.now_ms();
+        if now - last_seen > SESSION_IDLE_MS {
+            sqlx::query("UPDATE sessions SET ended_ms = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash.as_slice())
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
+            return Ok(Err(Unauthenticated::Expired));
+        }
+        if now - last_seen >= TOUCH_EVERY_MS {
+            sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(token_hash.as_slice())
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
+        }
+        let role = role
+            .parse::<trustgate_access::Role>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Ok(Principal {
+            actor: Actor::user(&username),
+            grants: Grants::Role(role),
+        }))
+    }
+
+    pub(crate) async fn api_token(
+        &self,
+        token_hash: &[u8; 32],
+    ) -> Result<Option<Principal>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, scopes FROM api_tokens WHERE token_hash = $1 AND revoked_ms IS NULL",
+        )
+        .bind(token_hash.as_slice())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        let Some(row) = row else { return Ok(None) };
+        let id: i64 = row.try_get(0).map_err(db)?;
+        let scopes: String = row.try_get(1).map_err(db)?;
+        let names: Vec<String> = serde_json::from_str(&scopes)
+            .map_err(|e| StoreError::Corrupt(format!("token/{id} scopes: {e}")))?;
+        let scopes = names
+            .iter()
+            .map(|n| n.parse::<trustgate_access::Permission>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| StoreError::Corrupt(format!("token/{id} scopes: {e}")))?;
+        Ok(Some(Principal {
+            actor: Actor::new(format!("token/{id}")),
+            grants: Grants::Scopes(scopes),
+        }))
+    }
+}
+
+fn head_of_row(row: &DbRow) -> Result<LogHead, StoreError> {
+    head_from_row(
+        row.try_get(0).map_err(db)?,
+        row.try_get::<&[u8], _>(1).map_err(db)?,
+        row.try_get::<&[u8], _>(2).map_err(db)?,
+    )
+}
+
+async fn load_head(conn: &mut Conn) -> Result<LogHead, StoreError> {
+    let row = sqlx::query(LOAD_HEAD)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+    head_of_row(&row)
+}
+
+async fn store_head(conn: &mut Conn, head: &LogHead) -> Result<(), StoreError> {
+    sqlx::query("UPDATE audit_head SET size = $1, chain_head = $2, frontier = $3 WHERE id = 1")
+        .bind(to_i64(head.size())?)
+        .bind(head.chain_head().as_slice())
+        .bind(frontier_bytes(head))
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
+/// Appends one audit entry inside the operation's transaction.
+struct Audit<'h> {
+    head: &'h mut LogHead,
+    now: i64,
+}
+
+impl Audit<'_> {
+    async fn append(
+        &mut self,
+        conn: &mut Conn,
+        actor: &Actor,
+        action: &str,
+        object: String,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let s = next_entry(self.head, self.now, actor, action, object, detail)?;
+        sqlx::query(
+            "INSERT INTO audit_log (seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(to_i64(s.entry.seq)?)
+        .bind(s.entry.time_ms)
+        .bind(&s.entry.actor)
+        .bind(&s.entry.action)
+        .bind(&s.entry.object)
+        .bind(&s.entry.detail)
+        .bind(s.chain_hash.as_slice())
+        .bind(s.leaf_hash.as_slice())
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+}
+
+async fn apply(
+    conn: &mut Conn,
+    head: &mut LogHead,
+    now: i64,
+    op: crate::Op,
+) -> Result<crate::OpOut, StoreError> {
+    use crate::{Op, OpOut};
+    let mut audit = Audit { head, now };
+    match op {
+        Op::Record(actor, checked) => {
+            let id = insert_contact(conn, &actor, now, *checked, &mut audit).await?;
+            Ok(OpOut::Contact(id))
+        }
+        Op::Read(actor, id, reach) => {
+            let Some(owner) = owner_of(conn, id).await? else {
+                return Err(StoreError::NotFound(id.object()));
+            };
+            if reach == Reach::Own && owner != actor.as_str() {
+                audit.append(conn, &actor, "read-denied", id.object(), "").await?;
+                return Ok(OpOut::Denied);
+            }
+            let contact = read_contact(conn, id).await?;
+            audit.append(conn, &actor, "read", id.object(), "").await?;
+            Ok(OpOut::Read(Box::new(contact)))
+        }
+        Op::List(actor, reach, page) => {
+            let list = list_contacts(conn, &actor, reach, page).await?;
+            let detail = match reach {
+                Reach::Own => "own",
+                Reach::All => "all",
+            };
+            audit.append(conn, &actor, "list", "contacts".into(), detail).await?;
+            Ok(OpOut::List(list))
+        }
+        Op::Fulfil(actor, contact, obligation, note, reach) => {
+            let object = format!("obligation/{obligation}");
+            let row = sqlx::query(
+                "SELECT o.fulfilled_ms, c.created_by FROM obligations o \
+                 JOIN contacts c ON c.id = o.contact_id WHERE o.id = $1 AND o.contact_id = $2",
+            )
+            .bind(obligation)
+            .bind(contact.0)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?
+            .ok_or_else(|| StoreError::NotFound(object.clone()))?;
+            let fulfilled: Option<i64> = row.try_get(0).map_err(db)?;
+            let owner: String = row.try_get(1).map_err(db)?;
+            if reach == Reach::Own && owner != actor.as_str() {
+                audit.append(conn, &actor, "fulfil-denied", object, "").await?;
+                return Ok(OpOut::Denied);
+            }
+            if fulfilled.is_some() {
+                return Err(StoreError::Conflict(format!("{object} is already fulfilled")));
+            }
+            sqlx::query(
+                "UPDATE obligations SET fulfilled_ms = $1, fulfilled_by = $2, fulfilment_note = $3 \
+                 WHERE id = $4",
+            )
+            .bind(now)
+            .bind(actor.as_str())
+            .bind(&note)
+            .bind(obligation)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            audit.append(conn, &actor, "fulfil", object, &contact.object()).await?;
+            Ok(OpOut::Done)
+        }
+        Op::Reimburse(actor, contact, r) => {
+            if owner_of(conn, contact).await?.is_none() {
+                return Err(StoreError::NotFound(contact.object()));
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO reimbursements (contact_id, amount_cents, received_on, reference, \
+                 recorded_by, recorded_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(contact.0)
+            .bind(r.amount_cents)
+            .bind(&r.received_on)
+            .bind(&r.reference)
+            .bind(actor.as_str())
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?;
+            audit
+                .append(conn, &actor, "create", format!("reimbursement/{id}"), &contact.object())
+                .await?;
+            Ok(OpOut::Id(id))
+        }
+        Op::Exceptions(actor, office) => {
+            let list = exceptions(conn, None, office).await?;
+            let detail = office.map_or("all", |o| o.as_str());
+            audit
+                .append(conn, &actor, "list", "compliance-exceptions".into(), detail)
+                .await?;
+            Ok(OpOut::Exceptions(list))
+        }
+        Op::Explain(actor, exception, text) => {
+            let object = format!("compliance-exception/{exception}");
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM compliance_exceptions WHERE id = $1")
+                    .bind(exception)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(db)?;
+            if found.is_none() {
+                return Err(StoreError::NotFound(object));
+            }
+            sqlx::query(
+                "INSERT INTO exception_explanations (exception_id, explanation, explained_by, at_ms) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(exception)
+            .bind(&text)
+            .bind(actor.as_str())
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            audit.append(conn, &actor, "explain", object, "").await?;
+            Ok(OpOut::Done)
+        }
+        Op::AddAccount(actor, a) => {
+            let exists: Option<String> =
+                sqlx::query_scalar("SELECT username FROM accounts WHERE username = $1")
+                    .bind(&a.username)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(db)?;
+            if exists.is_some() {
+                return Err(StoreError::Conflict(format!("account/{}", a.username)));
+            }
+            sqlx::query(
+                "INSERT INTO accounts (username, role, password_hash, totp_secret, created_by, created_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&a.username)
+            .bind(a.role.as_str())
+            .bind(&a.password_hash)
+            .bind(&a.totp_secret)
+            .bind(actor.as_str())
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            audit
+                .append(conn, &actor, "create", format!("account/{}", a.username), a.role.as_str())
+                .await?;
+            Ok(OpOut::Done)
+        }
+        Op::SignIn(username, attempt) => {
+            let outcome = sign_in(conn, username.as_deref(), attempt, now, &mut audit).await?;
+            Ok(OpOut::SignIn(outcome))
+        }
+        Op::SignOut(actor, token_hash) => {
+            sqlx::query(
+                "UPDATE sessions SET ended_ms = $1 WHERE token_hash = $2 AND ended_ms IS NULL",
+            )
+            .bind(now)
+            .bind(token_hash.as_slice())
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            audit.append(conn, &actor, "sign-out", "session".into(), "").await?;
+            Ok(OpOut::Done)
+        }
+        Op::AddToken(actor, t) => {
+            let names: Vec<&str> = t.scopes.iter().map(|p| p.as_str()).collect();
+            let scopes = serde_json::to_string(&names).map_err(db)?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO api_tokens (token_hash, name, scopes, created_by, created_ms) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(t.token_hash.as_slice())
+            .bind(&t.name)
+            .bind(&scopes)
+            .bind(actor.as_str())
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?;
+            audit
+                .append(conn, &actor, "create", format!("token/{id}"), &names.join(" "))
+                .await?;
+            Ok(OpOut::Id(id))
+        }
+        Op::Denied(actor, what) => {
+            audit.append(conn, &actor, "denied", what, "").await?;
+            Ok(OpOut::Done)
+        }
+        Op::AuditRead(actor, action) => {
+            audit.append(conn, &actor, &action, "audit-log".into(), "").await?;
+            Ok(OpOut::Done)
+        }
+    }
+}
+
+async fn sign_in(
+    conn: &mut Conn,
+    username: Option<&str>,
+    attempt: Attempt,
+    now: i64,
+    audit: &mut Audit<'_>,
+) -> Result<SignInOutcome, StoreError> {
+    let row = match username {
+        Some(u) => sqlx::query(
+            "SELECT totp_last_step, failures, first_failure_ms, locked_until_ms, role \
+             FROM accounts WHERE username = $1",
+        )
+        .bind(u)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?,
+        None => None,
+    };
+    let (Some(username), Some(row)) = (username, row) else {
+        // Never the name typed: it may be a password typed in the wrong box.
+        audit
+            .append(conn, &Actor::new("anonymous"), "sign-in-failed", "account/unknown".into(), "")
+            .await?;
+        return Ok(SignInOutcome::Failed);
+    };
+    let actor = Actor::user(username);
+    let object = format!("account/{username}");
+    let last_step: i64 = row.try_get(0).map_err(db)?;
+    let failures: i64 = row.try_get(1).map_err(db)?;
+    let first_failure: i64 = row.try_get(2).map_err(db)?;
+    let locked_until: i64 = row.try_get(3).map_err(db)?;
+    let role: String = row.try_get(4).map_err(db)?;
+    if locked_until > now {
+        audit.append(conn, &actor, "sign-in-locked", object, "").await?;
+        return Ok(SignInOutcome::Locked { until_ms: locked_until });
+    }
+    let step = attempt.totp_step.filter(|s| *s > last_step);
+    if let (true, Some(step)) = (attempt.password_ok, step) {
+        sqlx::query(
+            "UPDATE accounts SET failures = 0, first_failure_ms = 0, locked_until_ms = 0, \
+             totp_last_step = $1 WHERE username = $2",
+        )
+        .bind(step)
+        .bind(username)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, username, created_ms, last_seen_ms) VALUES ($1, $2, $3, $3)",
+        )
+        .bind(attempt.session_hash.as_slice())
+        .bind(username)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+        audit.append(conn, &actor, "sign-in", object, "").await?;
+        let role = role
+            .parse::<trustgate_access::Role>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        return Ok(SignInOutcome::SignedIn(role));
+    }
+    let (failures, first_failure) = if failures > 0 && now - first_failure < LOCKOUT_WINDOW_MS {
+        (failures + 1, first_failure)
+    } else {
+        (1, now)
+    };
+    let locked_until = if failures >= MAX_FAILED_SIGN_INS { now + LOCKOUT_MS } else { 0 };
+    sqlx::query(
+        "UPDATE accounts SET failures = $1, first_failure_ms = $2, locked_until_ms = $3 \
+         WHERE username = $4",
+    )
+    .bind(failures)
+    .bind(first_failure)
+    .bind(locked_until)
+    .bind(username)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    let detail = if locked_until > 0 { "locked" } else { "" };
+    audit.append(conn, &actor, "sign-in-failed", object, detail).await?;
+    Ok(if locked_until > 0 {
+        SignInOutcome::Locked { until_ms: locked_until }
+    } else {
+        SignInOutcome::Failed
+    })
+}
+
+async fn insert_contact(
+    conn: &mut Conn,
+    actor: &Actor,
+    now: i64,
+    checked: crate::Checked,
+    audit: &mut Audit<'_>,
+) -> Result<ContactId, StoreError> {
+    let crate::Checked {
+        contact: c,
+        acts_done_json,
+        prohibited,
+        routed_to,
+        obligations,
+    } = checked;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO contacts (kind, channel, receiving_unit, received_ms, scenario, decision, \
+         acts_done, compliance_exception, created_by, created_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(c.kind.as_str())
+    .bind(c.channel.as_str())
+    .bind(&c.receiving_unit)
+    .bind(c.received_ms.unwrap_or(now))
+    .bind(&c.scenario)
+    .bind(&c.decision)
+    .bind(&acts_done_json)
+    .bind(!prohibited.is_empty())
+    .bind(actor.as_str())
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db)?;
+    let id = ContactId(id);
+    for act in &prohibited {
+        sqlx::query(
+            "INSERT INTO compliance_exceptions (contact_id, act, flagged_ms, routed_to) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.0)
+        .bind(act)
+        .bind(now)
+        .bind(routed_to.as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    }
+    for o in &obligations {
+        sqlx::query(
+            "INSERT INTO obligations (contact_id, obligation, law, duty, due) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.0)
+        .bind(&o.id)
+        .bind(&o.law)
+        .bind(&o.duty)
+        .bind(&o.due)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    }
+    let detail = crate::create_detail(&prohibited);
+    audit.append(conn, actor, "create", id.object(), detail).await?;
+    Ok(id)
+}
+
+async fn owner_of(conn: &mut Conn, id: ContactId) -> Result<Option<String>, StoreError> {
+    sqlx::query_scalar("SELECT created_by FROM contacts WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)
+}
+
+async fn read_contact(conn: &mut Conn, id: ContactId) -> Result<Contact, StoreError> {
+    let row = sqlx::query(
+        "SELECT kind, channel, receiving_unit, received_ms, scenario, decision, acts_done, \
+         compliance_exception, created_by, created_ms FROM contacts WHERE id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?
+    .ok_or_else(|| StoreError::NotFound(id.object()))?;
+    let exceptions = exceptions(conn, Some(id), None).await?;
+    let mut prohibited: Vec<String> = exceptions.iter().map(|e| e.act.clone()).collect();
+    // Sorted here, not by the database's collation.
+    prohibited.sort();
+    let obligations = sqlx::query(
+        "SELECT id, obligation, law, duty, due, fulfilled_ms, fulfilled_by, fulfilment_note \
+         FROM obligations WHERE contact_id = $1 ORDER BY id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(|r| {
+        let at: Option<i64> = r.try_get(5).map_err(db)?;
+        let by: Option<String> = r.try_get(6).map_err(db)?;
+        let note: Option<String> = r.try_get(7).map_err(db)?;
+        Ok(ObligationRecord {
+            id: r.try_get(0).map_err(db)?,
+            obligation: r.try_get(1).map_err(db)?,
+            law: r.try_get(2).map_err(db)?,
+            duty: r.try_get(3).map_err(db)?,
+            due: r.try_get(4).map_err(db)?,
+            fulfilment: match (at, by) {
+                (Some(at_ms), Some(by)) => Some(Fulfilment {
+                    by: Actor::new(by),
+                    at_ms,
+                    note: note.unwrap_or_default(),
+                }),
+                _ => None,
+            },
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let reimbursements = sqlx::query(
+        "SELECT id, amount_cents, received_on, reference, recorded_by, recorded_ms \
+         FROM reimbursements WHERE contact_id = $1 ORDER BY id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(|r| {
+        Ok(Reimbursement {
+            id: r.try_get(0).map_err(db)?,
+            reimbursement: NewReimbursement {
+                amount_cents: r.try_get(1).map_err(db)?,
+                received_on: r.try_get(2).map_err(db)?,
+                reference: r.try_get(3).map_err(db)?,
+            },
+            recorded_by: Actor::new(r.try_get::<String, _>(4).map_err(db)?),
+            recorded_ms: r.try_get(5).map_err(db)?,
+        })
+    })
+    .collect::<Result<Vec<_>, StoreError>>()?;
+    let kind: String = row.try_get(0).map_err(db)?;
+    let channel: String = row.try_get(1).map_err(db)?;
+    let received_ms: Option<i64> = row.try_get(3).map_err(db)?;
+    let acts: String = row.try_get(6).map_err(db)?;
+    let created_ms: i64 = row.try_get(9).map_err(db)?;
+    Ok(Contact {
+        id,
+        contact: NewContact {
+            kind: crate::parse_stored(&kind)?,
+            channel: crate::parse_stored(&channel)?,
+            receiving_unit: row.try_get(2).map_err(db)?,
+            // Contacts recorded before 0002 arrived when they were recorded.
+            received_ms: Some(received_ms.unwrap_or(created_ms)),
+            scenario: row.try_get(4).map_err(db)?,
+            decision: row.try_get(5).map_err(db)?,
+            acts_done: acts_from_json(&acts)?,
+        },
+        compliance_exception: row.try_get(7).map_err(db)?,
+        prohibited_acts_done: prohibited,
+        exceptions,
+        obligations,
+        reimbursements,
+        recorded_by: Actor::new(row.try_get::<String, _>(8).map_err(db)?),
+        recorded_ms: created_ms,
+    })
+}
+
+async fn list_contacts(
+    conn: &mut Conn,
+    actor: &Actor,
+    reach: Reach,
+    page: crate::Page,
+) -> Result<Vec<ContactSummary>, StoreError> {
+    let owner = match reach {
+        Reach::Own => Some(actor.as_str()),
+        Reach::All => None,
+    };
+    let rows = sqlx::query(
+        "SELECT c.id, c.kind, c.channel, c.receiving_unit, COALESCE(c.received_ms, c.created_ms), \
+         c.compliance_exception, c.created_by, \
+         (SELECT COUNT(*) FROM obligations o WHERE o.contact_id = c.id AND o.fulfilled_ms IS NULL) \
+         FROM contacts c WHERE ($1 IS NULL OR c.created_by = $1) AND ($2 IS NULL OR c.id < $2) \
+         ORDER BY c.id DESC LIMIT $3",
+    )
+    .bind(owner)
+    .bind(page.before.map(|b| b.0))
+    .bind(i64::from(page.limit.min(500)))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get(1).map_err(db)?;
+            let channel: String = r.try_get(2).map_err(db)?;
+            Ok(ContactSummary {
+                id: ContactId(r.try_get(0).map_err(db)?),
+                kind: crate::parse_stored(&kind)?,
+                channel: crate::parse_stored(&channel)?,
+                receiving_unit: r.try_get(3).map_err(db)?,
+                received_ms: r.try_get(4).map_err(db)?,
+                compliance_exception: r.try_get(5).map_err(db)?,
+                recorded_by: Actor::new(r.try_get::<String, _>(6).map_err(db)?),
+                open_obligations: r.try_get(7).map_err(db)?,
+            })
+        })
+        .collect()
+}
+
+async fn exceptions(
+    conn: &mut Conn,
+    contact: Option<ContactId>,
+    office: Option<crate::Office>,
+) -> Result<Vec<ComplianceException>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, contact_id, act, routed_to, flagged_ms FROM compliance_exceptions \
+         WHERE ($1 IS NULL OR contact_id = $1) AND ($2 IS NULL OR routed_to = $2) \
+         ORDER BY id DESC",
+    )
+    .bind(contact.map(|c| c.0))
+    .bind(office.map(|o| o.as_str()))
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get(0).map_err(db)?;
+        let routed: String = r.try_get(3).map_err(db)?;
+        let explanations = sqlx::query(
+            "SELECT explanation, explained_by, at_ms FROM exception_explanations \
+             WHERE exception_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|e| {
+            Ok(Explanation {
+                text: e.try_get(0).map_err(db)?,
+                by: Actor::new(e.try_get::<String, _>(1).map_err(db)?),
+                at_ms: e.try_get(2).map_err(db)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        out.push(ComplianceException {
+            id,
+            contact: ContactId(r.try_get(1).map_err(db)?),
+            act: r.try_get(2).map_err(db)?,
+            routed_to: crate::parse_stored(&routed)?,
+            flagged_ms: r.try_get(4).map_err(db)?,
+            explanations,
+        });
+    }
+    Ok(out)
+}
