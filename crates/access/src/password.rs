@@ -106,7 +106,11 @@ mod tests {
         assert!(verify("correct horse battery", &h).unwrap());
         assert!(!verify("correct horse batterz", &h).unwrap());
         assert!(!verify("", &h).unwrap());
-        assert_ne!(h, hash("correct horse battery", Cost::Test).unwrap(), "salted");
+        assert_ne!(
+            h,
+            hash("correct horse battery", Cost::Test).unwrap(),
+            "salted"
+        );
     }
 
     #[test]
@@ -119,13 +123,19 @@ mod tests {
     #[test]
     fn length_is_counted_in_characters_and_bounded() {
         assert_eq!(check_policy("short"), Err(PasswordError::Length(5)));
-        assert!(check_policy("ñññññññññññ").is_err(), "11 characters, 22 bytes");
+        assert!(
+            check_policy("ñññññññññññ").is_err(),
+            "11 characters, 22 bytes"
+        );
         assert!(check_policy("ñññññññññññññ").is_ok());
         assert!(hash(&"x".repeat(MAX_LEN + 1), Cost::Test).is_err());
     }
 
     #[test]
     fn a_garbled_stored_hash_is_an_error_not_a_mismatch() {
-        assert!(matches!(verify("whatever", "plaintext"), Err(PasswordError::Stored(_))));
+        assert!(matches!(
+            verify("whatever", "plaintext"),
+            Err(PasswordError::Stored(_))
+        ));
     }
 }

@@ -128,7 +128,12 @@ impl Role {
                 ReadExceptions,
                 ExplainExceptions,
             ],
-            Role::Auditor => &[ReadOwnContacts, ReadAllContacts, ReadExceptions, ReadAuditLog],
+            Role::Auditor => &[
+                ReadOwnContacts,
+                ReadAllContacts,
+                ReadExceptions,
+                ReadAuditLog,
+            ],
             Role::Admin => &[ManageAccess],
         }
     }
@@ -159,7 +164,10 @@ mod tests {
     #[test]
     fn no_role_both_administers_access_and_touches_records() {
         for r in Role::ALL {
-            let records = r.permissions().iter().any(|p| *p != Permission::ManageAccess);
+            let records = r
+                .permissions()
+                .iter()
+                .any(|p| *p != Permission::ManageAccess);
             assert!(!(r.may(Permission::ManageAccess) && records), "{r}");
         }
     }

@@ -98,7 +98,12 @@ fn hotp(key: &[u8], counter: i64, digits: u32) -> u32 {
     mac.update(&counter.to_be_bytes());
     let h = mac.finalize().into_bytes();
     let offset = usize::from(h[h.len() - 1] & 0x0f);
-    let bin = u32::from_be_bytes([h[offset] & 0x7f, h[offset + 1], h[offset + 2], h[offset + 3]]);
+    let bin = u32::from_be_bytes([
+        h[offset] & 0x7f,
+        h[offset + 1],
+        h[offset + 2],
+        h[offset + 3],
+    ]);
     bin % 10u32.pow(digits)
 }
 
@@ -157,7 +162,9 @@ mod tests {
     #[test]
     fn rfc_4226_test_vectors() {
         let key = b"12345678901234567890";
-        let want = [755224, 287082, 359152, 969429, 338314, 254676, 287922, 162583, 399871, 520489];
+        let want = [
+            755224, 287082, 359152, 969429, 338314, 254676, 287922, 162583, 399871, 520489,
+        ];
         for (count, w) in want.iter().enumerate() {
             assert_eq!(hotp(key, count as i64, 6), *w);
         }

@@ -545,7 +545,10 @@ impl Store {
         contact: NewContact,
     ) -> Result<ContactId, StoreError> {
         let checked = check(contact)?;
-        match self.run(Op::Record(actor.clone(), Box::new(checked))).await? {
+        match self
+            .run(Op::Record(actor.clone(), Box::new(checked)))
+            .await?
+        {
             OpOut::Contact(id) => Ok(id),
             _ => Err(unexpected()),
         }
@@ -611,7 +614,9 @@ impl Store {
         r: NewReimbursement,
     ) -> Result<i64, StoreError> {
         if r.amount_cents <= 0 {
-            return Err(StoreError::Invalid("the amount must be more than zero".into()));
+            return Err(StoreError::Invalid(
+                "the amount must be more than zero".into(),
+            ));
         }
         if !is_date(&r.received_on) {
             return Err(StoreError::Invalid(format!(
@@ -650,7 +655,10 @@ impl Store {
         text: String,
     ) -> Result<(), StoreError> {
         let text = bounded_text("the explanation", text, 20_000, false)?;
-        match self.run(Op::Explain(actor.clone(), exception, text)).await? {
+        match self
+            .run(Op::Explain(actor.clone(), exception, text))
+            .await?
+        {
             OpOut::Done => Ok(()),
             _ => Err(unexpected()),
         }
@@ -726,7 +734,9 @@ impl Store {
     pub async fn add_token(&self, actor: &Actor, t: NewToken) -> Result<i64, StoreError> {
         let name = bounded_text("the token's name", t.name, 100, false)?;
         if t.scopes.is_empty() {
-            return Err(StoreError::Invalid("a token needs at least one scope".into()));
+            return Err(StoreError::Invalid(
+                "a token needs at least one scope".into(),
+            ));
         }
         if t.scopes.contains(&Permission::ManageAccess) {
             return Err(StoreError::Invalid(
@@ -770,7 +780,10 @@ impl Store {
     /// Audits an operator's direct read of the audit log (`audit verify`,
     /// `audit checkpoint`): reading the log is an access too.
     pub async fn record_audit_read(&self, actor: &Actor, action: &str) -> Result<(), StoreError> {
-        match self.run(Op::AuditRead(actor.clone(), action.to_owned())).await? {
+        match self
+            .run(Op::AuditRead(actor.clone(), action.to_owned()))
+            .await?
+        {
             OpOut::Done => Ok(()),
             _ => Err(unexpected()),
         }
@@ -784,7 +797,8 @@ pub fn is_postgres_url(location: &str) -> bool {
 
 fn is_username(s: &str) -> bool {
     (1..=64).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
 fn is_date(s: &str) -> bool {
@@ -792,12 +806,22 @@ fn is_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && matches!(&s[5..7], "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12")
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && matches!(
+            &s[5..7],
+            "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
+        )
         && s[8..10].parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
 }
 
-fn bounded_text(what: &str, s: String, max: usize, may_be_empty: bool) -> Result<String, StoreError> {
+fn bounded_text(
+    what: &str,
+    s: String,
+    max: usize,
+    may_be_empty: bool,
+) -> Result<String, StoreError> {
     let n = s.chars().count();
     if (!may_be_empty && s.trim().is_empty()) || n > max {
         Err(StoreError::Invalid(format!(
@@ -938,7 +962,11 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
     let prohibited = prohibited.into_iter().map(str::to_owned).collect();
     let acts_done_json = serde_json::to_string(&contact.acts_done).map_err(db)?;
     let routed_to = office_for(&contact.scenario);
-    let obligations = decision.obligations.into_iter().filter(|o| o.certain).collect();
+    let obligations = decision
+        .obligations
+        .into_iter()
+        .filter(|o| o.certain)
+        .collect();
     Ok(Checked {
         contact,
         acts_done_json,
@@ -953,7 +981,8 @@ pub(crate) fn acts_from_json(json: &str) -> Result<Vec<String>, StoreError> {
 }
 
 pub(crate) fn parse_stored<T: FromStr<Err = StoreError>>(s: &str) -> Result<T, StoreError> {
-    s.parse().map_err(|e: StoreError| StoreError::Corrupt(e.to_string()))
+    s.parse()
+        .map_err(|e: StoreError| StoreError::Corrupt(e.to_string()))
 }
 
 /// Rebuilds the log head from the stored `audit_head` row.

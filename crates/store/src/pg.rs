@@ -11,7 +11,7 @@ use sqlx::{PgPool, Row as _};
 use trustgate_audit::LogHead;
 
 use crate::{
-    Actor, Attempt, AuditHead, ComplianceException, Contact, ContactId, ContactSummary, Clock,
+    Actor, Attempt, AuditHead, Clock, ComplianceException, Contact, ContactId, ContactSummary,
     Explanation, Fulfilment, Grants, NewContact, NewReimbursement, ObligationRecord, Principal,
     Reach, Reimbursement, SignInMaterial, SignInOutcome, StoreError, StoredEntry, Unauthenticated,
     acts_from_json, audit_head_of, db, frontier_bytes, hash_of, head_from_row, next_entry, seq_of,
@@ -111,4 +111,3 @@ pub fn is_plain_identifier(name: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
-

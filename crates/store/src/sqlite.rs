@@ -11,7 +11,7 @@ use sqlx::{Row as _, SqlitePool};
 use trustgate_audit::LogHead;
 
 use crate::{
-    Actor, Attempt, AuditHead, ComplianceException, Contact, ContactId, ContactSummary, Clock,
+    Actor, Attempt, AuditHead, Clock, ComplianceException, Contact, ContactId, ContactSummary,
     Explanation, Fulfilment, Grants, NewContact, NewReimbursement, ObligationRecord, Principal,
     Reach, Reimbursement, SignInMaterial, SignInOutcome, StoreError, StoredEntry, Unauthenticated,
     acts_from_json, audit_head_of, db, frontier_bytes, hash_of, head_from_row, next_entry, seq_of,

@@ -16,7 +16,7 @@ const DETAINER_DECISION: &str = include_str!("fixtures/detainer-decision.json");
 
 const DETAINER_SCENARIO: &str = r#"{"place":"cambridge","date":"2026-03-01","facts":{"department":"police","requester":"ice-ero","custody":"in-police-custody","documents":["detainer-hold","i-200"],"other-custody-basis":false},"acts":{"detain":true,"transfer-to-ice":true,"issue-summons":true}}"#;
 
-fn contact(acts_done: &[&str]) -> NewContact {
+pub fn contact(acts_done: &[&str]) -> NewContact {
     NewContact {
         kind: ContactKind::Detainer,
         channel: Channel::Fax,
@@ -28,7 +28,7 @@ fn contact(acts_done: &[&str]) -> NewContact {
     }
 }
 
-fn officer() -> Actor {
+pub fn officer() -> Actor {
     Actor::new("officer-17")
 }
 
@@ -38,7 +38,7 @@ async fn all_entries(fx: &Fixture) -> Vec<StoredEntry> {
 
 /// Verifies the stored log with its stored chain hashes and checks the stored
 /// leaf hashes and the stored head against it; returns its size.
-async fn verified_size(fx: &Fixture) -> u64 {
+pub async fn verified_size(fx: &Fixture) -> u64 {
     let log = all_entries(fx).await;
     let entries: Vec<_> = log.iter().map(|s| s.entry.clone()).collect();
     let chain: Vec<_> = log.iter().map(|s| s.chain_hash).collect();
@@ -207,7 +207,11 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
         )
         .await
         .unwrap();
-    let c = fx.store.read_contact(&clerk, flagged, Reach::All).await.unwrap();
+    let c = fx
+        .store
+        .read_contact(&clerk, flagged, Reach::All)
+        .await
+        .unwrap();
     assert!(c.compliance_exception);
     assert_eq!(c.prohibited_acts_done, ["detain", "transfer-to-ice"]);
     assert_eq!(
@@ -270,7 +274,10 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
 }
 
 pub async fn unknown_id_is_not_found_and_appends_nothing(fx: Arc<Fixture>) {
-    let got = fx.store.read_contact(&officer(), ContactId(4242), Reach::All).await;
+    let got = fx
+        .store
+        .read_contact(&officer(), ContactId(4242), Reach::All)
+        .await;
     assert_eq!(got, Err(StoreError::NotFound("contact/4242".into())));
     assert!(all_entries(&fx).await.is_empty());
     assert_eq!(fx.store.audit_head().await.unwrap().size, 0);
@@ -326,7 +333,10 @@ pub async fn audit_log_and_exceptions_are_append_only(fx: Arc<Fixture>) {
         .record_contact(&officer(), contact(&["detain"]))
         .await
         .unwrap();
-    fx.store.read_contact(&officer(), id, Reach::All).await.unwrap();
+    fx.store
+        .read_contact(&officer(), id, Reach::All)
+        .await
+        .unwrap();
     for (sql, refusal) in [
         (
             "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",

@@ -29,6 +29,13 @@ impl StepClock {
     }
 }
 
+impl StepClock {
+    /// Moves the clock on.
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::Relaxed);
+    }
+}
+
 impl Clock for StepClock {
     fn now_ms(&self) -> i64 {
         self.0.fetch_add(1, Ordering::Relaxed)
@@ -51,6 +58,7 @@ enum Location {
 #[derive(Debug)]
 pub struct Fixture {
     pub store: Store,
+    pub clock: Arc<StepClock>,
     location: Location,
 }
 
@@ -88,9 +96,11 @@ impl Fixture {
         match backend {
             Backend::Sqlite => {
                 let path = fresh_sqlite_path().await;
-                let store = SqliteStore::open(&path, StepClock::new()).await.unwrap();
+                let clock = StepClock::new();
+                let store = SqliteStore::open(&path, clock.clone()).await.unwrap();
                 Fixture {
                     store: store.into(),
+                    clock,
                     location: Location::Sqlite(path),
                 }
             }
@@ -104,11 +114,13 @@ impl Fixture {
                     .await
                     .unwrap();
                 admin.close().await.unwrap();
-                let store = PgStore::connect_in_schema(&pg_url(), &schema, StepClock::new())
+                let clock = StepClock::new();
+                let store = PgStore::connect_in_schema(&pg_url(), &schema, clock.clone())
                     .await
                     .unwrap();
                 Fixture {
                     store: store.into(),
+                    clock,
                     location: Location::Postgres(schema),
                 }
             }

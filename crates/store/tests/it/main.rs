@@ -12,6 +12,10 @@
 mod backend_specific;
 mod conformance;
 mod harness;
+mod records;
+
+use conformance::*;
+use records::*;
 
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
@@ -19,7 +23,7 @@ macro_rules! conformance {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    crate::harness::run(crate::harness::Backend::Sqlite, crate::conformance::$name).await
+                    crate::harness::run(crate::harness::Backend::Sqlite, crate::$name).await
                 }
             )*
         }
@@ -27,7 +31,7 @@ macro_rules! conformance {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    crate::harness::run(crate::harness::Backend::Postgres, crate::conformance::$name).await
+                    crate::harness::run(crate::harness::Backend::Postgres, crate::$name).await
                 }
             )*
         }
@@ -45,4 +49,11 @@ conformance!(
     changing_an_entry_in_sql_is_caught,
     deleting_an_entry_in_sql_is_caught,
     concurrent_writers_keep_one_chain,
+    obligations_come_from_the_decision_and_are_fulfilled_once,
+    exceptions_are_routed_listed_and_explained_never_changed,
+    reimbursements_are_kept_by_case,
+    own_reach_hides_other_peoples_contacts_and_audits_the_attempt,
+    sign_in_locks_after_five_failures_and_refuses_replayed_codes,
+    idle_sessions_expire,
+    api_tokens_carry_their_scopes,
 );

@@ -1,0 +1,579 @@
+//! Conformance cases for obligations, exceptions, reimbursements, reach and
+//! access (accounts, sign-in, sessions, tokens). Each runs on both backends.
+
+use std::sync::Arc;
+
+use trustgate_access::{LOCKOUT_MS, Permission, Role, SESSION_IDLE_MS};
+use trustgate_store::{
+    Actor, Attempt, ContactId, Grants, NewAccount, NewReimbursement, NewToken, Office, Page, Reach,
+    SignInOutcome, StoreError, Unauthenticated,
+};
+
+use crate::conformance::{contact, officer, verified_size};
+use crate::harness::Fixture;
+
+fn page() -> Page {
+    Page {
+        before: None,
+        limit: 50,
+    }
+}
+
+pub async fn obligations_come_from_the_decision_and_are_fulfilled_once(fx: Arc<Fixture>) {
+    let id = fx
+        .store
+        .record_contact(&officer(), contact(&[]))
+        .await
+        .unwrap();
+    let c = fx
+        .store
+        .read_contact(&officer(), id, Reach::Own)
+        .await
+        .unwrap();
+    // The fixture's decision triggers these for certain (see its `obligations`).
+    let names: Vec<_> = c
+        .obligations
+        .iter()
+        .map(|o| o.obligation.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "copy-to-person",
+            "report-060a",
+            "report-060b",
+            "report-060c"
+        ]
+    );
+    let copy = &c.obligations[0];
+    assert_eq!(copy.law, "cambridge-2.129");
+    assert!(
+        copy.duty.starts_with("Give the person a copy"),
+        "{}",
+        copy.duty
+    );
+    assert!(copy.fulfilment.is_none());
+    let summary = fx
+        .store
+        .list_contacts(&officer(), Reach::Own, page())
+        .await
+        .unwrap();
+    assert_eq!(summary[0].open_obligations, 4);
+
+    // Another officer cannot fulfil it, and the attempt is audited.
+    let other = Actor::new("user/officer-2");
+    let got = fx
+        .store
+        .fulfil_obligation(&other, id, copy.id, "done".into(), Reach::Own)
+        .await;
+    assert!(matches!(got, Err(StoreError::NotFound(_))), "{got:?}");
+    // An obligation of another contact is not found through this one.
+    let other_contact = ContactId(id.0 + 1000);
+    assert!(matches!(
+        fx.store
+            .fulfil_obligation(
+                &officer(),
+                other_contact,
+                copy.id,
+                String::new(),
+                Reach::All
+            )
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    fx.store
+        .fulfil_obligation(
+            &officer(),
+            id,
+            copy.id,
+            "copy handed over at booking".into(),
+            Reach::Own,
+        )
+        .await
+        .unwrap();
+    let again = fx
+        .store
+        .fulfil_obligation(&officer(), id, copy.id, String::new(), Reach::Own)
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    let c = fx
+        .store
+        .read_contact(&officer(), id, Reach::Own)
+        .await
+        .unwrap();
+    let f = c.obligations[0].fulfilment.as_ref().unwrap();
+    assert_eq!(f.by, officer());
+    assert_eq!(f.note, "copy handed over at booking");
+    let summary = fx
+        .store
+        .list_contacts(&officer(), Reach::Own, page())
+        .await
+        .unwrap();
+    assert_eq!(summary[0].open_obligations, 3);
+
+    let actions: Vec<_> = fx
+        .store
+        .audit_entries(0, u64::MAX)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.entry.actor, s.entry.action, s.entry.object))
+        .collect();
+    let ob = format!("obligation/{}", copy.id);
+    assert!(actions.contains(&("user/officer-2".into(), "fulfil-denied".into(), ob.clone())));
+    assert!(actions.contains(&(officer().as_str().into(), "fulfil".into(), ob)));
+    verified_size(&fx).await;
+}
+
+pub async fn exceptions_are_routed_listed_and_explained_never_changed(fx: Arc<Fixture>) {
+    // The fixture's scenario is the police department's.
+    let police = fx
+        .store
+        .record_contact(&officer(), contact(&["detain"]))
+        .await
+        .unwrap();
+    let mut school = contact(&["detain"]);
+    school.scenario = school
+        .scenario
+        .replace(r#""department":"police""#, r#""department":"school""#);
+    let school = fx.store.record_contact(&officer(), school).await.unwrap();
+    let mut unknown = contact(&["transfer-to-ice"]);
+    unknown.scenario = r#"{"facts":{}}"#.into();
+    let unknown = fx.store.record_contact(&officer(), unknown).await.unwrap();
+    fx.store
+        .record_contact(&officer(), contact(&[]))
+        .await
+        .unwrap();
+
+    let psu = Actor::new("user/psu-1");
+    let all = fx.store.compliance_exceptions(&psu, None).await.unwrap();
+    let got: Vec<_> = all
+        .iter()
+        .map(|e| (e.contact, e.act.as_str(), e.routed_to))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (unknown, "transfer-to-ice", Office::CityManager),
+            (school, "detain", Office::Superintendent),
+            (police, "detain", Office::ProfessionalStandards),
+        ]
+    );
+    let mine = fx
+        .store
+        .compliance_exceptions(&psu, Some(Office::ProfessionalStandards))
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+
+    let e = mine[0].id;
+    fx.store
+        .explain_exception(
+            &psu,
+            e,
+            "Held 40 minutes past bail on a detainer; reviewed.".into(),
+        )
+        .await
+        .unwrap();
+    fx.store
+        .explain_exception(&Actor::new("user/cmo-1"), e, "Referred to training.".into())
+        .await
+        .unwrap();
+    assert!(matches!(
+        fx.store.explain_exception(&psu, e + 1000, "x".into()).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        fx.store.explain_exception(&psu, e, "  ".into()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let c = fx
+        .store
+        .read_contact(&psu, police, Reach::All)
+        .await
+        .unwrap();
+    let texts: Vec<_> = c.exceptions[0]
+        .explanations
+        .iter()
+        .map(|x| x.text.as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Held 40 minutes past bail on a detainer; reviewed.",
+            "Referred to training."
+        ]
+    );
+
+    for (sql, refusal) in [
+        (
+            "UPDATE exception_explanations SET explanation = 'nothing happened'",
+            "never changed",
+        ),
+        ("DELETE FROM exception_explanations", "never changed"),
+        (
+            "UPDATE compliance_exceptions SET act = 'issue-summons'",
+            "never changed",
+        ),
+    ] {
+        match fx.raw(sql).await {
+            Err(e) => assert!(e.contains(refusal), "{sql}: {e}"),
+            Ok(n) => panic!("{sql} was allowed ({n} rows)"),
+        }
+    }
+    verified_size(&fx).await;
+}
+
+pub async fn reimbursements_are_kept_by_case(fx: Arc<Fixture>) {
+    let id = fx
+        .store
+        .record_contact(&officer(), contact(&[]))
+        .await
+        .unwrap();
+    let clerk = Actor::new("user/clerk-1");
+    let r = NewReimbursement {
+        amount_cents: 125_000,
+        received_on: "2026-04-30".into(),
+        reference: "DHS voucher 2026-117".into(),
+    };
+    fx.store
+        .record_reimbursement(&clerk, id, r.clone())
+        .await
+        .unwrap();
+    for bad in [
+        NewReimbursement {
+            amount_cents: 0,
+            ..r.clone()
+        },
+        NewReimbursement {
+            received_on: "2026-13-01".into(),
+            ..r.clone()
+        },
+        NewReimbursement {
+            received_on: "30/04/2026".into(),
+            ..r.clone()
+        },
+        NewReimbursement {
+            reference: String::new(),
+            ..r.clone()
+        },
+    ] {
+        let got = fx.store.record_reimbursement(&clerk, id, bad.clone()).await;
+        assert!(
+            matches!(got, Err(StoreError::Invalid(_))),
+            "{bad:?}: {got:?}"
+        );
+    }
+    assert!(matches!(
+        fx.store
+            .record_reimbursement(&clerk, ContactId(id.0 + 9), r.clone())
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let c = fx.store.read_contact(&clerk, id, Reach::All).await.unwrap();
+    assert_eq!(c.reimbursements.len(), 1);
+    assert_eq!(c.reimbursements[0].reimbursement, r);
+    assert_eq!(c.reimbursements[0].recorded_by, clerk);
+    verified_size(&fx).await;
+}
+
+pub async fn own_reach_hides_other_peoples_contacts_and_audits_the_attempt(fx: Arc<Fixture>) {
+    let a = Actor::new("user/officer-a");
+    let b = Actor::new("user/officer-b");
+    let mine = fx.store.record_contact(&a, contact(&[])).await.unwrap();
+    let theirs = fx.store.record_contact(&b, contact(&[])).await.unwrap();
+    assert!(fx.store.read_contact(&a, mine, Reach::Own).await.is_ok());
+    let got = fx.store.read_contact(&a, theirs, Reach::Own).await;
+    assert_eq!(
+        got,
+        Err(StoreError::NotFound(theirs.object())),
+        "looks missing"
+    );
+    let listed: Vec<_> = fx
+        .store
+        .list_contacts(&a, Reach::Own, page())
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(listed, [mine]);
+    let all: Vec<_> = fx
+        .store
+        .list_contacts(
+            &a,
+            Reach::All,
+            Page {
+                before: None,
+                limit: 1,
+            },
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(all, [theirs], "newest first, limited");
+    let before: Vec<_> = fx
+        .store
+        .list_contacts(
+            &a,
+            Reach::All,
+            Page {
+                before: Some(theirs),
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(before, [mine]);
+    let log = fx.store.audit_entries(0, u64::MAX).await.unwrap();
+    let denied: Vec<_> = log
+        .iter()
+        .filter(|s| s.entry.action == "read-denied")
+        .map(|s| (s.entry.actor.as_str(), s.entry.object.clone()))
+        .collect();
+    assert_eq!(denied, [("user/officer-a", theirs.object())]);
+    verified_size(&fx).await;
+}
+
+fn account(name: &str, role: Role) -> NewAccount {
+    NewAccount {
+        username: name.into(),
+        role,
+        // A fixed string: the store keeps it, the server verifies it.
+        password_hash: "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo".into(),
+        totp_secret: vec![7; 20],
+    }
+}
+
+fn attempt(password_ok: bool, step: Option<i64>, session: u8) -> Attempt {
+    Attempt {
+        password_ok,
+        totp_step: step,
+        session_hash: [session; 32],
+    }
+}
+
+pub async fn sign_in_locks_after_five_failures_and_refuses_replayed_codes(fx: Arc<Fixture>) {
+    let admin = Actor::system("user-add");
+    fx.store
+        .add_account(&admin, account("clerk.one", Role::RecordsClerk))
+        .await
+        .unwrap();
+    assert!(matches!(
+        fx.store
+            .add_account(&admin, account("clerk.one", Role::Officer))
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    for bad in ["", "Clerk", "a b", &"x".repeat(65)] {
+        assert!(matches!(
+            fx.store
+                .add_account(&admin, account(bad, Role::Officer))
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+    assert_eq!(fx.store.account_count().await.unwrap(), 1);
+    let m = fx
+        .store
+        .sign_in_material("clerk.one")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.totp_secret, vec![7; 20]);
+    assert_eq!(m.totp_last_step, 0);
+    assert_eq!(fx.store.sign_in_material("nobody").await.unwrap(), None);
+    assert_eq!(
+        fx.store
+            .sign_in_material("Robert'); DROP TABLE")
+            .await
+            .unwrap(),
+        None
+    );
+
+    // A good sign-in, then the same code again is refused.
+    let ok = fx
+        .store
+        .finish_sign_in("clerk.one", attempt(true, Some(100), 1))
+        .await
+        .unwrap();
+    assert_eq!(ok, SignInOutcome::SignedIn(Role::RecordsClerk));
+    let replay = fx
+        .store
+        .finish_sign_in("clerk.one", attempt(true, Some(100), 2))
+        .await
+        .unwrap();
+    assert_eq!(replay, SignInOutcome::Failed);
+    let p = fx.store.session(&[1; 32]).await.unwrap().unwrap();
+    assert_eq!(p.actor, Actor::user("clerk.one"));
+    assert_eq!(p.grants, Grants::Role(Role::RecordsClerk));
+    assert_eq!(
+        fx.store.session(&[2; 32]).await.unwrap(),
+        Err(Unauthenticated::Invalid)
+    );
+
+    // Four more failures (five in all) lock the account, even against the
+    // right password and a fresh code.
+    for n in 0..3 {
+        let got = fx
+            .store
+            .finish_sign_in("clerk.one", attempt(false, Some(101 + n), 3))
+            .await;
+        assert_eq!(got.unwrap(), SignInOutcome::Failed, "failure {}", n + 2);
+    }
+    let fifth = fx
+        .store
+        .finish_sign_in("clerk.one", attempt(true, None, 3))
+        .await
+        .unwrap();
+    let SignInOutcome::Locked { until_ms } = fifth else {
+        panic!("{fifth:?}")
+    };
+    let locked = fx
+        .store
+        .finish_sign_in("clerk.one", attempt(true, Some(200), 4))
+        .await
+        .unwrap();
+    assert_eq!(locked, SignInOutcome::Locked { until_ms });
+    assert_eq!(
+        fx.store.session(&[4; 32]).await.unwrap(),
+        Err(Unauthenticated::Invalid)
+    );
+    // The lock lasts LOCKOUT_MS from the fifth failure (the step clock moves 1 ms a reading).
+    assert!(until_ms >= crate::harness::T0 + LOCKOUT_MS, "{until_ms}");
+
+    // An unknown name fails the same way and is audited without the name.
+    let unknown = fx
+        .store
+        .finish_sign_in("mallory", attempt(true, Some(300), 5))
+        .await
+        .unwrap();
+    assert_eq!(unknown, SignInOutcome::Failed);
+    let log = fx.store.audit_entries(0, u64::MAX).await.unwrap();
+    let got: Vec<_> = log
+        .iter()
+        .map(|s| {
+            (
+                s.entry.actor.as_str(),
+                s.entry.action.as_str(),
+                s.entry.object.as_str(),
+                s.entry.detail.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "system/user-add",
+                "create",
+                "account/clerk.one",
+                "records-clerk"
+            ),
+            ("user/clerk.one", "sign-in", "account/clerk.one", ""),
+            ("user/clerk.one", "sign-in-failed", "account/clerk.one", ""),
+            ("user/clerk.one", "sign-in-failed", "account/clerk.one", ""),
+            ("user/clerk.one", "sign-in-failed", "account/clerk.one", ""),
+            ("user/clerk.one", "sign-in-failed", "account/clerk.one", ""),
+            (
+                "user/clerk.one",
+                "sign-in-failed",
+                "account/clerk.one",
+                "locked"
+            ),
+            ("user/clerk.one", "sign-in-locked", "account/clerk.one", ""),
+            ("anonymous", "sign-in-failed", "account/unknown", ""),
+        ]
+    );
+    assert!(!log.iter().any(|s| s.entry.object.contains("mallory")));
+
+    // Sign out ends the session.
+    fx.store.sign_out(&p.actor, [1; 32]).await.unwrap();
+    assert_eq!(
+        fx.store.session(&[1; 32]).await.unwrap(),
+        Err(Unauthenticated::Invalid)
+    );
+    verified_size(&fx).await;
+}
+
+pub async fn idle_sessions_expire(fx: Arc<Fixture>) {
+    let admin = Actor::system("user-add");
+    fx.store
+        .add_account(&admin, account("officer.one", Role::Officer))
+        .await
+        .unwrap();
+    let ok = fx
+        .store
+        .finish_sign_in("officer.one", attempt(true, Some(1), 9))
+        .await
+        .unwrap();
+    assert_eq!(ok, SignInOutcome::SignedIn(Role::Officer));
+    assert!(fx.store.session(&[9; 32]).await.unwrap().is_ok());
+    fx.clock.advance(SESSION_IDLE_MS + 1);
+    assert_eq!(
+        fx.store.session(&[9; 32]).await.unwrap(),
+        Err(Unauthenticated::Expired)
+    );
+    assert_eq!(
+        fx.store.session(&[9; 32]).await.unwrap(),
+        Err(Unauthenticated::Invalid),
+        "ended"
+    );
+
+    // Use keeps a session alive past the idle limit in total.
+    let ok = fx
+        .store
+        .finish_sign_in("officer.one", attempt(true, Some(2), 10))
+        .await
+        .unwrap();
+    assert_eq!(ok, SignInOutcome::SignedIn(Role::Officer));
+    for _ in 0..4 {
+        fx.clock.advance(SESSION_IDLE_MS / 2);
+        assert!(fx.store.session(&[10; 32]).await.unwrap().is_ok());
+    }
+}
+
+pub async fn api_tokens_carry_their_scopes(fx: Arc<Fixture>) {
+    let admin = Actor::user("admin");
+    let id = fx
+        .store
+        .add_token(
+            &admin,
+            NewToken {
+                name: "rms-integration".into(),
+                scopes: vec![Permission::RecordContact],
+                token_hash: [42; 32],
+            },
+        )
+        .await
+        .unwrap();
+    let p = fx.store.api_token(&[42; 32]).await.unwrap().unwrap();
+    assert_eq!(p.actor, Actor::new(format!("token/{id}")));
+    assert!(p.may(Permission::RecordContact));
+    assert!(!p.may(Permission::ReadAllContacts));
+    assert_eq!(fx.store.api_token(&[43; 32]).await.unwrap(), None);
+    for scopes in [vec![], vec![Permission::ManageAccess]] {
+        let got = fx
+            .store
+            .add_token(
+                &admin,
+                NewToken {
+                    name: "x".into(),
+                    scopes,
+                    token_hash: [44; 32],
+                },
+            )
+            .await;
+        assert!(matches!(got, Err(StoreError::Invalid(_))), "{got:?}");
+    }
+    let log = fx.store.audit_entries(0, u64::MAX).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].entry.object, format!("token/{id}"));
+    assert_eq!(log[0].entry.detail, "contacts:record");
+}
