@@ -2,7 +2,8 @@
 //!
 //! What callers send (a [`Scenario`]) and receive (a [`Decision`], or an
 //! [`ErrorBody`]), shared by `trustgate check --json` and the server's
-//! `/api/v1`. These are the only serialisable types in trustgate; the engine's
+//! `/api/v1`; and the records' bodies (a [`RecordContact`], a
+//! [`ContactView`], sign-in, accounts, tokens, the audit log). These are the only serialisable types in trustgate; the engine's
 //! own types are not, so the contract changes only on purpose. Both the JSON
 //! Schema (`docs/check-output.schema.json`) and the OpenAPI document
 //! (`docs/openapi.json`) are generated from these types and snapshot-tested.
@@ -12,7 +13,9 @@
 mod catalogue;
 mod decision;
 mod error;
+mod records;
 mod scenario;
+mod time;
 
 pub use catalogue::{ActEntry, Catalogue, FactEntry, PlaceEntry, ValueEntry};
 pub use decision::{
@@ -20,6 +23,13 @@ pub use decision::{
     kind,
 };
 pub use error::ErrorBody;
-pub use scenario::{
-    ActInput, FactInput, InputError, Scenario, json_path, plain, scenario_from_json,
+pub use records::{
+    AccountCreated, AuditEntries, AuditEntryView, AuditHeadView, ContactList, ContactSummaryView,
+    ContactView, ExceptionList, ExceptionView, Explain, ExplanationView, FulfilObligation,
+    FulfilmentView, Me, NewAccountRequest, NewTokenRequest, ObligationView, RecordContact,
+    RecordReimbursement, Recorded, ReimbursementView, SessionCreated, SignIn, TokenCreated,
 };
+pub use scenario::{
+    ActInput, FactInput, InputError, Scenario, from_json, json_path, plain, scenario_from_json,
+};
+pub use time::{format_utc_ms, parse_utc_ms};

@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use trustgate_law::{Date, FactValue, Library, Query, ScenarioError};
 use utoipa::ToSchema;
 
 /// A question for the engine, as written by a person or a program.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "place": "cambridge",
@@ -31,7 +31,7 @@ pub struct Scenario {
 }
 
 /// A fact's value: yes/no, one value, or a list of values.
-#[derive(Debug, Clone, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum FactInput {
     /// For yes/no facts.
@@ -77,7 +77,7 @@ impl<'de> Deserialize<'de> for FactInput {
 }
 
 /// An act asked about: `true`, or the fields of a disclosure.
-#[derive(Debug, Clone, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum ActInput {
     /// Decide the act as a whole (`false` leaves it out).
@@ -204,9 +204,24 @@ fn value_path(path: &str, e: &ScenarioError, v: &FactInput) -> String {
 
 /// Parses a scenario from JSON, naming the JSON path of any problem.
 pub fn scenario_from_json(bytes: &[u8]) -> Result<Scenario, InputError> {
+    from_json(
+        bytes,
+        "a scenario is a JSON object: {\"place\": …, \"date\": …, \"facts\": {…}, \"acts\": {…}}",
+    )
+}
+
+/// Parses a JSON object of type `T`, naming the JSON path of any problem;
+/// `shape` is the message for a body that is not an object at all.
+pub fn from_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    shape: &str,
+) -> Result<T, InputError> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if first.is_some_and(|&b| b != b'{') {
-        return Err(InputError { path: "$".into(), message: "a scenario is a JSON object: {\"place\": …, \"date\": …, \"facts\": {…}, \"acts\": {…}}".into() });
+        return Err(InputError {
+            path: "$".into(),
+            message: shape.to_owned(),
+        });
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -224,6 +239,19 @@ pub fn scenario_from_json(bytes: &[u8]) -> Result<Scenario, InputError> {
         };
         InputError { path, message }
     })
+}
+
+impl InputError {
+    /// The same error, for a value nested at `prefix` (`$.scenario`).
+    pub fn within(self, prefix: &str) -> InputError {
+        InputError {
+            path: format!(
+                "{prefix}{}",
+                self.path.strip_prefix('$').unwrap_or(&self.path)
+            ),
+            message: self.message,
+        }
+    }
 }
 
 /// A serde path (`facts.documents[1]`) as a JSON path (`$.facts.documents[1]`);

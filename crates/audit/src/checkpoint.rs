@@ -54,6 +54,9 @@ pub enum CheckpointError {
         "the signature does not match the checkpoint: the text was altered or signed by another key"
     )]
     BadSignature,
+    /// A key's text is not in the `note` key format.
+    #[error("not a key in the signed-note format (`name+hash+key`): {0}")]
+    BadKey(&'static str),
 }
 
 /// Longest checkpoint text accepted; a real one is a few hundred bytes.
@@ -80,6 +83,90 @@ impl Checkpoint {
 pub fn key_id(name: &str, key: &VerifyingKey) -> [u8; 4] {
     let hash = sha256(&[name.as_bytes(), b"\n", &[ED25519_TYPE], key.as_bytes()]);
     [hash[0], hash[1], hash[2], hash[3]]
+}
+
+/// A signing key as text, in the form of Go's `note.GenerateKey`:
+/// `PRIVATE+KEY+<name>+<key id, hex>+<base64(0x01 ‖ seed)>`. Keep it off the
+/// database's host: whoever holds it can sign a rewritten log.
+pub fn signer_text(name: &str, key: &SigningKey) -> String {
+    let mut raw = vec![ED25519_TYPE];
+    raw.extend_from_slice(key.as_bytes());
+    format!(
+        "PRIVATE+KEY+{name}+{}+{}",
+        hex_id(name, &key.verifying_key()),
+        base64::encode(&raw)
+    )
+}
+
+/// The public key as text, in the form `note.NewVerifier` reads:
+/// `<name>+<key id, hex>+<base64(0x01 ‖ public key)>`. Publish it.
+pub fn verifier_text(name: &str, key: &VerifyingKey) -> String {
+    let mut raw = vec![ED25519_TYPE];
+    raw.extend_from_slice(key.as_bytes());
+    format!("{name}+{}+{}", hex_id(name, key), base64::encode(&raw))
+}
+
+/// Reads [`signer_text`]: the key's name and the key, checked against its id.
+pub fn parse_signer(text: &str) -> Result<(String, SigningKey), CheckpointError> {
+    let rest = text
+        .trim()
+        .strip_prefix("PRIVATE+KEY+")
+        .ok_or(CheckpointError::BadKey(
+            "a signing key starts with PRIVATE+KEY+",
+        ))?;
+    let (name, seed) = split_key(rest)?;
+    let key = SigningKey::from_bytes(&seed);
+    check_key_id(rest, &name, &key.verifying_key())?;
+    Ok((name, key))
+}
+
+/// Reads [`verifier_text`]: the key's name and the public key.
+pub fn parse_verifier(text: &str) -> Result<(String, VerifyingKey), CheckpointError> {
+    let text = text.trim();
+    let (name, raw) = split_key(text)?;
+    let key = VerifyingKey::from_bytes(&raw)
+        .map_err(|_| CheckpointError::BadKey("not an Ed25519 public key"))?;
+    check_key_id(text, &name, &key)?;
+    Ok((name, key))
+}
+
+fn hex_id(name: &str, key: &VerifyingKey) -> String {
+    key_id(name, key)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `name+hash+base64` → the name and the 32 key bytes after the type byte.
+fn split_key(text: &str) -> Result<(String, [u8; 32]), CheckpointError> {
+    let mut parts = text.splitn(3, '+');
+    let (Some(name), Some(_), Some(data)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(CheckpointError::BadKey(
+            "expected three fields joined by `+`",
+        ));
+    };
+    check_origin(name).map_err(|_| CheckpointError::BadKey("the key name is not valid"))?;
+    let raw = base64::decode(data).ok_or(CheckpointError::BadKey("the key is not base64"))?;
+    match raw.split_first() {
+        Some((&ED25519_TYPE, key)) => key
+            .try_into()
+            .map(|k| (name.to_owned(), k))
+            .map_err(|_| CheckpointError::BadKey("an Ed25519 key has 32 bytes")),
+        _ => Err(CheckpointError::BadKey(
+            "only Ed25519 keys (type 0x01) are used",
+        )),
+    }
+}
+
+fn check_key_id(text: &str, name: &str, key: &VerifyingKey) -> Result<(), CheckpointError> {
+    let hash = text.split('+').nth(1).unwrap_or_default();
+    if hash == hex_id(name, key) {
+        Ok(())
+    } else {
+        Err(CheckpointError::BadKey(
+            "the key id does not match the name and key",
+        ))
+    }
 }
 
 /// The checkpoint as signed-note text, signed by `key` under the origin's
@@ -222,6 +309,30 @@ mod tests {
         let raw = base64::decode(field).unwrap();
         assert_eq!(raw[0], ED25519_TYPE);
         raw[1..].try_into().unwrap()
+    }
+
+    #[test]
+    fn key_texts_are_gos() {
+        let (name, key) = parse_signer(GO_SIGNER).unwrap();
+        assert_eq!(name, "PeterNeumann");
+        assert_eq!(signer_text(&name, &key), GO_SIGNER);
+        assert_eq!(verifier_text(&name, &key.verifying_key()), GO_VERIFIER);
+        let (vname, public) = parse_verifier(GO_VERIFIER).unwrap();
+        assert_eq!(
+            (vname.as_str(), public),
+            ("PeterNeumann", key.verifying_key())
+        );
+        for bad in [
+            "",
+            "PeterNeumann+c74f20a3",
+            &GO_VERIFIER.replace("c74f20a3", "c74f20a4"),
+            &GO_VERIFIER.replace("+ARpc", "+AhPc"),
+            &GO_VERIFIER.replace("PeterNeumann", "Peter Neumann"),
+        ] {
+            assert!(parse_verifier(bad).is_err(), "{bad}");
+        }
+        assert!(parse_signer(GO_VERIFIER).is_err());
+        assert!(parse_signer(&GO_SIGNER.replace("c74f20a3", "00000000")).is_err());
     }
 
     #[test]

@@ -96,7 +96,9 @@ mod verify;
 pub mod checkpoint;
 pub mod merkle;
 
-pub use checkpoint::{Checkpoint, CheckpointError};
+pub use checkpoint::{
+    Checkpoint, CheckpointError, parse_signer, parse_verifier, signer_text, verifier_text,
+};
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
 pub use entry::{DecodeError, Entry, FORMAT};
 pub use frontier::{AppendError, Appended, Frontier, FrontierError, LogHead};

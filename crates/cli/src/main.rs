@@ -24,6 +24,7 @@ macro_rules! say_raw {
 
 mod check;
 mod pack;
+mod records;
 mod serve;
 
 /// Standard output failed: a closed pipe ends the program as SIGPIPE would;
@@ -58,8 +59,8 @@ pub(crate) mod exit {
     name = "trustgate",
     version,
     about = "Cities' trust laws as code: what the law says of an act, with the words that decide it.",
-    long_about = "Cities' trust laws as code. Ask what the law says of an act (disclose a release date, hold someone on a detainer, let ICE into a cell block…) at a place on a date, and get, act by act and field by field, prohibited / permitted / required / not addressed, the provision that decides it with its exact words, the exceptions weighed and the duties triggered.\n\nExit codes: 0 answered, nothing prohibited; 1 something asked is prohibited; 2 error; 3 something undetermined or in conflict.",
-    after_help = "Examples:\n  trustgate check --place cambridge --date 2026-03-01 --fact requester=ice-ero --fact department=police --fact custody=in-police-custody --act disclose=release-date,immigration-status\n  trustgate check scenario.yaml --json\n  trustgate facts\n  trustgate pack test\n  trustgate serve --listen 127.0.0.1:8080"
+    long_about = "Cities' trust laws as code. Ask what the law says of an act (disclose a release date, hold someone on a detainer, let ICE into a cell block…) at a place on a date, and get, act by act and field by field, prohibited / permitted / required / not addressed, the provision that decides it with its exact words, the exceptions weighed and the duties triggered.\n\nIt also keeps the records: `serve` runs the API (decisions need no account; records do), `user add` creates staff accounts, `audit verify` proves the audit log intact.\n\nExit codes: 0 answered, nothing prohibited; 1 something asked is prohibited (for `audit verify`: the log was tampered with); 2 error; 3 something undetermined or in conflict.",
+    after_help = "Examples:\n  trustgate check --place cambridge --date 2026-03-01 --fact requester=ice-ero --fact department=police --fact custody=in-police-custody --act disclose=release-date,immigration-status\n  trustgate check scenario.yaml --json\n  trustgate facts\n  trustgate pack test\n  trustgate serve --listen 127.0.0.1:8080 --database trustgate.db\n  trustgate user add alex --role admin\n  trustgate audit verify"
 )]
 struct Cli {
     /// Read law packs from this folder instead of the built-in ones (every .md file below it).
@@ -86,6 +87,14 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Print the server's OpenAPI document.
     Openapi,
+    /// Create or bring the records store's schema up to date (serve does this too).
+    Migrate(records::Database),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(records::UserCommand),
+    /// The tamper-evident audit log: verify it, sign a checkpoint, make a key.
+    #[command(subcommand)]
+    Audit(records::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -95,6 +104,9 @@ fn main() -> ExitCode {
         Command::Facts { json } => pack::facts(cli.packs.as_deref(), json),
         Command::Pack(cmd) => pack::run(cli.packs.as_deref(), &cmd),
         Command::Serve(args) => serve::run(cli.packs.as_deref(), &args),
+        Command::Migrate(db) => records::migrate(&db),
+        Command::User(cmd) => records::user(&cmd),
+        Command::Audit(cmd) => records::audit(&cmd),
         Command::Openapi => trustgate_server::openapi()
             .to_pretty_json()
             .map(|json| {

@@ -5,12 +5,13 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use clap::Args;
 use tracing_subscriber::EnvFilter;
 
 use crate::exit;
 use crate::pack::library;
+use crate::records::{Database, SystemClock, open, redacted};
 
 #[derive(Args)]
 pub(crate) struct ServeArgs {
@@ -20,6 +21,11 @@ pub(crate) struct ServeArgs {
     /// Log as JSON lines (for a log collector) instead of text.
     #[arg(long)]
     log_json: bool,
+    /// The issuer authenticator apps show for accounts made through the API.
+    #[arg(long, env = "TRUSTGATE_ISSUER", default_value = "trustgate")]
+    issuer: String,
+    #[command(flatten)]
+    db: Database,
 }
 
 pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
@@ -34,15 +40,26 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
     }
     let lib = Arc::new(library(packs)?);
     let laws = lib.laws().count();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
+    crate::records::runtime()?.block_on(async {
+        let clock: Arc<dyn trustgate_store::Clock> = Arc::new(SystemClock);
+        let store = Arc::new(open(&args.db, clock.clone()).await?);
+        tracing::info!(backend = store.backend_name(), database = %redacted(&args.db.database), "records store open and migrated");
+        if store.account_count().await? == 0 {
+            tracing::warn!(
+                "no staff accounts yet: create the first administrator with `trustgate user add <username> --role admin{}` (there is no default password)",
+                if args.db.database == "trustgate.db" { String::new() } else { " --database …".to_owned() }
+            );
+        }
+        let settings = trustgate_server::Settings {
+            password_cost: trustgate_access::password::Cost::Standard,
+            issuer: args.issuer.clone(),
+        };
+        let state = trustgate_server::AppState::new(lib, Arc::clone(&store), clock, settings)?;
         let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
         let addr = listener.local_addr()?;
         tracing::info!(%addr, laws, "trustgate is serving: http://{addr}/api/v1 (OpenAPI at /api/openapi.json, law pages at /laws/)");
-        trustgate_server::serve(listener, trustgate_server::AppState::new(lib), shutdown_signal()).await?;
+        trustgate_server::serve(listener, state, shutdown_signal()).await?;
+        store.close().await;
         tracing::info!("stopped");
         Ok(exit::OK)
     })

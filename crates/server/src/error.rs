@@ -5,6 +5,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use trustgate_api::{ErrorBody, InputError};
+use trustgate_store::StoreError;
 
 /// A request that could not be answered.
 #[derive(Debug)]
@@ -23,6 +24,41 @@ pub enum AppError {
     BadBody,
     /// Not `application/json`.
     UnsupportedMediaType,
+    /// A well-formed body whose value is refused (a record's rule, not the
+    /// law's vocabulary): `path` says where.
+    Invalid(InputError),
+    /// No credentials, or credentials that do not authenticate.
+    Unauthenticated,
+    /// The session ended after sitting idle.
+    SessionExpired,
+    /// The sign-in failed (the same answer for every reason).
+    SignInFailed,
+    /// The account is locked after too many failed sign-ins.
+    Locked,
+    /// Authenticated, but the role or token does not allow it (audited).
+    Forbidden,
+    /// The record exists already, or is already in that state.
+    Conflict(String),
+    /// The store failed: a 500 whose detail stays in the logs.
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::NotFound(_) => AppError::NotFound,
+            StoreError::Invalid(m) => AppError::Invalid(InputError {
+                path: "$".into(),
+                message: m,
+            }),
+            StoreError::Field { field, message } => AppError::Invalid(InputError {
+                path: format!("$.{field}"),
+                message,
+            }),
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
 }
 
 impl IntoResponse for AppError {
@@ -62,21 +98,83 @@ impl IntoResponse for AppError {
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
-                "send the scenario as JSON, with `Content-Type: application/json`".to_owned(),
+                "send the body as JSON, with `Content-Type: application/json`".to_owned(),
                 None,
             ),
+            AppError::Invalid(e) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                e.message,
+                Some(e.path),
+            ),
+            AppError::Unauthenticated => {
+                let mut res = error_response(
+                    StatusCode::UNAUTHORIZED,
+                    "sign-in-required",
+                    "sign in (POST /api/v1/sessions) and send `Authorization: Bearer <token>`".to_owned(),
+                    None,
+                );
+                res.headers_mut().insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer"),
+                );
+                return res;
+            }
+            AppError::SessionExpired => (
+                StatusCode::UNAUTHORIZED,
+                "session-expired",
+                "the session ended after 30 minutes without use; sign in again".to_owned(),
+                None,
+            ),
+            AppError::SignInFailed => (
+                StatusCode::UNAUTHORIZED,
+                "sign-in-failed",
+                "the username, password or code is wrong (a code works only once)".to_owned(),
+                None,
+            ),
+            AppError::Locked => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "account-locked",
+                "too many failed sign-ins: the account is locked for 15 minutes, or until an administrator unlocks it".to_owned(),
+                None,
+            ),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "your role does not allow this; the attempt is recorded in the audit log".to_owned(),
+                None,
+            ),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "the store failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "an internal error; quote this response's x-request-id header to an operator".to_owned(),
+                    None,
+                )
+            }
         };
-        (
-            status,
-            Json(ErrorBody {
-                error: error.to_owned(),
-                message,
-                path,
-                request_id: None,
-            }),
-        )
-            .into_response()
+        error_response(status, error, message, path)
     }
+}
+
+fn error_response(
+    status: StatusCode,
+    error: &str,
+    message: String,
+    path: Option<String>,
+) -> Response {
+    (
+        status,
+        Json(ErrorBody {
+            error: error.to_owned(),
+            message,
+            path,
+            request_id: None,
+        }),
+    )
+        .into_response()
 }
 
 /// A panic in a handler: a 500 that says only how to find it in the logs

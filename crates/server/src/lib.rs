@@ -5,8 +5,11 @@
 //! `docs/openapi.json`), liveness and readiness, and the law packs rendered as
 //! pages under `/laws/`.
 //!
-//! Decisions are stateless and need no account: the law is public. Records,
-//! accounts and the audit log arrive with the store (issue 3's next slices).
+//! Decisions are stateless and need no account: the law is public. Records
+//! need an account (a signed-in session with a second factor) or an API
+//! token, and each route checks one permission of
+//! [`trustgate_access::Role`]; the store audits every access in the same
+//! transaction, refusals included.
 //!
 //! [`app`] builds the whole router without a socket, so tests call it with
 //! `oneshot`; [`serve`] runs it on a listener until the shutdown future resolves.
@@ -16,7 +19,10 @@
 //! wires it. Logs carry the method, the path (never the query string or the
 //! body: a scenario may describe a person) and the request id.
 
+mod auth;
+mod body;
 mod error;
+mod records;
 mod routes;
 
 use std::future::Future;
@@ -32,7 +38,9 @@ use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use trustgate_access::password::{self, Cost, PasswordError};
 use trustgate_law::Library;
+use trustgate_store::{Clock, Store};
 
 pub use error::AppError;
 
@@ -43,12 +51,42 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct AppState {
     lib: Arc<Library>,
+    store: Arc<Store>,
+    clock: Arc<dyn Clock>,
+    password_cost: Cost,
+    /// The name authenticator apps show for trustgate accounts.
+    issuer: Arc<str>,
+    /// Verified against when a username does not exist, so that costs the
+    /// same time as a wrong password.
+    decoy_hash: Arc<str>,
+}
+
+/// How the server is set up beyond its law and store.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The cost of new password hashes ([`Cost::Test`] only in tests).
+    pub password_cost: Cost,
+    /// The issuer authenticator apps show (`trustgate Cambridge`).
+    pub issuer: String,
 }
 
 impl AppState {
-    /// State over a loaded law library.
-    pub fn new(lib: Arc<Library>) -> AppState {
-        AppState { lib }
+    /// State over a loaded law library and an open store; `clock` is the
+    /// store's (second factors are checked against it).
+    pub fn new(
+        lib: Arc<Library>,
+        store: Arc<Store>,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+    ) -> Result<AppState, PasswordError> {
+        Ok(AppState {
+            lib,
+            store,
+            clock,
+            password_cost: settings.password_cost,
+            issuer: settings.issuer.into(),
+            decoy_hash: password::decoy_hash(settings.password_cost)?.into(),
+        })
     }
 }
 

@@ -2,30 +2,50 @@
 //! `#[utoipa::path]`, so the document cannot drift from the code.
 
 use axum::Json;
-use axum::body::to_bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use trustgate_api::{Catalogue, Decision, Detail, ErrorBody, Law, Scenario, scenario_from_json};
-use utoipa::OpenApi;
+use trustgate_api::{Catalogue, Decision, Detail, ErrorBody, Law, Scenario};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::{AppError, AppState, BODY_LIMIT};
+use crate::body::{json_body, json_response};
+use crate::{AppError, AppState, auth, records};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "trustgate",
-        description = "Cities' trust laws as code: what the law says of an act (prohibited, permitted, required, not addressed), with the provision that decides it, its exact words, the exceptions weighed and the duties it triggers. Decisions are stateless and need no account."
+        description = "Cities' trust laws as code: what the law says of an act (prohibited, permitted, required, not addressed), with the provision that decides it, its exact words, the exceptions weighed and the duties it triggers. Decisions are stateless and need no account. Records (federal contacts, their obligations and compliance exceptions) need a staff session with a second factor or an API token, and every access is kept in a tamper-evident audit log."
     ),
     tags(
         (name = "decisions", description = "Ask the law"),
         (name = "law", description = "The laws and the vocabulary of scenarios"),
+        (name = "records", description = "Federal contacts as recorded, their obligations, compliance exceptions and reimbursements (staff accounts and API tokens; every access audited)"),
+        (name = "access", description = "Sign-in with a second factor, accounts and API tokens"),
+        (name = "audit", description = "The tamper-evident audit log (auditors)"),
         (name = "operations", description = "Health and readiness")
-    )
+    ),
+    modifiers(&BearerAuth)
 )]
 struct ApiDoc;
+
+/// Records routes take `Authorization: Bearer <token>`: a session token from
+/// `POST /api/v1/sessions` (`tgs_…`) or an API token (`tgt_…`).
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
 
 /// The routes, with their OpenAPI description; state is attached by the caller.
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -33,6 +53,19 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(decide))
         .routes(routes!(catalogue))
         .routes(routes!(laws))
+        .routes(routes!(auth::sign_in))
+        .routes(routes!(auth::sign_out))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::add_account))
+        .routes(routes!(auth::add_token))
+        .routes(routes!(records::record_contact, records::list_contacts))
+        .routes(routes!(records::read_contact))
+        .routes(routes!(records::fulfil_obligation))
+        .routes(routes!(records::record_reimbursement))
+        .routes(routes!(records::list_exceptions))
+        .routes(routes!(records::explain_exception))
+        .routes(routes!(records::audit_head))
+        .routes(routes!(records::audit_entries))
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .route("/api/openapi.json", axum::routing::get(openapi_json))
@@ -72,29 +105,11 @@ async fn decide(State(state): State<AppState>, req: Request) -> Result<Response,
             });
         }
     };
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-        });
-    if !is_json {
-        return Err(AppError::UnsupportedMediaType);
-    }
-    let bytes = to_bytes(req.into_body(), BODY_LIMIT).await.map_err(|e| {
-        // Only going over the limit is "too large"; a broken or cut-off body is the client's error.
-        let over = std::error::Error::source(&e)
-            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-        if over {
-            AppError::TooLarge
-        } else {
-            AppError::BadBody
-        }
-    })?;
-    let scenario = scenario_from_json(&bytes).map_err(AppError::BadJson)?;
+    let scenario: Scenario = json_body(
+        req,
+        "a scenario is a JSON object: {\"place\": …, \"date\": …, \"facts\": {…}, \"acts\": {…}}",
+    )
+    .await?;
     let lib = &state.lib;
     let query = scenario.to_query(lib).map_err(AppError::BadScenario)?;
     let decision = lib.decide(&query);
@@ -102,17 +117,7 @@ async fn decide(State(state): State<AppState>, req: Request) -> Result<Response,
     Ok(json_response(&body))
 }
 
-/// Serialises into one buffer sized for a typical decision (axum's `Json`
-/// starts small and grows by copying).
-fn json_response(body: &impl serde::Serialize) -> Response {
-    let mut buf = Vec::with_capacity(8 * 1024);
-    match serde_json::to_writer(&mut buf, body) {
-        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], buf).into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
-fn query_param<'q>(query: Option<&'q str>, name: &str) -> Option<&'q str> {
+pub(crate) fn query_param<'q>(query: Option<&'q str>, name: &str) -> Option<&'q str> {
     query?.split('&').find_map(|kv| {
         kv.split_once('=')
             .filter(|(k, _)| *k == name)
@@ -139,7 +144,7 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the law packs are loaded and can decide.
+/// Readiness: the law packs are loaded and the records store answers.
 #[utoipa::path(
     get,
     path = "/readyz",
@@ -147,10 +152,19 @@ async fn healthz() -> &'static str {
     responses((status = 200, description = "ready", body = String), (status = 503, description = "not ready", body = String))
 )]
 async fn readyz(State(state): State<AppState>) -> Response {
-    if state.lib.places().next().is_some() {
-        "ready".into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "no law loaded").into_response()
+    if state.lib.places().next().is_none() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "no law loaded").into_response();
+    }
+    match state.store.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "the records store does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the records store does not answer",
+            )
+                .into_response()
+        }
     }
 }
 

@@ -209,6 +209,20 @@ pub struct NewContact {
     pub acts_done: Vec<String>,
 }
 
+/// What recording a contact found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The new contact's id.
+    pub id: ContactId,
+    /// The acts done that the decision prohibits (sorted): each is a
+    /// compliance exception.
+    pub prohibited: Vec<String>,
+    /// Where an exception goes.
+    pub routed_to: Office,
+    /// The obligations opened (their ids in the law pack).
+    pub obligations: Vec<String>,
+}
+
 /// A recorded contact, as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contact {
@@ -447,6 +461,14 @@ pub enum StoreError {
     /// The input cannot be recorded (bad JSON, an unknown kind, …).
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// One field's value is refused; `field` is its name in the API's JSON.
+    #[error("invalid {field}: {message}")]
+    Field {
+        /// The field (`amount_cents`, `received_on`, …).
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The record exists already (an account's username).
     #[error("already exists: {0}")]
     Conflict(String),
@@ -543,13 +565,13 @@ impl Store {
         &self,
         actor: &Actor,
         contact: NewContact,
-    ) -> Result<ContactId, StoreError> {
+    ) -> Result<Recorded, StoreError> {
         let checked = check(contact)?;
         match self
             .run(Op::Record(actor.clone(), Box::new(checked)))
             .await?
         {
-            OpOut::Contact(id) => Ok(id),
+            OpOut::Contact(r) => Ok(r),
             _ => Err(unexpected()),
         }
     }
@@ -594,7 +616,7 @@ impl Store {
         note: String,
         reach: Reach,
     ) -> Result<(), StoreError> {
-        let note = bounded_text("the note", note, 4000, true)?;
+        let note = bounded_text("note", note, 4000, true)?;
         match self
             .run(Op::Fulfil(actor.clone(), contact, obligation, note, reach))
             .await?
@@ -614,18 +636,19 @@ impl Store {
         r: NewReimbursement,
     ) -> Result<i64, StoreError> {
         if r.amount_cents <= 0 {
-            return Err(StoreError::Invalid(
-                "the amount must be more than zero".into(),
-            ));
+            return Err(StoreError::Field {
+                field: "amount_cents",
+                message: "must be more than zero".into(),
+            });
         }
         if !is_date(&r.received_on) {
-            return Err(StoreError::Invalid(format!(
-                "received_on `{}` is not a date (YYYY-MM-DD)",
-                r.received_on
-            )));
+            return Err(StoreError::Field {
+                field: "received_on",
+                message: format!("`{}` is not a date (YYYY-MM-DD)", r.received_on),
+            });
         }
         let r = NewReimbursement {
-            reference: bounded_text("the reference", r.reference, 200, false)?,
+            reference: bounded_text("reference", r.reference, 200, false)?,
             ..r
         };
         match self.run(Op::Reimburse(actor.clone(), contact, r)).await? {
@@ -654,7 +677,7 @@ impl Store {
         exception: i64,
         text: String,
     ) -> Result<(), StoreError> {
-        let text = bounded_text("the explanation", text, 20_000, false)?;
+        let text = bounded_text("text", text, 20_000, false)?;
         match self
             .run(Op::Explain(actor.clone(), exception, text))
             .await?
@@ -667,10 +690,13 @@ impl Store {
     /// Creates a staff account (audited as `create` of `account/<name>`).
     pub async fn add_account(&self, actor: &Actor, a: NewAccount) -> Result<(), StoreError> {
         if !is_username(&a.username) {
-            return Err(StoreError::Invalid(format!(
-                "username `{}`: use 1 to 64 of a-z, 0-9, `.`, `_` and `-`",
-                a.username
-            )));
+            return Err(StoreError::Field {
+                field: "username",
+                message: format!(
+                    "`{}`: use 1 to 64 of a-z, 0-9, `.`, `_` and `-`",
+                    a.username
+                ),
+            });
         }
         match self.run(Op::AddAccount(actor.clone(), a)).await? {
             OpOut::Done => Ok(()),
@@ -732,16 +758,18 @@ impl Store {
 
     /// Creates an API token (audited as `create` of `token/<id>`).
     pub async fn add_token(&self, actor: &Actor, t: NewToken) -> Result<i64, StoreError> {
-        let name = bounded_text("the token's name", t.name, 100, false)?;
+        let name = bounded_text("name", t.name, 100, false)?;
         if t.scopes.is_empty() {
-            return Err(StoreError::Invalid(
-                "a token needs at least one scope".into(),
-            ));
+            return Err(StoreError::Field {
+                field: "scopes",
+                message: "a token needs at least one scope".into(),
+            });
         }
         if t.scopes.contains(&Permission::ManageAccess) {
-            return Err(StoreError::Invalid(
-                "a token cannot manage access: only a signed-in administrator can".into(),
-            ));
+            return Err(StoreError::Field {
+                field: "scopes",
+                message: "a token cannot manage access: only a signed-in administrator can".into(),
+            });
         }
         let t = NewToken { name, ..t };
         match self.run(Op::AddToken(actor.clone(), t)).await? {
@@ -817,17 +845,20 @@ fn is_date(s: &str) -> bool {
 }
 
 fn bounded_text(
-    what: &str,
+    field: &'static str,
     s: String,
     max: usize,
     may_be_empty: bool,
 ) -> Result<String, StoreError> {
     let n = s.chars().count();
     if (!may_be_empty && s.trim().is_empty()) || n > max {
-        Err(StoreError::Invalid(format!(
-            "{what} must be {} to {max} characters; it has {n}",
-            if may_be_empty { 0 } else { 1 }
-        )))
+        Err(StoreError::Field {
+            field,
+            message: format!(
+                "must be {} to {max} characters, not blank; it has {n}",
+                if may_be_empty { 0 } else { 1 }
+            ),
+        })
     } else {
         Ok(s)
     }
@@ -853,7 +884,7 @@ pub(crate) enum Op {
 
 #[derive(Debug)]
 pub(crate) enum OpOut {
-    Contact(ContactId),
+    Contact(Recorded),
     Read(Box<Contact>),
     List(Vec<ContactSummary>),
     Exceptions(Vec<ComplianceException>),
@@ -931,9 +962,10 @@ fn office_for(scenario: &str) -> Office {
 /// key), their office, and the obligations triggered for certain.
 pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
     if contact.receiving_unit.trim().is_empty() || contact.receiving_unit.chars().count() > 200 {
-        return Err(StoreError::Invalid(
-            "the receiving unit must be 1 to 200 characters".into(),
-        ));
+        return Err(StoreError::Field {
+            field: "receiving_unit",
+            message: "must be 1 to 200 characters, not blank".into(),
+        });
     }
     serde_json::from_str::<serde::de::IgnoredAny>(&contact.scenario)
         .map_err(|e| StoreError::Invalid(format!("the scenario is not JSON: {e}")))?;

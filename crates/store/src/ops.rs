@@ -250,8 +250,8 @@ async fn apply(
     let mut audit = Audit { head, now };
     match op {
         Op::Record(actor, checked) => {
-            let id = insert_contact(conn, &actor, now, *checked, &mut audit).await?;
-            Ok(OpOut::Contact(id))
+            let recorded = insert_contact(conn, &actor, now, *checked, &mut audit).await?;
+            Ok(OpOut::Contact(recorded))
         }
         Op::Read(actor, id, reach) => {
             let Some(owner) = owner_of(conn, id).await? else {
@@ -533,7 +533,7 @@ async fn insert_contact(
     now: i64,
     checked: crate::Checked,
     audit: &mut Audit<'_>,
-) -> Result<ContactId, StoreError> {
+) -> Result<crate::Recorded, StoreError> {
     let crate::Checked {
         contact: c,
         acts_done_json,
@@ -588,7 +588,12 @@ async fn insert_contact(
     }
     let detail = crate::create_detail(&prohibited);
     audit.append(conn, actor, "create", id.object(), detail).await?;
-    Ok(id)
+    Ok(crate::Recorded {
+        id,
+        prohibited,
+        routed_to,
+        obligations: obligations.into_iter().map(|o| o.id).collect(),
+    })
 }
 
 async fn owner_of(conn: &mut Conn, id: ContactId) -> Result<Option<String>, StoreError> {

@@ -4,47 +4,30 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
+    unreachable_pub,
     reason = "a test fails loudly at the first surprise"
 )]
 
-use std::sync::{Arc, OnceLock};
+mod harness;
+mod records;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use serde_json::Value;
-use tower::ServiceExt;
-use trustgate_law::{Library, Source};
-use trustgate_server::{AppState, app};
 
-fn state() -> AppState {
-    static LIB: OnceLock<Arc<Library>> = OnceLock::new();
-    let lib = LIB.get_or_init(|| {
-        let sources: Vec<Source<'_>> = trustgate_packs::law_files()
-            .map(|(name, text)| Source { name, text })
-            .collect();
-        Arc::new(Library::load(&sources).unwrap())
-    });
-    AppState::new(Arc::clone(lib))
-}
+use harness::{Reply, TestApp};
 
-async fn send(req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    let res = app(state()).oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    (status, headers, body)
+/// One request to a fresh app (decisions need no records).
+async fn send(req: Request<Body>) -> Reply {
+    TestApp::new().await.send(req).await
 }
 
 fn get(uri: &str) -> Request<Body> {
-    Request::get(uri).body(Body::empty()).unwrap()
+    harness::get(uri, None)
 }
 
 fn post(uri: &str, body: &str) -> Request<Body> {
-    Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_owned()))
-        .unwrap()
+    harness::post_raw(uri, None, body)
 }
 
 const PHONE_CALL: &str = r#"{"place": "cambridge", "date": "2026-03-01",
@@ -368,6 +351,11 @@ async fn openapi_document_is_the_committed_one() {
         "/api/v1/laws",
         "/healthz",
         "/readyz",
+        "/api/v1/sessions",
+        "/api/v1/contacts",
+        "/api/v1/contacts/{id}",
+        "/api/v1/compliance-exceptions",
+        "/api/v1/audit/entries",
     ] {
         assert!(
             served["paths"].get(path).is_some(),
@@ -383,9 +371,14 @@ async fn over_a_real_socket() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(trustgate_server::serve(listener, state(), async {
-        let _ = stopped.await;
-    }));
+    let app = TestApp::new().await;
+    let server = tokio::spawn(trustgate_server::serve(
+        listener,
+        app.state.clone(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
     let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
     let req = format!(
         "POST /api/v1/decisions HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{PHONE_CALL}",
@@ -473,10 +466,16 @@ mod never_a_5xx {
 
         #[test]
         fn any_body(bytes in body(), full in any::<bool>()) {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            // One runtime and one app for every case (the store's pool lives on the runtime).
+            static APP: std::sync::OnceLock<(tokio::runtime::Runtime, TestApp)> = std::sync::OnceLock::new();
+            let (rt, app) = APP.get_or_init(|| {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let app = rt.block_on(TestApp::new());
+                (rt, app)
+            });
             let uri = if full { "/api/v1/decisions?detail=full" } else { "/api/v1/decisions" };
             let req = Request::post(uri).header(header::CONTENT_TYPE, "application/json").body(Body::from(bytes)).unwrap();
-            let (status, _, body) = rt.block_on(send(req));
+            let (status, _, body) = rt.block_on(app.send(req));
             prop_assert!(status.is_success() || status.is_client_error(), "{status}: {}", String::from_utf8_lossy(&body));
             let v: Value = serde_json::from_slice(&body).unwrap();
             if status.is_client_error() {

@@ -86,7 +86,8 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
             .store
             .record_contact(&officer(), new.clone())
             .await
-            .unwrap();
+            .unwrap()
+            .id;
         recorded.push((id, new));
     }
     let mut ids: Vec<_> = recorded.iter().map(|r| r.0).collect();
@@ -116,7 +117,8 @@ pub async fn reads_are_audited(fx: Arc<Fixture>) {
         .store
         .record_contact(&officer(), contact(&[]))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     fx.store
         .read_contact(&Actor::new("clerk-2"), id, Reach::All)
         .await
@@ -158,7 +160,8 @@ pub async fn log_verifies_after_many_operations(fx: Arc<Fixture>) {
             fx.store
                 .record_contact(&officer(), contact(acts))
                 .await
-                .unwrap(),
+                .unwrap()
+                .id,
         );
         if n % 2 == 1 {
             let id = ids[n / 2];
@@ -206,7 +209,8 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
             contact(&["issue-summons", "transfer-to-ice", "detain"]),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let c = fx
         .store
         .read_contact(&clerk, flagged, Reach::All)
@@ -226,7 +230,8 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
             .store
             .record_contact(&officer(), contact(acts))
             .await
-            .unwrap();
+            .unwrap()
+            .id;
         let c = fx.store.read_contact(&clerk, id, Reach::All).await.unwrap();
         assert!(!c.compliance_exception, "{acts:?}");
         assert!(c.prohibited_acts_done.is_empty());
@@ -241,7 +246,8 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
         .store
         .record_contact(&officer(), disclosure.clone())
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let c = fx.store.read_contact(&clerk, id, Reach::All).await.unwrap();
     assert!(c.compliance_exception);
     assert_eq!(c.prohibited_acts_done, ["disclose.address"]);
@@ -250,7 +256,8 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
         .store
         .record_contact(&officer(), disclosure)
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     assert!(
         !fx.store
             .read_contact(&clerk, id, Reach::All)
@@ -286,7 +293,8 @@ pub async fn unknown_id_is_not_found_and_appends_nothing(fx: Arc<Fixture>) {
         .store
         .record_contact(&officer(), contact(&[]))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let next = ContactId(id.0 + 1);
     assert!(matches!(
         fx.store.read_contact(&officer(), next, Reach::All).await,
@@ -316,7 +324,10 @@ pub async fn invalid_input_is_refused_and_appends_nothing(fx: Arc<Fixture>) {
     bad.push(c);
     for c in bad {
         let got = fx.store.record_contact(&officer(), c.clone()).await;
-        assert!(matches!(got, Err(StoreError::Invalid(_))), "{c:?}: {got:?}");
+        assert!(
+            matches!(got, Err(StoreError::Invalid(_) | StoreError::Field { .. })),
+            "{c:?}: {got:?}"
+        );
     }
     assert!(all_entries(&fx).await.is_empty());
     assert!("telegram".parse::<Channel>().is_err());
@@ -332,7 +343,8 @@ pub async fn audit_log_and_exceptions_are_append_only(fx: Arc<Fixture>) {
         .store
         .record_contact(&officer(), contact(&["detain"]))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     fx.store
         .read_contact(&officer(), id, Reach::All)
         .await
@@ -374,7 +386,8 @@ pub async fn changing_an_entry_in_sql_is_caught(fx: Arc<Fixture>) {
         .store
         .record_contact(&officer(), contact(&[]))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     for _ in 0..4 {
         fx.store
             .read_contact(&Actor::new("clerk-2"), id, Reach::All)
@@ -398,7 +411,8 @@ pub async fn deleting_an_entry_in_sql_is_caught(fx: Arc<Fixture>) {
         .store
         .record_contact(&officer(), contact(&[]))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     for _ in 0..4 {
         fx.store
             .read_contact(&Actor::new("clerk-2"), id, Reach::All)
@@ -421,7 +435,12 @@ pub async fn concurrent_writers_keep_one_chain(fx: Arc<Fixture>) {
         tasks.push(tokio::spawn(async move {
             let actor = Actor::new(format!("writer-{w}"));
             for _ in 0..10 {
-                let id = fx.store.record_contact(&actor, contact(&[])).await.unwrap();
+                let id = fx
+                    .store
+                    .record_contact(&actor, contact(&[]))
+                    .await
+                    .unwrap()
+                    .id;
                 fx.store.read_contact(&actor, id, Reach::All).await.unwrap();
             }
         }));

@@ -24,7 +24,8 @@ pub async fn obligations_come_from_the_decision_and_are_fulfilled_once(fx: Arc<F
         .store
         .record_contact(&officer(), contact(&[]))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let c = fx
         .store
         .read_contact(&officer(), id, Reach::Own)
@@ -128,23 +129,48 @@ pub async fn obligations_come_from_the_decision_and_are_fulfilled_once(fx: Arc<F
 
 pub async fn exceptions_are_routed_listed_and_explained_never_changed(fx: Arc<Fixture>) {
     // The fixture's scenario is the police department's.
-    let police = fx
+    let recorded = fx
         .store
-        .record_contact(&officer(), contact(&["detain"]))
+        .record_contact(&officer(), contact(&["detain", "issue-summons"]))
         .await
         .unwrap();
+    // What recording found is returned at once.
+    assert_eq!(recorded.prohibited, ["detain"]);
+    assert_eq!(recorded.routed_to, Office::ProfessionalStandards);
+    assert_eq!(
+        recorded.obligations,
+        [
+            "copy-to-person",
+            "report-060a",
+            "report-060b",
+            "report-060c"
+        ]
+    );
+    let police = recorded.id;
     let mut school = contact(&["detain"]);
     school.scenario = school
         .scenario
         .replace(r#""department":"police""#, r#""department":"school""#);
-    let school = fx.store.record_contact(&officer(), school).await.unwrap();
+    let school = fx
+        .store
+        .record_contact(&officer(), school)
+        .await
+        .unwrap()
+        .id;
     let mut unknown = contact(&["transfer-to-ice"]);
     unknown.scenario = r#"{"facts":{}}"#.into();
-    let unknown = fx.store.record_contact(&officer(), unknown).await.unwrap();
-    fx.store
+    let unknown = fx
+        .store
+        .record_contact(&officer(), unknown)
+        .await
+        .unwrap()
+        .id;
+    let clean = fx
+        .store
         .record_contact(&officer(), contact(&[]))
         .await
         .unwrap();
+    assert!(clean.prohibited.is_empty());
 
     let psu = Actor::new("user/psu-1");
     let all = fx.store.compliance_exceptions(&psu, None).await.unwrap();
@@ -186,7 +212,7 @@ pub async fn exceptions_are_routed_listed_and_explained_never_changed(fx: Arc<Fi
     ));
     assert!(matches!(
         fx.store.explain_exception(&psu, e, "  ".into()).await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Invalid(_) | StoreError::Field { .. })
     ));
     let c = fx
         .store
@@ -230,7 +256,8 @@ pub async fn reimbursements_are_kept_by_case(fx: Arc<Fixture>) {
         .store
         .record_contact(&officer(), contact(&[]))
         .await
-        .unwrap();
+        .unwrap()
+        .id;
     let clerk = Actor::new("user/clerk-1");
     let r = NewReimbursement {
         amount_cents: 125_000,
@@ -261,7 +288,7 @@ pub async fn reimbursements_are_kept_by_case(fx: Arc<Fixture>) {
     ] {
         let got = fx.store.record_reimbursement(&clerk, id, bad.clone()).await;
         assert!(
-            matches!(got, Err(StoreError::Invalid(_))),
+            matches!(got, Err(StoreError::Invalid(_) | StoreError::Field { .. })),
             "{bad:?}: {got:?}"
         );
     }
@@ -281,8 +308,8 @@ pub async fn reimbursements_are_kept_by_case(fx: Arc<Fixture>) {
 pub async fn own_reach_hides_other_peoples_contacts_and_audits_the_attempt(fx: Arc<Fixture>) {
     let a = Actor::new("user/officer-a");
     let b = Actor::new("user/officer-b");
-    let mine = fx.store.record_contact(&a, contact(&[])).await.unwrap();
-    let theirs = fx.store.record_contact(&b, contact(&[])).await.unwrap();
+    let mine = fx.store.record_contact(&a, contact(&[])).await.unwrap().id;
+    let theirs = fx.store.record_contact(&b, contact(&[])).await.unwrap().id;
     assert!(fx.store.read_contact(&a, mine, Reach::Own).await.is_ok());
     let got = fx.store.read_contact(&a, theirs, Reach::Own).await;
     assert_eq!(
@@ -376,7 +403,7 @@ pub async fn sign_in_locks_after_five_failures_and_refuses_replayed_codes(fx: Ar
             fx.store
                 .add_account(&admin, account(bad, Role::Officer))
                 .await,
-            Err(StoreError::Invalid(_))
+            Err(StoreError::Invalid(_) | StoreError::Field { .. })
         ));
     }
     assert_eq!(fx.store.account_count().await.unwrap(), 1);
@@ -570,7 +597,10 @@ pub async fn api_tokens_carry_their_scopes(fx: Arc<Fixture>) {
                 },
             )
             .await;
-        assert!(matches!(got, Err(StoreError::Invalid(_))), "{got:?}");
+        assert!(
+            matches!(got, Err(StoreError::Invalid(_) | StoreError::Field { .. })),
+            "{got:?}"
+        );
     }
     let log = fx.store.audit_entries(0, u64::MAX).await.unwrap();
     assert_eq!(log.len(), 1);

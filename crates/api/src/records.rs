@@ -1,0 +1,272 @@
+//! The records' JSON: federal contacts as recorded, their obligations,
+//! compliance exceptions and reimbursements; staff sign-in, accounts and API
+//! tokens; the audit log's head and entries. Times are RFC 3339 UTC
+//! ([`crate::format_utc_ms`]); amounts are integer cents.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::Scenario;
+
+/// A federal contact to record. The server decides the scenario itself, at
+/// that moment, and keeps the decision with the record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordContact {
+    /// detainer, administrative-warrant, notification-request, information-request, access-request, assistance-request, property-use-request or fingerprint-transmission.
+    pub kind: String,
+    /// fax, email, phone, in-person, ncic or portal.
+    pub channel: String,
+    /// The unit that received it (`district-4`, `booking`, `records-office`).
+    pub receiving_unit: String,
+    /// When it arrived (RFC 3339, UTC: `2026-03-01T14:05:00Z`); default: now.
+    pub received_at: Option<String>,
+    /// The situation, as for a decision.
+    pub scenario: Scenario,
+    /// What was actually done, by item key (`detain`, `disclose.address`);
+    /// each must be an act or field the scenario asks about.
+    #[serde(default)]
+    pub acts_done: Vec<String>,
+}
+
+/// What recording a contact found.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Recorded {
+    pub id: i64,
+    /// Whether an act done was prohibited: the record is then flagged.
+    pub compliance_exception: bool,
+    pub prohibited_acts_done: Vec<String>,
+    /// The office a compliance exception goes to.
+    pub routed_to: Option<String>,
+    /// The obligations now open for it (by id in the law pack).
+    pub obligations: Vec<String>,
+}
+
+/// A recorded contact.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactView {
+    pub id: i64,
+    pub kind: String,
+    pub channel: String,
+    pub receiving_unit: String,
+    pub received_at: String,
+    pub recorded_at: String,
+    /// `user/<name>` or `token/<id>`.
+    pub recorded_by: String,
+    /// The scenario as recorded.
+    #[schema(value_type = Object)]
+    pub scenario: serde_json::Value,
+    /// The decision as it was when recorded, with the law versions and their hashes.
+    #[schema(value_type = Object)]
+    pub decision: serde_json::Value,
+    pub acts_done: Vec<String>,
+    pub compliance_exception: bool,
+    pub exceptions: Vec<ExceptionView>,
+    pub obligations: Vec<ObligationView>,
+    pub reimbursements: Vec<ReimbursementView>,
+}
+
+/// A contact in a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactSummaryView {
+    pub id: i64,
+    pub kind: String,
+    pub channel: String,
+    pub receiving_unit: String,
+    pub received_at: String,
+    pub compliance_exception: bool,
+    pub open_obligations: i64,
+    pub recorded_by: String,
+}
+
+/// A page of contacts, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactList {
+    pub contacts: Vec<ContactSummaryView>,
+    /// Pass as `before` for the next page; absent on the last.
+    pub next_before: Option<i64>,
+}
+
+/// A compliance exception: an act done that the decision prohibited.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExceptionView {
+    pub id: i64,
+    pub contact: i64,
+    pub act: String,
+    /// professional-standards, superintendent or city-manager.
+    pub routed_to: String,
+    pub flagged_at: String,
+    pub explanations: Vec<ExplanationView>,
+}
+
+/// One explanation of an exception.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExplanationView {
+    pub text: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// A duty triggered by a contact's decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObligationView {
+    pub id: i64,
+    /// Its id in the law pack (`copy-to-person`).
+    pub obligation: String,
+    pub law: String,
+    pub duty: String,
+    pub due: Option<String>,
+    pub fulfilled: Option<FulfilmentView>,
+}
+
+/// How an obligation was fulfilled.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FulfilmentView {
+    pub by: String,
+    pub at: String,
+    pub note: String,
+}
+
+/// Marks an obligation fulfilled.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FulfilObligation {
+    /// How (`copy handed to the person at booking`).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A reimbursement received from the federal government for a case.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordReimbursement {
+    /// In cents.
+    pub amount_cents: i64,
+    /// YYYY-MM-DD.
+    pub received_on: String,
+    /// The payer's reference.
+    pub reference: String,
+}
+
+/// A recorded reimbursement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReimbursementView {
+    pub id: i64,
+    pub amount_cents: i64,
+    pub received_on: String,
+    pub reference: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+/// Compliance exceptions, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExceptionList {
+    pub exceptions: Vec<ExceptionView>,
+}
+
+/// An explanation to add to a compliance exception.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Explain {
+    pub text: String,
+}
+
+/// A sign-in: password and the current code from the authenticator app.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    pub username: String,
+    pub password: String,
+    /// The 6-digit code.
+    pub code: String,
+}
+
+/// A new session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionCreated {
+    /// Send as `Authorization: Bearer <token>`. Shown once.
+    pub token: String,
+    pub role: String,
+    /// The session ends after this long without a request.
+    pub idle_timeout_seconds: i64,
+}
+
+/// Who the caller is and what they may do.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    /// `user/<name>` or `token/<id>`.
+    pub actor: String,
+    pub role: Option<String>,
+    pub permissions: Vec<String>,
+}
+
+/// A staff account to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccountRequest {
+    pub username: String,
+    /// officer, records-clerk, professional-standards, city-manager, school-staff, auditor or admin.
+    pub role: String,
+    /// 12 to 256 characters.
+    pub password: String,
+}
+
+/// A created account, with its second factor to enrol (shown once).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountCreated {
+    pub username: String,
+    pub role: String,
+    /// The TOTP secret, base32, to type into an authenticator app.
+    pub totp_secret: String,
+    /// The same as an `otpauth://` URI, for a QR code.
+    pub otpauth_uri: String,
+}
+
+/// An API token to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenRequest {
+    /// What it is for (`rms-integration`).
+    pub name: String,
+    /// Permissions (`contacts:record`); never `access:manage`.
+    pub scopes: Vec<String>,
+}
+
+/// A created API token (shown once).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenCreated {
+    pub id: i64,
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub scopes: Vec<String>,
+}
+
+/// The audit log's head: what a signed checkpoint commits to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditHeadView {
+    pub size: u64,
+    /// RFC 6962 Merkle root, hex.
+    pub root: String,
+    /// The last entry's chain hash, hex.
+    pub chain_head: String,
+}
+
+/// A run of audit log entries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntries {
+    pub entries: Vec<AuditEntryView>,
+}
+
+/// One audit log entry with its stored hashes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntryView {
+    pub seq: u64,
+    pub time: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub detail: String,
+    pub chain_hash: String,
+    pub leaf_hash: String,
+}

@@ -1,0 +1,356 @@
+//! The records commands: `migrate`, `user add`, `audit keygen|checkpoint|verify`.
+//! Each opens the store (SQLite file or PostgreSQL URL), does one thing, and
+//! is itself audited as a `system/<command>` actor.
+
+use std::io::Read as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use trustgate_access::{Role, password, totp};
+use trustgate_audit::{Checkpoint, checkpoint};
+use trustgate_store::{Actor, Clock, NewAccount, Store};
+
+use crate::exit;
+
+/// Where the records are: a SQLite file (created on first use) or a
+/// `postgres://` URL.
+#[derive(Args, Clone)]
+pub(crate) struct Database {
+    /// A SQLite file (created if missing) or a postgres:// URL.
+    #[arg(
+        long,
+        env = "TRUSTGATE_DATABASE",
+        default_value = "trustgate.db",
+        value_name = "FILE|URL"
+    )]
+    pub(crate) database: String,
+}
+
+/// The wall clock: only the binary reads it.
+#[derive(Debug)]
+pub(crate) struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// Opens the store, running its migrations; says where, without a password.
+pub(crate) async fn open(db: &Database, clock: Arc<dyn Clock>) -> Result<Store> {
+    Store::open(&db.database, clock)
+        .await
+        .with_context(|| format!("opening the records store at {}", redacted(&db.database)))
+}
+
+/// A location fit to print: a URL's password is hidden.
+pub(crate) fn redacted(location: &str) -> String {
+    match (location.find("://"), location.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &location[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => {
+                    format!("{}{user}:***{}", &location[..scheme + 3], &location[at..])
+                }
+                None => location.to_owned(),
+            }
+        }
+        _ => location.to_owned(),
+    }
+}
+
+pub(crate) fn migrate(db: &Database) -> Result<u8> {
+    runtime()?.block_on(async {
+        let store = open(db, Arc::new(SystemClock)).await?;
+        say!(
+            "the {} store at {} is migrated to the current schema",
+            store.backend_name(),
+            redacted(&db.database)
+        );
+        store.close().await;
+        Ok(exit::OK)
+    })
+}
+
+#[derive(Subcommand)]
+pub(crate) enum UserCommand {
+    /// Create a staff account, with its second factor (TOTP). Prints the
+    /// password (unless given on stdin) and the TOTP secret, once.
+    Add(UserAddArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct UserAddArgs {
+    /// The username: 1 to 64 of a-z, 0-9, `.`, `_`, `-`.
+    username: String,
+    /// officer, records-clerk, professional-standards, city-manager, school-staff, auditor or admin.
+    #[arg(long)]
+    role: Role,
+    /// Read the password from standard input (one line) instead of generating one.
+    #[arg(long)]
+    password_stdin: bool,
+    /// The issuer authenticator apps show.
+    #[arg(long, env = "TRUSTGATE_ISSUER", default_value = "trustgate")]
+    issuer: String,
+    #[command(flatten)]
+    db: Database,
+}
+
+pub(crate) fn user(cmd: &UserCommand) -> Result<u8> {
+    let UserCommand::Add(args) = cmd;
+    let (password, generated) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_to_string(&mut line)
+            .context("reading the password from stdin")?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (generate_password()?, true)
+    };
+    let hash = password::hash(&password, password::Cost::Standard)?;
+    let secret = totp::Secret::generate().context("drawing a TOTP secret")?;
+    runtime()?.block_on(async {
+        let store = open(&args.db, Arc::new(SystemClock)).await?;
+        let added = store
+            .add_account(
+                &Actor::system("user-add"),
+                NewAccount {
+                    username: args.username.clone(),
+                    role: args.role,
+                    password_hash: hash,
+                    totp_secret: secret.as_bytes().to_vec(),
+                },
+            )
+            .await;
+        store.close().await;
+        added?;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    say!("created account {} with role {}", args.username, args.role);
+    if generated {
+        say!("password (shown once; hand it over in person): {password}");
+    }
+    say!("second factor: add this key to an authenticator app (shown once)");
+    say!("  key: {}", secret.base32());
+    say!(
+        "  uri: {}",
+        secret.otpauth_uri(&args.issuer, &args.username)
+    );
+    say!("sign in: POST /api/v1/sessions with username, password and the app's 6-digit code");
+    Ok(exit::OK)
+}
+
+/// 20 random characters from a 32-letter alphabet without look-alikes
+/// (100 bits), in groups of four.
+fn generate_password() -> Result<String> {
+    const ALPHABET: &[u8; 32] = b"abcdefghjkmnpqrstuvwxyz23456789#";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("drawing a password: {e}"))?;
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(b % 32)]))
+        .collect();
+    Ok(chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
+}
+
+#[derive(Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Check the whole audit log: sequence, hash chain, Merkle tree, the
+    /// stored head, and any published checkpoints. Says where it was altered.
+    Verify(VerifyArgs),
+    /// Print a signed tree head (a C2SP checkpoint) of the log, to publish.
+    Checkpoint(CheckpointArgs),
+    /// Make a signing key for checkpoints. Keep it off the database's host.
+    Keygen(KeygenArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct VerifyArgs {
+    /// A published checkpoint to check the log against (repeatable).
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Vec<PathBuf>,
+    /// The public key the checkpoints are signed with (the text `audit keygen` printed, or a file holding it).
+    #[arg(long, value_name = "KEY|FILE")]
+    public_key: Option<String>,
+    #[command(flatten)]
+    db: Database,
+}
+
+#[derive(Args)]
+pub(crate) struct CheckpointArgs {
+    /// The signing key's file (from `audit keygen`); its name is the log's origin.
+    #[arg(long, value_name = "FILE")]
+    key: PathBuf,
+    #[command(flatten)]
+    db: Database,
+}
+
+#[derive(Args)]
+pub(crate) struct KeygenArgs {
+    /// The log's name (origin), e.g. `trustgate.cambridgema.gov/audit`.
+    #[arg(long)]
+    name: String,
+    /// Where to write the private key (created with mode 600; never overwritten).
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+pub(crate) fn audit(cmd: &AuditCommand) -> Result<u8> {
+    match cmd {
+        AuditCommand::Keygen(args) => keygen(args),
+        AuditCommand::Checkpoint(args) => sign_checkpoint(args),
+        AuditCommand::Verify(args) => verify(args),
+    }
+}
+
+fn keygen(args: &KeygenArgs) -> Result<u8> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| anyhow::anyhow!("drawing a key: {e}"))?;
+    let key = trustgate_audit::SigningKey::from_bytes(&seed);
+    let text = checkpoint::signer_text(&args.name, &key);
+    checkpoint::parse_signer(&text).with_context(|| format!("the name {:?}", args.name))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&args.out).with_context(|| {
+        format!(
+            "creating {} (an existing key is never overwritten)",
+            args.out.display()
+        )
+    })?;
+    std::io::Write::write_all(&mut file, format!("{text}\n").as_bytes())
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    say!(
+        "signing key written to {} (keep it off the database's host)",
+        args.out.display()
+    );
+    say!("public key (publish it, with the checkpoints):");
+    say!(
+        "{}",
+        checkpoint::verifier_text(&args.name, &key.verifying_key())
+    );
+    Ok(exit::OK)
+}
+
+fn sign_checkpoint(args: &CheckpointArgs) -> Result<u8> {
+    let text = std::fs::read_to_string(&args.key)
+        .with_context(|| format!("reading {}", args.key.display()))?;
+    let (origin, key) =
+        checkpoint::parse_signer(&text).with_context(|| format!("{}", args.key.display()))?;
+    let clock = Arc::new(SystemClock);
+    let note = runtime()?.block_on(async {
+        let store = open(&args.db, clock.clone()).await?;
+        let head = store.audit_head().await?;
+        store
+            .record_audit_read(&Actor::system("audit-checkpoint"), "checkpoint")
+            .await?;
+        store.close().await;
+        let cp = Checkpoint {
+            origin,
+            size: head.size,
+            root: head.root,
+            time_ms: clock.now_ms(),
+        };
+        Ok::<_, anyhow::Error>(checkpoint::sign(&cp, &key)?)
+    })?;
+    say_raw!("{note}");
+    Ok(exit::OK)
+}
+
+fn verify(args: &VerifyArgs) -> Result<u8> {
+    let mut checkpoints = Vec::new();
+    if !args.checkpoint.is_empty() {
+        let Some(public) = &args.public_key else {
+            bail!("--checkpoint needs --public-key: the key the checkpoints were signed with");
+        };
+        let public = match std::fs::read_to_string(public) {
+            Ok(text) => text,
+            Err(_) => public.clone(),
+        };
+        let (_, key) = checkpoint::parse_verifier(&public).context("--public-key")?;
+        for path in &args.checkpoint {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            checkpoints.push(
+                checkpoint::verify(&text, &key).with_context(|| format!("{}", path.display()))?,
+            );
+        }
+    }
+    runtime()?.block_on(async {
+        let store = open(&args.db, Arc::new(SystemClock)).await?;
+        let head = store.audit_head().await?;
+        let stored = store.audit_entries(0, head.size).await?;
+        let finding = check_log(&head, &stored, &checkpoints);
+        store.record_audit_read(&Actor::system("audit-verify"), "verify").await?;
+        store.close().await;
+        match finding {
+            Ok(report) => {
+                say!("ok: the audit log is intact ({} entries)", head.size);
+                say!("  merkle root {}", hex(&head.root));
+                say!("  chain head  {}", hex(&head.chain_head));
+                if checkpoints.is_empty() {
+                    say!("  no checkpoint given: only the hash chain vouches for the entries; publish checkpoints (`trustgate audit checkpoint`) so that a rewrite of the whole chain shows too");
+                } else {
+                    say!("  {} checkpoint(s) matched; entries 0 to {} are as published", report.checkpoints, report.anchored.saturating_sub(1));
+                }
+                Ok(exit::OK)
+            }
+            Err(message) => {
+                eprintln!("TAMPERED: {message}");
+                Ok(exit::PROHIBITED)
+            }
+        }
+    })
+}
+
+/// Every check of the stored log; the first finding, in words.
+fn check_log(
+    head: &trustgate_store::AuditHead,
+    stored: &[trustgate_store::StoredEntry],
+    checkpoints: &[Checkpoint],
+) -> Result<trustgate_audit::Report, String> {
+    let entries: Vec<_> = stored.iter().map(|s| s.entry.clone()).collect();
+    let chain: Vec<_> = stored.iter().map(|s| s.chain_hash).collect();
+    let report =
+        trustgate_audit::verify_log(&entries, &chain, checkpoints).map_err(|t| t.to_string())?;
+    if let Some(s) = stored.iter().find(|s| s.leaf_hash != s.entry.leaf_hash()) {
+        return Err(format!(
+            "entry {}: its stored Merkle leaf hash does not match its contents",
+            s.entry.seq
+        ));
+    }
+    let rebuilt = &report.head;
+    if rebuilt.size() != head.size {
+        return Err(format!(
+            "entries {} to {}: the stored head counts {} entries but only {} are there: entries at the end were deleted",
+            rebuilt.size(),
+            head.size.saturating_sub(1),
+            head.size,
+            rebuilt.size()
+        ));
+    }
+    if rebuilt.root() != head.root || rebuilt.chain_head() != head.chain_head {
+        return Err("the stored head (root and chain head) does not match the entries: the head or the log was rewritten".into());
+    }
+    Ok(report)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

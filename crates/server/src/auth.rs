@@ -1,0 +1,321 @@
+//! Who is calling: the `Authorization: Bearer` extractor, and sign-in,
+//! sign-out, accounts and API tokens.
+//!
+//! Every refusal by permission is appended to the audit log before the 403
+//! goes out (failed accesses are accesses too). Password hashing runs on a
+//! blocking thread: it takes tens of milliseconds of a core by design.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use trustgate_access::{Permission, Role, SESSION_IDLE_MS, password, token, totp};
+use trustgate_api::{
+    AccountCreated, InputError, Me, NewAccountRequest, NewTokenRequest, SessionCreated, SignIn,
+    TokenCreated,
+};
+use trustgate_store::{
+    Attempt, Grants, NewAccount, NewToken, Principal, Reach, SignInOutcome, Unauthenticated,
+};
+
+use crate::body::{created, json_body, json_response};
+use crate::{AppError, AppState};
+
+/// An authenticated caller: a signed-in staff member or an API token.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub(crate) principal: Principal,
+    /// The session token's hash, when the caller is a session (to sign out).
+    session: Option<[u8; 32]>,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, AppError> {
+        let presented = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(AppError::Unauthenticated)?;
+        if let Some(hash) = token::parse(token::Kind::Session, presented) {
+            return match state.store.session(&hash).await? {
+                Ok(principal) => Ok(Caller {
+                    principal,
+                    session: Some(hash),
+                }),
+                Err(Unauthenticated::Expired) => Err(AppError::SessionExpired),
+                Err(Unauthenticated::Invalid) => Err(AppError::Unauthenticated),
+            };
+        }
+        if let Some(hash) = token::parse(token::Kind::Api, presented) {
+            return match state.store.api_token(&hash).await? {
+                Some(principal) => Ok(Caller {
+                    principal,
+                    session: None,
+                }),
+                None => Err(AppError::Unauthenticated),
+            };
+        }
+        Err(AppError::Unauthenticated)
+    }
+}
+
+impl Caller {
+    /// Allows the request if the caller may do `p`; otherwise audits the
+    /// refusal and answers 403.
+    pub(crate) async fn require(&self, state: &AppState, p: Permission) -> Result<(), AppError> {
+        if self.principal.may(p) {
+            return Ok(());
+        }
+        state
+            .store
+            .record_denial(&self.principal.actor, &format!("permission/{}", p.as_str()))
+            .await?;
+        Err(AppError::Forbidden)
+    }
+
+    /// How far the caller reads contacts: all of them, or only their own.
+    pub(crate) async fn read_reach(&self, state: &AppState) -> Result<Reach, AppError> {
+        if self.principal.may(Permission::ReadAllContacts) {
+            return Ok(Reach::All);
+        }
+        self.require(state, Permission::ReadOwnContacts).await?;
+        Ok(Reach::Own)
+    }
+}
+
+/// Sign in with a password and the current authenticator code.
+///
+/// Five failures within 15 minutes lock the account for 15 minutes. Every
+/// attempt is audited; an unknown username is audited without the name.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions",
+    tag = "access",
+    request_body(content = SignIn, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Signed in", body = SessionCreated),
+        (status = 400, description = "Not a sign-in's shape; `path` says where", body = trustgate_api::ErrorBody),
+        (status = 401, description = "Wrong username, password or code", body = trustgate_api::ErrorBody),
+        (status = 429, description = "The account is locked", body = trustgate_api::ErrorBody)
+    )
+)]
+pub(crate) async fn sign_in(
+    State(state): State<AppState>,
+    req: Request,
+) -> Result<Response, AppError> {
+    let SignIn {
+        username,
+        password,
+        code,
+    } = json_body(
+        req,
+        "a sign-in is a JSON object: {\"username\": …, \"password\": …, \"code\": …}",
+    )
+    .await?;
+    let material = state.store.sign_in_material(&username).await?;
+    let now = state.clock.now_ms();
+    let decoy = state.decoy_hash.clone();
+    // The same work whether or not the account exists.
+    let (password_ok, totp_step) = tokio::task::spawn_blocking(move || {
+        let (hash, secret, last_step) = match &material {
+            Some(m) => (
+                m.password_hash.as_str(),
+                m.totp_secret.as_slice(),
+                m.totp_last_step,
+            ),
+            None => (decoy.as_ref(), &[0u8; 20][..], i64::MAX),
+        };
+        let ok = password::verify(&password, hash).unwrap_or(false) && material.is_some();
+        let step = totp::Secret::from_bytes(secret).and_then(|s| s.verify(&code, now, last_step));
+        (ok, step)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let issued =
+        token::issue(token::Kind::Session).map_err(|e| AppError::Internal(e.to_string()))?;
+    let attempt = Attempt {
+        password_ok,
+        totp_step,
+        session_hash: issued.hash,
+    };
+    match state.store.finish_sign_in(&username, attempt).await? {
+        SignInOutcome::SignedIn(role) => Ok(created(&SessionCreated {
+            token: issued.secret,
+            role: role.as_str().to_owned(),
+            idle_timeout_seconds: SESSION_IDLE_MS / 1000,
+        })),
+        SignInOutcome::Failed => Err(AppError::SignInFailed),
+        SignInOutcome::Locked { .. } => Err(AppError::Locked),
+    }
+}
+
+/// Sign out: end this session.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sessions/current",
+    tag = "access",
+    security(("bearer" = [])),
+    responses((status = 204, description = "Signed out"), (status = 401, body = trustgate_api::ErrorBody))
+)]
+pub(crate) async fn sign_out(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, AppError> {
+    let Some(hash) = caller.session else {
+        return Err(AppError::Invalid(InputError {
+            path: "$".into(),
+            message: "an API token is not a session: an administrator revokes it".into(),
+        }));
+    };
+    state.store.sign_out(&caller.principal.actor, hash).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Who the caller is and what they may do.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "access",
+    security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = trustgate_api::ErrorBody))
+)]
+pub(crate) async fn me(caller: Caller) -> Response {
+    let (role, permissions): (Option<String>, Vec<Permission>) = match &caller.principal.grants {
+        Grants::Role(r) => (Some(r.as_str().to_owned()), r.permissions().to_vec()),
+        Grants::Scopes(s) => (None, s.clone()),
+    };
+    json_response(&Me {
+        actor: caller.principal.actor.as_str().to_owned(),
+        role,
+        permissions: permissions.iter().map(|p| p.as_str().to_owned()).collect(),
+    })
+}
+
+/// Create a staff account (administrators only).
+///
+/// The answer carries the new account's second factor, once: hand it to the
+/// person, who enrols it in an authenticator app.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts",
+    tag = "access",
+    security(("bearer" = [])),
+    request_body(content = NewAccountRequest, content_type = "application/json"),
+    responses(
+        (status = 201, body = AccountCreated),
+        (status = 403, body = trustgate_api::ErrorBody),
+        (status = 409, description = "The username is taken", body = trustgate_api::ErrorBody),
+        (status = 422, body = trustgate_api::ErrorBody)
+    )
+)]
+pub(crate) async fn add_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    req: Request,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ManageAccess).await?;
+    let body: NewAccountRequest = json_body(
+        req,
+        "an account is a JSON object: {\"username\": …, \"role\": …, \"password\": …}",
+    )
+    .await?;
+    let role: Role = body
+        .role
+        .parse()
+        .map_err(|e: trustgate_access::UnknownName| {
+            AppError::Invalid(InputError {
+                path: "$.role".into(),
+                message: e.to_string(),
+            })
+        })?;
+    let cost = state.password_cost;
+    let pw = body.password;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pw, cost))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| {
+            AppError::Invalid(InputError {
+                path: "$.password".into(),
+                message: e.to_string(),
+            })
+        })?;
+    let secret = totp::Secret::generate().map_err(|e| AppError::Internal(e.to_string()))?;
+    state
+        .store
+        .add_account(
+            &caller.principal.actor,
+            NewAccount {
+                username: body.username.clone(),
+                role,
+                password_hash: hash,
+                totp_secret: secret.as_bytes().to_vec(),
+            },
+        )
+        .await?;
+    Ok(created(&AccountCreated {
+        otpauth_uri: secret.otpauth_uri(&state.issuer, &body.username),
+        totp_secret: secret.base32(),
+        username: body.username,
+        role: role.as_str().to_owned(),
+    }))
+}
+
+/// Create an API token for an integration (administrators only).
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    tag = "access",
+    security(("bearer" = [])),
+    request_body(content = NewTokenRequest, content_type = "application/json"),
+    responses(
+        (status = 201, body = TokenCreated),
+        (status = 403, body = trustgate_api::ErrorBody),
+        (status = 422, body = trustgate_api::ErrorBody)
+    )
+)]
+pub(crate) async fn add_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    req: Request,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ManageAccess).await?;
+    let body: NewTokenRequest = json_body(
+        req,
+        "a token is a JSON object: {\"name\": …, \"scopes\": […]}",
+    )
+    .await?;
+    let scopes = body
+        .scopes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.parse::<Permission>().map_err(|e| {
+                AppError::Invalid(InputError {
+                    path: format!("$.scopes[{i}]"),
+                    message: e.to_string(),
+                })
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let issued = token::issue(token::Kind::Api).map_err(|e| AppError::Internal(e.to_string()))?;
+    let id = state
+        .store
+        .add_token(
+            &caller.principal.actor,
+            NewToken {
+                name: body.name,
+                scopes: scopes.clone(),
+                token_hash: issued.hash,
+            },
+        )
+        .await?;
+    Ok(created(&TokenCreated {
+        id,
+        token: issued.secret,
+        scopes: scopes.iter().map(|p| p.as_str().to_owned()).collect(),
+    }))
+}

@@ -1,0 +1,524 @@
+//! The records routes: federal contacts, their obligations and
+//! reimbursements, compliance exceptions, and the audit log. Each checks a
+//! permission ([`trustgate_access::Role::may`]) and then calls one store
+//! operation, which audits itself in the same transaction.
+
+use axum::extract::{Path, Request, State};
+use trustgate_access::Permission;
+use trustgate_api::{
+    AuditEntries, AuditEntryView, AuditHeadView, ContactList, ContactSummaryView, ContactView,
+    Decision, Detail, ErrorBody, ExceptionList, ExceptionView, Explain, ExplanationView,
+    FulfilObligation, FulfilmentView, InputError, ObligationView, RecordContact,
+    RecordReimbursement, Recorded, ReimbursementView, format_utc_ms, parse_utc_ms,
+};
+use trustgate_store::{
+    Channel, ComplianceException, ContactId, ContactKind, NewContact, NewReimbursement, Office,
+    Page,
+};
+
+use crate::auth::Caller;
+use crate::body::{created, json_body, json_response};
+use crate::routes::query_param;
+use crate::{AppError, AppState};
+use axum::response::{IntoResponse, Response};
+
+fn invalid(path: &str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(InputError {
+        path: path.into(),
+        message: message.into(),
+    })
+}
+
+fn one_of<T: Copy + std::fmt::Display>(path: &str, what: &str, given: &str, all: &[T]) -> AppError {
+    let names: Vec<String> = all.iter().map(ToString::to_string).collect();
+    invalid(
+        path,
+        format!(
+            "`{given}` is not a {what}; expected one of: {}",
+            names.join(", ")
+        ),
+    )
+}
+
+/// Record a federal contact.
+///
+/// The server decides the scenario at this moment and keeps the decision,
+/// with the law versions and their hashes, beside what was done. An act done
+/// that the decision prohibits makes the record a compliance exception,
+/// routed at once to the office that handles it; the obligations the
+/// decision triggered open on the record.
+#[utoipa::path(
+    post,
+    path = "/api/v1/contacts",
+    tag = "records",
+    security(("bearer" = [])),
+    request_body(content = RecordContact, content_type = "application/json"),
+    responses(
+        (status = 201, body = Recorded),
+        (status = 400, description = "Not JSON, or not a contact's shape; `path` says where", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 422, description = "A value refused; `path` says which", body = ErrorBody)
+    )
+)]
+pub(crate) async fn record_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    req: Request,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::RecordContact).await?;
+    let body: RecordContact = json_body(
+        req,
+        "a contact is a JSON object: {\"kind\": …, \"channel\": …, \"receiving_unit\": …, \"scenario\": {…}, \"acts_done\": […]}",
+    )
+    .await?;
+    let kind: ContactKind = body
+        .kind
+        .parse()
+        .map_err(|_| one_of("$.kind", "kind of contact", &body.kind, ContactKind::ALL))?;
+    let channel: Channel = body
+        .channel
+        .parse()
+        .map_err(|_| one_of("$.channel", "channel", &body.channel, Channel::ALL))?;
+    let received_ms = body
+        .received_at
+        .as_deref()
+        .map(parse_utc_ms)
+        .transpose()
+        .map_err(|m| invalid("$.received_at", m))?;
+    let lib = &state.lib;
+    let query = body
+        .scenario
+        .to_query(lib)
+        .map_err(|e| AppError::BadScenario(e.within("$.scenario")))?;
+    let decided = lib.decide(&query);
+    let decision = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
+    for (i, act) in body.acts_done.iter().enumerate() {
+        if !decision
+            .items
+            .iter()
+            .any(|item| item.key.to_string() == *act)
+        {
+            let asked: Vec<String> = decision.items.iter().map(|i| i.key.to_string()).collect();
+            return Err(invalid(
+                &format!("$.acts_done[{i}]"),
+                format!(
+                    "`{act}` was not asked about, so the law was not applied to it; add it to the scenario's acts (asked: {})",
+                    asked.join(", ")
+                ),
+            ));
+        }
+    }
+    let decision_json =
+        serde_json::to_string(&decision).map_err(|e| AppError::Internal(e.to_string()))?;
+    let scenario_json =
+        serde_json::to_string(&body.scenario).map_err(|e| AppError::Internal(e.to_string()))?;
+    let recorded = state
+        .store
+        .record_contact(
+            &caller.principal.actor,
+            NewContact {
+                kind,
+                channel,
+                receiving_unit: body.receiving_unit,
+                received_ms,
+                scenario: scenario_json,
+                decision: decision_json,
+                acts_done: body.acts_done,
+            },
+        )
+        .await?;
+    Ok(created(&Recorded {
+        id: recorded.id.0,
+        compliance_exception: !recorded.prohibited.is_empty(),
+        routed_to: (!recorded.prohibited.is_empty())
+            .then(|| recorded.routed_to.as_str().to_owned()),
+        prohibited_acts_done: recorded.prohibited,
+        obligations: recorded.obligations,
+    }))
+}
+
+fn contact_id(raw: &str) -> Result<ContactId, AppError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(ContactId)
+        .ok_or(AppError::NotFound)
+}
+
+/// Read a recorded contact, with its decision as it was, what was done,
+/// its obligations, exceptions and reimbursements.
+///
+/// Officers and school staff read the contacts they recorded; others look
+/// missing (and the attempt is audited).
+#[utoipa::path(
+    get,
+    path = "/api/v1/contacts/{id}",
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The contact's id")),
+    responses((status = 200, body = ContactView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+pub(crate) async fn read_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let reach = caller.read_reach(&state).await?;
+    let id = contact_id(&id)?;
+    let c = state
+        .store
+        .read_contact(&caller.principal.actor, id, reach)
+        .await?;
+    let parse = |s: &str| {
+        serde_json::from_str(s)
+            .map_err(|e| AppError::Internal(format!("stored JSON of {}: {e}", id.object())))
+    };
+    Ok(json_response(&ContactView {
+        id: c.id.0,
+        kind: c.contact.kind.as_str().to_owned(),
+        channel: c.contact.channel.as_str().to_owned(),
+        receiving_unit: c.contact.receiving_unit,
+        received_at: format_utc_ms(c.contact.received_ms.unwrap_or(c.recorded_ms)),
+        recorded_at: format_utc_ms(c.recorded_ms),
+        recorded_by: c.recorded_by.as_str().to_owned(),
+        scenario: parse(&c.contact.scenario)?,
+        decision: parse(&c.contact.decision)?,
+        acts_done: c.contact.acts_done,
+        compliance_exception: c.compliance_exception,
+        exceptions: c.exceptions.into_iter().map(exception_view).collect(),
+        obligations: c
+            .obligations
+            .into_iter()
+            .map(|o| ObligationView {
+                id: o.id,
+                obligation: o.obligation,
+                law: o.law,
+                duty: o.duty,
+                due: o.due,
+                fulfilled: o.fulfilment.map(|f| FulfilmentView {
+                    by: f.by.as_str().to_owned(),
+                    at: format_utc_ms(f.at_ms),
+                    note: f.note,
+                }),
+            })
+            .collect(),
+        reimbursements: c
+            .reimbursements
+            .into_iter()
+            .map(|r| ReimbursementView {
+                id: r.id,
+                amount_cents: r.reimbursement.amount_cents,
+                received_on: r.reimbursement.received_on,
+                reference: r.reimbursement.reference,
+                recorded_by: r.recorded_by.as_str().to_owned(),
+                recorded_at: format_utc_ms(r.recorded_ms),
+            })
+            .collect(),
+    }))
+}
+
+fn exception_view(e: ComplianceException) -> ExceptionView {
+    ExceptionView {
+        id: e.id,
+        contact: e.contact.0,
+        act: e.act,
+        routed_to: e.routed_to.as_str().to_owned(),
+        flagged_at: format_utc_ms(e.flagged_ms),
+        explanations: e
+            .explanations
+            .into_iter()
+            .map(|x| ExplanationView {
+                text: x.text,
+                by: x.by.as_str().to_owned(),
+                at: format_utc_ms(x.at_ms),
+            })
+            .collect(),
+    }
+}
+
+/// List contacts, newest first (one's own, for officers and school staff).
+#[utoipa::path(
+    get,
+    path = "/api/v1/contacts",
+    tag = "records",
+    security(("bearer" = [])),
+    params(
+        ("before" = Option<i64>, Query, description = "Only contacts with a smaller id (the previous page's `next_before`)"),
+        ("limit" = Option<u32>, Query, description = "1 to 500; default 50")
+    ),
+    responses((status = 200, body = ContactList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+pub(crate) async fn list_contacts(
+    State(state): State<AppState>,
+    caller: Caller,
+    req: Request,
+) -> Result<Response, AppError> {
+    let reach = caller.read_reach(&state).await?;
+    let q = req.uri().query();
+    let before = match query_param(q, "before") {
+        None => None,
+        Some(v) => Some(
+            v.parse::<i64>()
+                .map(ContactId)
+                .map_err(|_| AppError::BadParameter {
+                    name: "before",
+                    message: format!("`before` is a contact id, found `{v}`"),
+                })?,
+        ),
+    };
+    let limit = match query_param(q, "limit") {
+        None => 50,
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=500).contains(n))
+            .ok_or_else(|| AppError::BadParameter {
+                name: "limit",
+                message: format!("`limit` is 1 to 500, found `{v}`"),
+            })?,
+    };
+    let list = state
+        .store
+        .list_contacts(&caller.principal.actor, reach, Page { before, limit })
+        .await?;
+    let next_before = (list.len() == limit as usize)
+        .then(|| list.last().map(|c| c.id.0))
+        .flatten();
+    Ok(json_response(&ContactList {
+        contacts: list
+            .into_iter()
+            .map(|c| ContactSummaryView {
+                id: c.id.0,
+                kind: c.kind.as_str().to_owned(),
+                channel: c.channel.as_str().to_owned(),
+                receiving_unit: c.receiving_unit,
+                received_at: format_utc_ms(c.received_ms),
+                compliance_exception: c.compliance_exception,
+                open_obligations: c.open_obligations,
+                recorded_by: c.recorded_by.as_str().to_owned(),
+            })
+            .collect(),
+        next_before,
+    }))
+}
+
+/// Mark an obligation of a contact fulfilled (once).
+#[utoipa::path(
+    post,
+    path = "/api/v1/contacts/{id}/obligations/{obligation}/fulfilment",
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = i64, Path), ("obligation" = i64, Path)),
+    request_body(content = FulfilObligation, content_type = "application/json"),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Already fulfilled", body = ErrorBody))
+)]
+pub(crate) async fn fulfil_obligation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, obligation)): Path<(String, String)>,
+    req: Request,
+) -> Result<Response, AppError> {
+    caller
+        .require(&state, Permission::FulfilObligations)
+        .await?;
+    let reach = if caller.principal.may(Permission::ReadAllContacts) {
+        trustgate_store::Reach::All
+    } else {
+        trustgate_store::Reach::Own
+    };
+    let id = contact_id(&id)?;
+    let obligation = obligation.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let body: FulfilObligation =
+        json_body(req, "a fulfilment is a JSON object: {\"note\": …}").await?;
+    state
+        .store
+        .fulfil_obligation(&caller.principal.actor, id, obligation, body.note, reach)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}
+
+/// Record a reimbursement received from the federal government for a case
+/// (2.129.060 (d)).
+#[utoipa::path(
+    post,
+    path = "/api/v1/contacts/{id}/reimbursements",
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = RecordReimbursement, content_type = "application/json"),
+    responses((status = 201, body = i64), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub(crate) async fn record_reimbursement(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, AppError> {
+    caller
+        .require(&state, Permission::RecordReimbursements)
+        .await?;
+    let id = contact_id(&id)?;
+    let body: RecordReimbursement = json_body(
+        req,
+        "a reimbursement is a JSON object: {\"amount_cents\": …, \"received_on\": …, \"reference\": …}",
+    )
+    .await?;
+    let new = state
+        .store
+        .record_reimbursement(
+            &caller.principal.actor,
+            id,
+            NewReimbursement {
+                amount_cents: body.amount_cents,
+                received_on: body.received_on,
+                reference: body.reference,
+            },
+        )
+        .await?;
+    Ok(created(&new))
+}
+
+/// List compliance exceptions, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/compliance-exceptions",
+    tag = "records",
+    security(("bearer" = [])),
+    params(("routed_to" = Option<String>, Query, description = "professional-standards, superintendent or city-manager")),
+    responses((status = 200, body = ExceptionList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+pub(crate) async fn list_exceptions(
+    State(state): State<AppState>,
+    caller: Caller,
+    req: Request,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ReadExceptions).await?;
+    let office = match query_param(req.uri().query(), "routed_to") {
+        None => None,
+        Some(v) => Some(v.parse::<Office>().map_err(|_| AppError::BadParameter {
+            name: "routed_to",
+            message: format!(
+                "`routed_to` is professional-standards, superintendent or city-manager, found `{v}`"
+            ),
+        })?),
+    };
+    let list = state
+        .store
+        .compliance_exceptions(&caller.principal.actor, office)
+        .await?;
+    Ok(json_response(&ExceptionList {
+        exceptions: list.into_iter().map(exception_view).collect(),
+    }))
+}
+
+/// Add an explanation to a compliance exception. Explanations are kept;
+/// nothing is ever deleted.
+#[utoipa::path(
+    post,
+    path = "/api/v1/compliance-exceptions/{id}/explanations",
+    tag = "records",
+    security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = Explain, content_type = "application/json"),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub(crate) async fn explain_exception(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Response, AppError> {
+    caller
+        .require(&state, Permission::ExplainExceptions)
+        .await?;
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let body: Explain = json_body(req, "an explanation is a JSON object: {\"text\": …}").await?;
+    state
+        .store
+        .explain_exception(&caller.principal.actor, id, body.text)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT.into_response())
+}
+
+/// The audit log's head (auditors). Reading it is audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/head",
+    tag = "audit",
+    security(("bearer" = [])),
+    responses((status = 200, body = AuditHeadView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+pub(crate) async fn audit_head(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ReadAuditLog).await?;
+    state
+        .store
+        .record_audit_read(&caller.principal.actor, "read-head")
+        .await?;
+    let h = state.store.audit_head().await?;
+    Ok(json_response(&AuditHeadView {
+        size: h.size,
+        root: hex(&h.root),
+        chain_head: hex(&h.chain_head),
+    }))
+}
+
+/// Audit log entries `from <= seq < to`, at most 1,000 (auditors). Reading
+/// them is audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/entries",
+    tag = "audit",
+    security(("bearer" = [])),
+    params(("from" = Option<u64>, Query, description = "default 0"), ("to" = Option<u64>, Query, description = "default from + 1000")),
+    responses((status = 200, body = AuditEntries), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+pub(crate) async fn audit_entries(
+    State(state): State<AppState>,
+    caller: Caller,
+    req: Request,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ReadAuditLog).await?;
+    let q = req.uri().query();
+    let num = |name: &'static str| -> Result<Option<u64>, AppError> {
+        query_param(q, name)
+            .map(|v| {
+                v.parse::<u64>().map_err(|_| AppError::BadParameter {
+                    name,
+                    message: format!("`{name}` is a sequence number, found `{v}`"),
+                })
+            })
+            .transpose()
+    };
+    let from = num("from")?.unwrap_or(0);
+    let to = num("to")?
+        .unwrap_or(from.saturating_add(1000))
+        .min(from.saturating_add(1000));
+    state
+        .store
+        .record_audit_read(&caller.principal.actor, "read-entries")
+        .await?;
+    let entries = state.store.audit_entries(from, to).await?;
+    Ok(json_response(&AuditEntries {
+        entries: entries
+            .into_iter()
+            .map(|s| AuditEntryView {
+                seq: s.entry.seq,
+                time: format_utc_ms(s.entry.time_ms),
+                actor: s.entry.actor,
+                action: s.entry.action,
+                object: s.entry.object,
+                detail: s.entry.detail,
+                chain_hash: hex(&s.chain_hash),
+                leaf_hash: hex(&s.leaf_hash),
+            })
+            .collect(),
+    }))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

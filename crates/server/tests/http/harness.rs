@@ -1,0 +1,220 @@
+//! A fresh app per test: its own SQLite file, a clock the test moves, cheap
+//! password hashing, and helpers to sign in as any role.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+use trustgate_access::{Role, password, totp};
+use trustgate_law::{Library, Source};
+use trustgate_server::{AppState, Settings, app};
+use trustgate_store::{Actor, Clock, NewAccount, Store};
+
+/// 2026-03-01T12:00:00Z; the clock moves only when a test moves it.
+pub const T0: i64 = 1_772_366_400_000;
+
+#[derive(Debug)]
+pub struct TestClock(AtomicI64);
+
+impl Clock for TestClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl TestClock {
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
+pub fn library() -> Arc<Library> {
+    static LIB: OnceLock<Arc<Library>> = OnceLock::new();
+    Arc::clone(LIB.get_or_init(|| {
+        let sources: Vec<Source<'_>> = trustgate_packs::law_files()
+            .map(|(name, text)| Source { name, text })
+            .collect();
+        Arc::new(Library::load(&sources).unwrap())
+    }))
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub store: Arc<Store>,
+    pub clock: Arc<TestClock>,
+    path: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}
+
+static N: AtomicU32 = AtomicU32::new(0);
+
+/// A response: status, headers, body.
+pub type Reply = (StatusCode, axum::http::HeaderMap, Vec<u8>);
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let path = std::env::temp_dir().join(format!(
+            "trustgate_http_{}_{}.db",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let clock = Arc::new(TestClock(AtomicI64::new(T0)));
+        let store = Arc::new(
+            Store::open(path.to_str().unwrap(), clock.clone())
+                .await
+                .unwrap(),
+        );
+        let settings = Settings {
+            password_cost: password::Cost::Test,
+            issuer: "trustgate test".into(),
+        };
+        let state = AppState::new(library(), Arc::clone(&store), clock.clone(), settings).unwrap();
+        TestApp {
+            state,
+            store,
+            clock,
+            path,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, headers, body)
+    }
+
+    /// Sends and parses a JSON reply (an empty body is `null`).
+    pub async fn call(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let (status, _, body) = self.send(req).await;
+        let v = if body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&body).unwrap_or_else(|e| {
+                panic!(
+                    "{status}: not JSON ({e}): {}",
+                    String::from_utf8_lossy(&body)
+                )
+            })
+        };
+        (status, v)
+    }
+
+    /// The first administrator, as `trustgate user add --role admin` makes it;
+    /// returns a signed-in session token.
+    pub async fn first_admin(&self) -> String {
+        let secret = totp::Secret::generate().unwrap();
+        self.store
+            .add_account(
+                &Actor::system("user-add"),
+                NewAccount {
+                    username: "admin".into(),
+                    role: Role::Admin,
+                    password_hash: password::hash(PASSWORD, password::Cost::Test).unwrap(),
+                    totp_secret: secret.as_bytes().to_vec(),
+                },
+            )
+            .await
+            .unwrap();
+        self.sign_in("admin", PASSWORD, &secret).await
+    }
+
+    /// The current code of `secret`, moving the clock on a step first so
+    /// that no code is ever reused.
+    pub fn code(&self, secret: &totp::Secret) -> String {
+        self.clock.advance(totp::STEP_SECONDS * 1000);
+        format!("{:06}", secret.code_at(totp::step_of(self.clock.now_ms())))
+    }
+
+    pub async fn sign_in(&self, username: &str, pw: &str, secret: &totp::Secret) -> String {
+        let code = self.code(secret);
+        let (status, v) = self
+            .call(post(
+                "/api/v1/sessions",
+                None,
+                &json!({"username": username, "password": pw, "code": code}),
+            ))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        v["token"].as_str().unwrap().to_owned()
+    }
+
+    /// An account of `role` made by the administrator through the API;
+    /// returns a session token for it.
+    pub async fn staff(&self, admin: &str, username: &str, role: Role) -> String {
+        let (status, v) = self
+            .call(post(
+                "/api/v1/accounts",
+                Some(admin),
+                &json!({"username": username, "role": role.as_str(), "password": PASSWORD}),
+            ))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let secret = base32_secret(v["totp_secret"].as_str().unwrap());
+        self.sign_in(username, PASSWORD, &secret).await
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Decodes the base32 secret an account's creation shows.
+pub fn base32_secret(text: &str) -> totp::Secret {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
+    for c in text.bytes() {
+        let v = ALPHABET.iter().position(|&a| a == c).unwrap() as u32;
+        buffer = (buffer << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    totp::Secret::from_bytes(&out).unwrap()
+}
+
+pub fn get(uri: &str, token: Option<&str>) -> Request<Body> {
+    with_token(Request::get(uri), token)
+        .body(Body::empty())
+        .unwrap()
+}
+
+pub fn delete(uri: &str, token: Option<&str>) -> Request<Body> {
+    with_token(Request::delete(uri), token)
+        .body(Body::empty())
+        .unwrap()
+}
+
+pub fn post(uri: &str, token: Option<&str>, body: &Value) -> Request<Body> {
+    post_raw(uri, token, &body.to_string())
+}
+
+pub fn post_raw(uri: &str, token: Option<&str>, body: &str) -> Request<Body> {
+    with_token(Request::post(uri), token)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+fn with_token(
+    b: axum::http::request::Builder,
+    token: Option<&str>,
+) -> axum::http::request::Builder {
+    match token {
+        Some(t) => b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+        None => b,
+    }
+}

@@ -1,0 +1,704 @@
+//! Records over HTTP: sign-in with a second factor, recording and reading
+//! contacts, obligations, exceptions, and who may do what (every route ×
+//! every role), each access in an audit log that verifies.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use trustgate_access::{Role, SESSION_IDLE_MS};
+
+use crate::harness::{PASSWORD, TestApp, base32_secret, delete, get, post, post_raw};
+
+/// ICE faxes a detainer with an I-200 to district 4 for a man whose only
+/// charge was dropped; the desk held him anyway (a compliance exception).
+fn detainer(acts_done: &[&str]) -> Value {
+    json!({
+        "kind": "detainer",
+        "channel": "fax",
+        "receiving_unit": "district-4",
+        "received_at": "2026-03-01T09:30:00Z",
+        "scenario": {
+            "place": "cambridge", "date": "2026-03-01",
+            "facts": {"department": "police", "requester": "ice-ero", "custody": "in-police-custody",
+                      "documents": ["detainer-hold", "i-200"], "other-custody-basis": false},
+            "acts": {"detain": true, "transfer-to-ice": true}
+        },
+        "acts_done": acts_done,
+    })
+}
+
+async fn verify_audit_log(app: &TestApp) -> u64 {
+    let head = app.store.audit_head().await.unwrap();
+    let log = app.store.audit_entries(0, head.size).await.unwrap();
+    let entries: Vec<_> = log.iter().map(|s| s.entry.clone()).collect();
+    let chain: Vec<_> = log.iter().map(|s| s.chain_hash).collect();
+    let report = trustgate_audit::verify_log(&entries, &chain, &[]).unwrap();
+    assert_eq!(report.head.root(), head.root);
+    head.size
+}
+
+#[tokio::test]
+async fn a_clerk_signs_in_records_and_reads_a_contact() {
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    let clerk = app.staff(&admin, "clerk.one", Role::RecordsClerk).await;
+
+    let (status, me) = app.call(get("/api/v1/me", Some(&clerk))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["actor"], "user/clerk.one");
+    assert_eq!(me["role"], "records-clerk");
+
+    let (status, rec) = app
+        .call(post(
+            "/api/v1/contacts",
+            Some(&clerk),
+            &detainer(&["detain"]),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{rec}");
+    assert_eq!(rec["compliance_exception"], true);
+    assert_eq!(rec["prohibited_acts_done"], json!(["detain"]));
+    assert_eq!(rec["routed_to"], "professional-standards");
+    assert!(
+        rec["obligations"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("copy-to-person")),
+        "{rec}"
+    );
+    let id = rec["id"].as_i64().unwrap();
+
+    let (status, c) = app
+        .call(get(&format!("/api/v1/contacts/{id}"), Some(&clerk)))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    assert_eq!(c["kind"], "detainer");
+    assert_eq!(c["channel"], "fax");
+    assert_eq!(c["receiving_unit"], "district-4");
+    assert_eq!(c["received_at"], "2026-03-01T09:30:00.000Z");
+    assert_eq!(c["recorded_by"], "user/clerk.one");
+    assert_eq!(
+        c["scenario"]["facts"]["documents"],
+        json!(["detainer-hold", "i-200"])
+    );
+    // The decision as it was, with the law versions and their hashes.
+    let item = c["decision"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "detain")
+        .unwrap()
+        .clone();
+    assert_eq!(item["outcome"], "prohibited");
+    assert!(
+        c["decision"]["laws"][0]["hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+    assert_eq!(c["exceptions"][0]["act"], "detain");
+    let copy = c["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["obligation"] == "copy-to-person")
+        .unwrap()
+        .clone();
+    assert_eq!(copy["fulfilled"], Value::Null);
+
+    let uri = format!(
+        "/api/v1/contacts/{id}/obligations/{}/fulfilment",
+        copy["id"]
+    );
+    let (status, _) = app
+        .call(post(
+            &uri,
+            Some(&clerk),
+            &json!({"note": "copy given at booking"}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, again) = app.call(post(&uri, Some(&clerk), &json!({}))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{again}");
+
+    let (_, list) = app
+        .call(get("/api/v1/contacts?limit=10", Some(&clerk)))
+        .await;
+    assert_eq!(list["contacts"][0]["id"], id);
+    assert_eq!(list["contacts"][0]["open_obligations"], 3);
+
+    // Every step above is in the audit log, which verifies.
+    let log = app.store.audit_entries(0, u64::MAX).await.unwrap();
+    let actions: Vec<_> = log
+        .iter()
+        .map(|s| (s.entry.actor.as_str(), s.entry.action.as_str()))
+        .collect();
+    for want in [
+        ("system/user-add", "create"),
+        ("user/admin", "sign-in"),
+        ("user/admin", "create"),
+        ("user/clerk.one", "sign-in"),
+        ("user/clerk.one", "create"),
+        ("user/clerk.one", "read"),
+        ("user/clerk.one", "fulfil"),
+        ("user/clerk.one", "list"),
+    ] {
+        assert!(actions.contains(&want), "{want:?} missing from {actions:?}");
+    }
+    assert!(verify_audit_log(&app).await >= 8);
+
+    // Signing out ends the session.
+    let (status, _) = app
+        .call(delete("/api/v1/sessions/current", Some(&clerk)))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, v) = app.call(get("/api/v1/me", Some(&clerk))).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("sign-in-required"))
+    );
+}
+
+#[tokio::test]
+async fn sign_in_needs_the_second_factor_and_locks_after_five_failures() {
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    let (_, acct) = app
+        .call(post(
+            "/api/v1/accounts",
+            Some(&admin),
+            &json!({"username": "officer.one", "role": "officer", "password": PASSWORD}),
+        ))
+        .await;
+    let secret = base32_secret(acct["totp_secret"].as_str().unwrap());
+    assert!(
+        acct["otpauth_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/trustgate%20test:officer.one?secret=")
+    );
+
+    let attempt = |password: &str, code: String| {
+        post(
+            "/api/v1/sessions",
+            None,
+            &json!({"username": "officer.one", "password": password, "code": code}),
+        )
+    };
+    // The right password without the right code fails; so does a wrong password with it.
+    let (status, v) = app.call(attempt(PASSWORD, "000000".into())).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("sign-in-failed")),
+        "{v}"
+    );
+    let code = app.code(&secret);
+    let (status, _) = app.call(attempt("not the password at all", code)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Unknown usernames fail the same way.
+    let (status, v) = app
+        .call(post(
+            "/api/v1/sessions",
+            None,
+            &json!({"username": "nobody", "password": PASSWORD, "code": "123456"}),
+        ))
+        .await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("sign-in-failed"))
+    );
+    // A good sign-in; then its code cannot be used again.
+    let code = app.code(&secret);
+    let (status, v) = app.call(attempt(PASSWORD, code.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(v["idle_timeout_seconds"], 1800);
+    let session = v["token"].as_str().unwrap().to_owned();
+    let (status, _) = app.call(attempt(PASSWORD, code)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a code works once");
+
+    // 30 minutes idle ends the session.
+    app.clock.advance(SESSION_IDLE_MS + 1000);
+    let (status, v) = app.call(get("/api/v1/me", Some(&session))).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("session-expired"))
+    );
+
+    // Five failures in 15 minutes lock the account, even for the right code and password.
+    for _ in 0..5 {
+        let (status, _) = app.call(attempt("wrong password!!", "000000".into())).await;
+        assert!(status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS);
+    }
+    let code = app.code(&secret);
+    let (status, v) = app.call(attempt(PASSWORD, code)).await;
+    assert_eq!(
+        (status, v["error"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("account-locked")),
+        "{v}"
+    );
+    // Nothing about the password or the code is in the log.
+    let log = app.store.audit_entries(0, u64::MAX).await.unwrap();
+    assert!(
+        log.iter()
+            .all(|s| !s.entry.detail.contains("password") && !s.entry.object.contains("nobody"))
+    );
+    verify_audit_log(&app).await;
+}
+
+/// Every route × every role (and an API token, and no credentials): exactly
+/// the allowed ones succeed; every refusal is a 403 that the audit log keeps.
+#[tokio::test]
+async fn every_route_by_every_role() {
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    let roles = [
+        Role::Officer,
+        Role::RecordsClerk,
+        Role::ProfessionalStandards,
+        Role::CityManager,
+        Role::SchoolStaff,
+        Role::Auditor,
+        Role::Admin,
+    ];
+    let mut callers: Vec<(String, String)> = Vec::new();
+    for role in roles {
+        let token = if role == Role::Admin {
+            admin.clone()
+        } else {
+            app.staff(&admin, &format!("{}.1", role.as_str()), role)
+                .await
+        };
+        callers.push((role.as_str().to_owned(), token));
+    }
+    let (status, tok) = app
+        .call(post(
+            "/api/v1/tokens",
+            Some(&admin),
+            &json!({"name": "rms", "scopes": ["contacts:record"]}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{tok}");
+    callers.push((
+        "token:contacts:record".into(),
+        tok["token"].as_str().unwrap().to_owned(),
+    ));
+
+    // A contact recorded by the clerk, flagged, with obligations to fulfil.
+    let clerk = &callers[1].1;
+    let (_, rec) = app
+        .call(post(
+            "/api/v1/contacts",
+            Some(clerk),
+            &detainer(&["detain"]),
+        ))
+        .await;
+    let id = rec["id"].as_i64().unwrap();
+    let (_, c) = app
+        .call(get(&format!("/api/v1/contacts/{id}"), Some(clerk)))
+        .await;
+    let obligations: Vec<i64> = c["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .collect();
+    let exception = c["exceptions"][0]["id"].as_i64().unwrap();
+
+    // (route, who succeeds, the status of success; everyone else with a
+    // credential gets 403 unless listed in `missing` (own-reach: 404)).
+    type Route = (
+        &'static str,
+        &'static [&'static str],
+        StatusCode,
+        &'static [&'static str],
+    );
+    let all_staff: &[&str] = &[
+        "officer",
+        "records-clerk",
+        "professional-standards",
+        "city-manager",
+        "school-staff",
+        "auditor",
+        "admin",
+    ];
+    let table: Vec<Route> = vec![
+        (
+            "POST /api/v1/decisions",
+            &[
+                "officer",
+                "records-clerk",
+                "professional-standards",
+                "city-manager",
+                "school-staff",
+                "auditor",
+                "admin",
+                "token:contacts:record",
+                "anonymous",
+            ],
+            StatusCode::OK,
+            &[],
+        ),
+        (
+            "GET /api/v1/me",
+            &[
+                "officer",
+                "records-clerk",
+                "professional-standards",
+                "city-manager",
+                "school-staff",
+                "auditor",
+                "admin",
+                "token:contacts:record",
+            ],
+            StatusCode::OK,
+            &[],
+        ),
+        (
+            "POST /api/v1/contacts",
+            &[
+                "officer",
+                "records-clerk",
+                "school-staff",
+                "token:contacts:record",
+            ],
+            StatusCode::CREATED,
+            &[],
+        ),
+        (
+            "GET /api/v1/contacts",
+            &[
+                "officer",
+                "records-clerk",
+                "professional-standards",
+                "city-manager",
+                "school-staff",
+                "auditor",
+            ],
+            StatusCode::OK,
+            &[],
+        ),
+        (
+            "GET /api/v1/contacts/{id}",
+            &[
+                "records-clerk",
+                "professional-standards",
+                "city-manager",
+                "auditor",
+            ],
+            StatusCode::OK,
+            &["officer", "school-staff"],
+        ),
+        (
+            "POST /api/v1/contacts/{id}/obligations/{o}/fulfilment",
+            &["records-clerk"],
+            StatusCode::NO_CONTENT,
+            &["officer", "school-staff"],
+        ),
+        (
+            "POST /api/v1/contacts/{id}/reimbursements",
+            &["records-clerk"],
+            StatusCode::CREATED,
+            &[],
+        ),
+        (
+            "GET /api/v1/compliance-exceptions",
+            &[
+                "records-clerk",
+                "professional-standards",
+                "city-manager",
+                "auditor",
+            ],
+            StatusCode::OK,
+            &[],
+        ),
+        (
+            "POST /api/v1/compliance-exceptions/{e}/explanations",
+            &["professional-standards", "city-manager"],
+            StatusCode::NO_CONTENT,
+            &[],
+        ),
+        ("GET /api/v1/audit/head", &["auditor"], StatusCode::OK, &[]),
+        (
+            "GET /api/v1/audit/entries",
+            &["auditor"],
+            StatusCode::OK,
+            &[],
+        ),
+        (
+            "POST /api/v1/accounts",
+            &["admin"],
+            StatusCode::CREATED,
+            &[],
+        ),
+        ("POST /api/v1/tokens", &["admin"], StatusCode::CREATED, &[]),
+    ];
+    let anonymous = ("anonymous".to_owned(), String::new());
+    let mut refusals = 0;
+    let mut n = 0;
+    for (route, allowed, ok, missing) in &table {
+        for (who, token) in callers.iter().chain(std::iter::once(&anonymous)) {
+            n += 1;
+            let token = (!token.is_empty()).then_some(token.as_str());
+            let (method, path) = route.split_once(' ').unwrap();
+            let path = path
+                .replace("{id}", &id.to_string())
+                .replace("{o}", &obligations[n % obligations.len()].to_string())
+                .replace("{e}", &exception.to_string());
+            let body = match *route {
+                "POST /api/v1/decisions" => detainer(&[])["scenario"].clone(),
+                "POST /api/v1/contacts" => detainer(&[]),
+                "POST /api/v1/contacts/{id}/reimbursements" => {
+                    json!({"amount_cents": 1000, "received_on": "2026-04-01", "reference": format!("ref-{n}")})
+                }
+                "POST /api/v1/compliance-exceptions/{e}/explanations" => {
+                    json!({"text": format!("explained by {who}")})
+                }
+                "POST /api/v1/accounts" => {
+                    json!({"username": format!("new.{n}"), "role": "officer", "password": PASSWORD})
+                }
+                "POST /api/v1/tokens" => {
+                    json!({"name": format!("t{n}"), "scopes": ["contacts:read-all"]})
+                }
+                _ => json!({}),
+            };
+            let req = if method == "GET" {
+                get(&path, token)
+            } else {
+                post(&path, token, &body)
+            };
+            let (status, v) = app.call(req).await;
+            let want = if allowed.contains(&who.as_str()) {
+                *ok
+            } else if who == "anonymous" {
+                StatusCode::UNAUTHORIZED
+            } else if missing.contains(&who.as_str()) {
+                StatusCode::NOT_FOUND
+            } else {
+                refusals += 1;
+                StatusCode::FORBIDDEN
+            };
+            // The fulfilment succeeds once per obligation; a later allowed caller may find it done.
+            let done_already = *route == "POST /api/v1/contacts/{id}/obligations/{o}/fulfilment"
+                && status == StatusCode::CONFLICT;
+            assert!(
+                status == want || (done_already && want == *ok),
+                "{route} as {who}: {status} (want {want}): {v}"
+            );
+        }
+    }
+    assert!(
+        all_staff
+            .iter()
+            .all(|r| callers.iter().any(|(w, _)| w == r))
+    );
+    let log = app.store.audit_entries(0, u64::MAX).await.unwrap();
+    let denied = log.iter().filter(|s| s.entry.action == "denied").count();
+    assert_eq!(denied, refusals, "every 403 is audited");
+    verify_audit_log(&app).await;
+}
+
+/// Bad records input: a 4xx that names the field, never a 5xx.
+#[tokio::test]
+async fn bad_records_input_says_where() {
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    let clerk = app.staff(&admin, "clerk", Role::RecordsClerk).await;
+    let with = |patch: Value| {
+        let mut body = detainer(&["detain"]);
+        for (k, v) in patch.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let cases: Vec<(Value, StatusCode, &str, &str)> = vec![
+        (
+            with(json!({"kind": "subpoena"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.kind",
+            "expected one of: detainer, administrative-warrant",
+        ),
+        (
+            with(json!({"channel": "pigeon"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.channel",
+            "`pigeon` is not a channel",
+        ),
+        (
+            with(json!({"receiving_unit": "   "})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.receiving_unit",
+            "not blank",
+        ),
+        (
+            with(json!({"received_at": "yesterday"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.received_at",
+            "not a UTC time",
+        ),
+        (
+            with(json!({"acts_done": ["disclose.address"]})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.acts_done[0]",
+            "was not asked about",
+        ),
+        (
+            with(json!({"acts_done": "detain"})),
+            StatusCode::BAD_REQUEST,
+            "$.acts_done",
+            "invalid type",
+        ),
+        (
+            with(json!({"colour": "red"})),
+            StatusCode::BAD_REQUEST,
+            "$.colour",
+            "unknown field `colour`",
+        ),
+        (
+            with(json!({"scenario": {"place": "cambrige", "date": "2026-03-01"}})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.scenario.place",
+            "did you mean `cambridge`?",
+        ),
+        (
+            with(
+                json!({"scenario": {"place": "cambridge", "date": "2026-03-01", "facts": {"custody": 3}}}),
+            ),
+            StatusCode::BAD_REQUEST,
+            "$.scenario.facts.custody",
+            "expected true or false",
+        ),
+    ];
+    for (body, want_status, want_path, want_message) in cases {
+        let (status, v) = app
+            .call(post("/api/v1/contacts", Some(&clerk), &body))
+            .await;
+        assert_eq!(status, want_status, "{body}: {v}");
+        assert_eq!(v["path"], want_path, "{body}: {v}");
+        assert!(
+            v["message"].as_str().unwrap().contains(want_message),
+            "{body}: {v}"
+        );
+    }
+    let (_, rec) = app
+        .call(post("/api/v1/contacts", Some(&clerk), &detainer(&[])))
+        .await;
+    let id = rec["id"].as_i64().unwrap();
+    for (body, path) in [
+        (
+            json!({"amount_cents": 0, "received_on": "2026-04-01", "reference": "r"}),
+            "$.amount_cents",
+        ),
+        (
+            json!({"amount_cents": 5, "received_on": "April", "reference": "r"}),
+            "$.received_on",
+        ),
+        (
+            json!({"amount_cents": 5, "received_on": "2026-04-01", "reference": ""}),
+            "$.reference",
+        ),
+    ] {
+        let (status, v) = app
+            .call(post(
+                &format!("/api/v1/contacts/{id}/reimbursements"),
+                Some(&clerk),
+                &body,
+            ))
+            .await;
+        assert_eq!(
+            (status, v["path"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(path)),
+            "{v}"
+        );
+    }
+    for (uri, want) in [
+        ("/api/v1/contacts/abc", StatusCode::NOT_FOUND),
+        ("/api/v1/contacts/0", StatusCode::NOT_FOUND),
+        ("/api/v1/contacts/99999", StatusCode::NOT_FOUND),
+        ("/api/v1/contacts?limit=0", StatusCode::BAD_REQUEST),
+        ("/api/v1/contacts?before=x", StatusCode::BAD_REQUEST),
+        (
+            "/api/v1/compliance-exceptions?routed_to=mayor",
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let (status, v) = app.call(get(uri, Some(&clerk))).await;
+        assert_eq!(status, want, "{uri}: {v}");
+    }
+    // Malformed credentials are a 401, never a 500.
+    for bad in [
+        "",
+        "tgs_",
+        "tgs_zz",
+        "Basic abc",
+        "tgt_0000000000000000000000000000000000000000000000000000000000000000",
+    ] {
+        let (status, _) = app.call(get("/api/v1/me", Some(bad))).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{bad}");
+    }
+    let (status, v) = app
+        .call(post_raw("/api/v1/sessions", None, "{\"username\": 5}"))
+        .await;
+    assert_eq!(
+        (status, v["path"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("$.username"))
+    );
+    let (status, v) = app
+        .call(post(
+            "/api/v1/accounts",
+            Some(&admin),
+            &json!({"username": "x", "role": "sheriff", "password": PASSWORD}),
+        ))
+        .await;
+    assert_eq!(
+        (status, v["path"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("$.role")),
+        "{v}"
+    );
+    let (status, v) = app
+        .call(post(
+            "/api/v1/accounts",
+            Some(&admin),
+            &json!({"username": "x", "role": "officer", "password": "short"}),
+        ))
+        .await;
+    assert_eq!(
+        (status, v["path"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("$.password")),
+        "{v}"
+    );
+    let (status, v) = app
+        .call(post(
+            "/api/v1/accounts",
+            Some(&admin),
+            &json!({"username": "Bad Name", "role": "officer", "password": PASSWORD}),
+        ))
+        .await;
+    assert_eq!(
+        (status, v["path"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("$.username")),
+        "{v}"
+    );
+    let (status, v) = app
+        .call(post(
+            "/api/v1/tokens",
+            Some(&admin),
+            &json!({"name": "t", "scopes": ["access:manage"]}),
+        ))
+        .await;
+    assert_eq!(
+        (status, v["path"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("$.scopes")),
+        "{v}"
+    );
+    let (status, v) = app
+        .call(post(
+            "/api/v1/tokens",
+            Some(&admin),
+            &json!({"name": "t", "scopes": ["contacts:read-all", "fly"]}),
+        ))
+        .await;
+    assert_eq!(
+        (status, v["path"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("$.scopes[1]")),
+        "{v}"
+    );
+}
