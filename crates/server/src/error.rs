@@ -39,6 +39,8 @@ pub enum AppError {
     Forbidden,
     /// The record exists already, or is already in that state.
     Conflict(String),
+    /// The request took longer than [`crate::TIME_LIMIT`].
+    TimedOut,
     /// The store failed: a 500 whose detail stays in the logs.
     Internal(String),
 }
@@ -145,6 +147,15 @@ impl IntoResponse for AppError {
                 None,
             ),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
+            AppError::TimedOut => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timed-out",
+                format!(
+                    "the request took over {} s and was stopped; nothing was recorded unless a later read shows it",
+                    crate::TIME_LIMIT.as_secs()
+                ),
+                None,
+            ),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "the store failed");
                 (

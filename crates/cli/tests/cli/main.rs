@@ -5,8 +5,12 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
+    unreachable_pub,
     reason = "a test fails loudly at the first surprise"
 )]
+
+mod durability;
+mod records;
 
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};

@@ -1,0 +1,297 @@
+//! The records commands as an operator runs them: first run, accounts, the
+//! audit log verified, checkpointed and caught when tampered with.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::{text, trustgate};
+
+static N: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh SQLite path, removed (with its WAL files) when dropped.
+pub struct TempDb(pub PathBuf);
+
+impl TempDb {
+    pub fn new(name: &str) -> TempDb {
+        let dir = std::env::temp_dir().join(format!(
+            "trustgate_cli_{name}_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDb(dir)
+    }
+
+    pub fn db(&self) -> String {
+        self.0.join("records.db").display().to_string()
+    }
+
+    pub fn file(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `trustgate user add` and returns (password, TOTP key) from what it prints.
+pub fn user_add(db: &str, name: &str, role: &str, password: Option<&str>) -> (String, String) {
+    let mut args = vec!["user", "add", name, "--role", role, "--database", db];
+    if password.is_some() {
+        args.push("--password-stdin");
+    }
+    let o = trustgate(&args, password);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = text(&o);
+    let field = |prefix: &str| {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix).map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let pw = password.map_or_else(
+        || field("password (shown once; hand it over in person): "),
+        str::to_owned,
+    );
+    (pw, field("key: "))
+}
+
+fn raw_sql(db: &str, sql: &'static str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        use sqlx::Connection as _;
+        let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
+        let mut c = sqlx::SqliteConnection::connect_with(&opts).await.unwrap();
+        sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+        c.close().await.unwrap();
+    });
+}
+
+#[test]
+fn first_run_creates_the_database_and_says_how_to_make_an_administrator() {
+    let tmp = TempDb::new("first_run");
+    let db = tmp.db();
+    assert!(!std::path::Path::new(&db).exists());
+    let (mut server, _, log) = crate::durability::serve(&db);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(std::path::Path::new(&db).exists());
+    assert!(log.contains("no staff accounts yet: create the first administrator with `trustgate user add <username> --role admin --database …` (there is no default password)"), "{log}");
+    // Once an account exists, the hint is gone.
+    user_add(&db, "alex", "admin", None);
+    let (mut server, _, log) = crate::durability::serve(&db);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(!log.contains("no staff accounts yet"), "{log}");
+}
+
+#[test]
+fn accounts_have_no_default_password_and_the_log_verifies() {
+    let tmp = TempDb::new("accounts");
+    let db = tmp.db();
+    let o = trustgate(&["migrate", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("sqlite store"), "{}", text(&o));
+
+    let (pw, key) = user_add(&db, "alex", "admin", None);
+    // 20 characters from a 32-letter alphabet, in groups of four.
+    assert_eq!(pw.len(), 24, "{pw}");
+    assert_eq!(key.len(), 32, "{key}");
+    user_add(
+        &db,
+        "sam",
+        "records-clerk",
+        Some("a passphrase long enough\n"),
+    );
+    // The line's end is not part of the password.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let material = rt.block_on(async {
+        let store = trustgate_store::Store::open(&db, std::sync::Arc::new(crate::durability::Wall))
+            .await
+            .unwrap();
+        let m = store.sign_in_material("sam").await.unwrap().unwrap();
+        store.close().await;
+        m
+    });
+    assert!(
+        trustgate_access::password::verify("a passphrase long enough", &material.password_hash)
+            .unwrap()
+    );
+
+    let again = trustgate(
+        &[
+            "user",
+            "add",
+            "alex",
+            "--role",
+            "officer",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again).contains("already exists: account/alex"),
+        "{}",
+        text(&again)
+    );
+    let short = trustgate(
+        &[
+            "user",
+            "add",
+            "kim",
+            "--role",
+            "officer",
+            "--password-stdin",
+            "--database",
+            &db,
+        ],
+        Some("short"),
+    );
+    assert_eq!(short.status.code(), Some(2));
+    assert!(
+        text(&short).contains("12 to 256 characters"),
+        "{}",
+        text(&short)
+    );
+    let role = trustgate(
+        &["user", "add", "kim", "--role", "sheriff", "--database", &db],
+        None,
+    );
+    assert_eq!(role.status.code(), Some(2));
+    assert!(
+        text(&role).contains("unknown role `sheriff`"),
+        "{}",
+        text(&role)
+    );
+
+    let o = trustgate(&["audit", "verify", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("ok: the audit log is intact (2 entries)"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn checkpoints_anchor_the_log_and_tampering_is_found_and_placed() {
+    let tmp = TempDb::new("tamper");
+    let db = tmp.db();
+    for name in ["a", "b", "c"] {
+        user_add(&db, name, "officer", Some("a passphrase long enough"));
+    }
+    let key = tmp.file("signing.key");
+    let o = trustgate(
+        &[
+            "audit",
+            "keygen",
+            "--name",
+            "trustgate.test/audit",
+            "--out",
+            &key,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let public = text(&o).lines().last().unwrap().to_owned();
+    assert!(public.starts_with("trustgate.test/audit+"), "{public}");
+    let again = trustgate(&["audit", "keygen", "--name", "x", "--out", &key], None);
+    assert_eq!(again.status.code(), Some(2), "never overwrites a key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    let o = trustgate(
+        &["audit", "checkpoint", "--key", &key, "--database", &db],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let note = String::from_utf8(o.stdout).unwrap();
+    assert!(note.starts_with("trustgate.test/audit\n3\n"), "{note}");
+    let cp = tmp.file("checkpoint-3.txt");
+    std::fs::write(&cp, &note).unwrap();
+
+    let anchored = trustgate(
+        &[
+            "audit",
+            "verify",
+            "--checkpoint",
+            &cp,
+            "--public-key",
+            &public,
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(anchored.status.code(), Some(0), "{}", text(&anchored));
+    assert!(
+        text(&anchored).contains("1 checkpoint(s) matched; entries 0 to 2 are as published"),
+        "{}",
+        text(&anchored)
+    );
+    let wrong_key = trustgate(
+        &[
+            "audit",
+            "verify",
+            "--checkpoint",
+            &cp,
+            "--public-key",
+            &public.replace("audit+", "audit2+"),
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(wrong_key.status.code(), Some(2), "{}", text(&wrong_key));
+
+    // Someone with the database hides who created account b.
+    raw_sql(
+        &db,
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'system/nobody' WHERE seq = 1;",
+    );
+    let o = trustgate(&["audit", "verify", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("TAMPERED: entry 1: its contents do not match its stored chain hash"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn deleting_the_last_entries_is_found() {
+    let tmp = TempDb::new("truncate");
+    let db = tmp.db();
+    for name in ["a", "b", "c", "d"] {
+        user_add(&db, name, "officer", Some("a passphrase long enough"));
+    }
+    raw_sql(
+        &db,
+        "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq >= 2;",
+    );
+    let o = trustgate(&["audit", "verify", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "TAMPERED: entries 2 to 3: the stored head counts 4 entries but only 2 are there"
+        ),
+        "{}",
+        text(&o)
+    );
+}
