@@ -32,8 +32,9 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use tokio::sync::{mpsc, oneshot};
 use trustgate_access::{Permission, Role};
 use trustgate_audit::{Entry, Frontier, Hash, LogHead};
 
@@ -492,8 +493,62 @@ pub trait Clock: Send + Sync + fmt::Debug + 'static {
 }
 
 /// The records store, on either backend.
+///
+/// Every operation goes through one writer task that commits whatever has
+/// queued up, up to [`MAX_BATCH`] operations, in one transaction (group
+/// commit): one durable flush answers many callers, and each caller still
+/// gets its answer only after the commit. An operation that fails (a missing
+/// record, say) is answered alone and the rest of its batch is run again
+/// without it, so one failure never sinks another's write.
 #[derive(Debug)]
-pub struct Store(Backend);
+pub struct Store {
+    backend: Arc<Backend>,
+    writer: OnceLock<mpsc::Sender<Job>>,
+}
+
+/// The most operations committed together (beyond about 64, measured, only
+/// latency grows: `docs/design/store.md`).
+pub const MAX_BATCH: usize = 64;
+
+type Job = (Op, oneshot::Sender<Result<OpOut, StoreError>>);
+
+/// Why a batch did not commit.
+#[derive(Debug)]
+pub(crate) enum BatchError {
+    /// Operation `i` failed; nothing was committed.
+    Op(usize, StoreError),
+    /// The transaction itself failed; nothing was committed.
+    Batch(StoreError),
+}
+
+/// Commits queued operations in batches until every sender is gone.
+async fn write_batches(backend: Arc<Backend>, mut queue: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        let (mut ops, mut replies): (Vec<Op>, Vec<_>) = jobs.drain(..).unzip();
+        while !ops.is_empty() {
+            match backend.run_batch(&ops).await {
+                Ok(outs) => {
+                    for (reply, out) in replies.drain(..).zip(outs) {
+                        // A caller that went away (a timed-out request) just misses its answer.
+                        let _ = reply.send(Ok(out));
+                    }
+                    ops.clear();
+                }
+                Err(BatchError::Op(i, e)) if i < ops.len() => {
+                    ops.remove(i);
+                    let _ = replies.remove(i).send(Err(e));
+                }
+                Err(BatchError::Op(_, e) | BatchError::Batch(e)) => {
+                    for reply in replies.drain(..) {
+                        let _ = reply.send(Err(e.clone()));
+                    }
+                    ops.clear();
+                }
+            }
+        }
+    }
+}
 
 #[derive(Debug)]
 enum Backend {
@@ -503,24 +558,33 @@ enum Backend {
 
 impl From<SqliteStore> for Store {
     fn from(s: SqliteStore) -> Store {
-        Store(Backend::Sqlite(s))
+        Store::new(Backend::Sqlite(s))
     }
 }
 
 impl From<PgStore> for Store {
     fn from(s: PgStore) -> Store {
-        Store(Backend::Postgres(s))
+        Store::new(Backend::Postgres(s))
     }
 }
 
 /// Dispatches one call to the backend (they share the method names).
 macro_rules! on_backend {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &$self.0 {
+    ($backend:expr, $method:ident ( $($arg:expr),* )) => {
+        match $backend {
             Backend::Sqlite(s) => s.$method($($arg),*).await,
             Backend::Postgres(s) => s.$method($($arg),*).await,
         }
     };
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        on_backend!(&*$self.backend, $method($($arg),*))
+    };
+}
+
+impl Backend {
+    async fn run_batch(&self, ops: &[Op]) -> Result<Vec<OpOut>, BatchError> {
+        on_backend!(self, run_batch(ops))
+    }
 }
 
 impl Store {
@@ -536,9 +600,16 @@ impl Store {
         }
     }
 
+    fn new(backend: Backend) -> Store {
+        Store {
+            backend: Arc::new(backend),
+            writer: OnceLock::new(),
+        }
+    }
+
     /// "sqlite" or "postgres".
     pub fn backend_name(&self) -> &'static str {
-        match self.0 {
+        match *self.backend {
             Backend::Sqlite(_) => "sqlite",
             Backend::Postgres(_) => "postgres",
         }
@@ -554,8 +625,21 @@ impl Store {
         on_backend!(self.ping())
     }
 
+    /// Queues one operation for the writer and waits for its commit.
     async fn run(&self, op: Op) -> Result<OpOut, StoreError> {
-        on_backend!(self.run(op))
+        let writer = self.writer.get_or_init(|| {
+            let (queue, receiver) = mpsc::channel(4 * MAX_BATCH);
+            tokio::spawn(write_batches(Arc::clone(&self.backend), receiver));
+            queue
+        });
+        let (reply, answer) = oneshot::channel();
+        writer
+            .send((op, reply))
+            .await
+            .map_err(|_| StoreError::Backend("the store's writer has stopped".into()))?;
+        answer.await.map_err(|_| {
+            StoreError::Backend("the store's writer stopped before answering".into())
+        })?
     }
 
     /// Records a contact (audited as `create`). Whether it is a compliance

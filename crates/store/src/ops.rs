@@ -13,14 +13,26 @@ use trustgate_access::{LOCKOUT_MS, LOCKOUT_WINDOW_MS, MAX_FAILED_SIGN_INS, SESSI
 const TOUCH_EVERY_MS: i64 = 60_000;
 
 impl This {
-    /// Runs one operation in its own transaction with its audit append.
-    pub(crate) async fn run(&self, op: crate::Op) -> Result<crate::OpOut, StoreError> {
-        let mut tx = begin(&self.pool).await?;
-        let mut head = load_head(&mut tx).await?;
-        let out = apply(&mut tx, &mut head, self.clock.now_ms(), op).await?;
-        store_head(&mut tx, &head).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(out)
+    /// Runs operations in one transaction (a group commit), each with its
+    /// audit append, in order. If one fails, nothing is committed and the
+    /// failure names it, so the caller can answer it and run the others again.
+    pub(crate) async fn run_batch(
+        &self,
+        ops: &[crate::Op],
+    ) -> Result<Vec<crate::OpOut>, crate::BatchError> {
+        use crate::BatchError::{Batch, Op};
+        let mut tx = begin(&self.pool).await.map_err(Batch)?;
+        let mut head = load_head(&mut tx).await.map_err(Batch)?;
+        let mut outs = Vec::with_capacity(ops.len());
+        for (i, op) in ops.iter().enumerate() {
+            let out = apply(&mut tx, &mut head, self.clock.now_ms(), op)
+                .await
+                .map_err(|e| Op(i, e))?;
+            outs.push(out);
+        }
+        store_head(&mut tx, &head).await.map_err(Batch)?;
+        tx.commit().await.map_err(|e| Batch(db(e)))?;
+        Ok(outs)
     }
 
     /// Closes every connection.
@@ -244,37 +256,40 @@ async fn apply(
     conn: &mut Conn,
     head: &mut LogHead,
     now: i64,
-    op: crate::Op,
+    op: &crate::Op,
 ) -> Result<crate::OpOut, StoreError> {
     use crate::{Op, OpOut};
     let mut audit = Audit { head, now };
     match op {
         Op::Record(actor, checked) => {
-            let recorded = insert_contact(conn, &actor, now, *checked, &mut audit).await?;
+            let recorded = insert_contact(conn, actor, now, checked, &mut audit).await?;
             Ok(OpOut::Contact(recorded))
         }
         Op::Read(actor, id, reach) => {
+            let (id, reach) = (*id, *reach);
             let Some(owner) = owner_of(conn, id).await? else {
                 return Err(StoreError::NotFound(id.object()));
             };
             if reach == Reach::Own && owner != actor.as_str() {
-                audit.append(conn, &actor, "read-denied", id.object(), "").await?;
+                audit.append(conn, actor, "read-denied", id.object(), "").await?;
                 return Ok(OpOut::Denied);
             }
             let contact = read_contact(conn, id).await?;
-            audit.append(conn, &actor, "read", id.object(), "").await?;
+            audit.append(conn, actor, "read", id.object(), "").await?;
             Ok(OpOut::Read(Box::new(contact)))
         }
         Op::List(actor, reach, page) => {
-            let list = list_contacts(conn, &actor, reach, page).await?;
+            let (reach, page) = (*reach, *page);
+            let list = list_contacts(conn, actor, reach, page).await?;
             let detail = match reach {
                 Reach::Own => "own",
                 Reach::All => "all",
             };
-            audit.append(conn, &actor, "list", "contacts".into(), detail).await?;
+            audit.append(conn, actor, "list", "contacts".into(), detail).await?;
             Ok(OpOut::List(list))
         }
         Op::Fulfil(actor, contact, obligation, note, reach) => {
+            let (contact, obligation, reach) = (*contact, *obligation, *reach);
             let object = format!("obligation/{obligation}");
             let row = sqlx::query(
                 "SELECT o.fulfilled_ms, c.created_by FROM obligations o \
@@ -289,7 +304,7 @@ async fn apply(
             let fulfilled: Option<i64> = row.try_get(0).map_err(db)?;
             let owner: String = row.try_get(1).map_err(db)?;
             if reach == Reach::Own && owner != actor.as_str() {
-                audit.append(conn, &actor, "fulfil-denied", object, "").await?;
+                audit.append(conn, actor, "fulfil-denied", object, "").await?;
                 return Ok(OpOut::Denied);
             }
             if fulfilled.is_some() {
@@ -301,15 +316,16 @@ async fn apply(
             )
             .bind(now)
             .bind(actor.as_str())
-            .bind(&note)
+            .bind(note)
             .bind(obligation)
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            audit.append(conn, &actor, "fulfil", object, &contact.object()).await?;
+            audit.append(conn, actor, "fulfil", object, &contact.object()).await?;
             Ok(OpOut::Done)
         }
         Op::Reimburse(actor, contact, r) => {
+            let contact = *contact;
             if owner_of(conn, contact).await?.is_none() {
                 return Err(StoreError::NotFound(contact.object()));
             }
@@ -327,19 +343,21 @@ async fn apply(
             .await
             .map_err(db)?;
             audit
-                .append(conn, &actor, "create", format!("reimbursement/{id}"), &contact.object())
+                .append(conn, actor, "create", format!("reimbursement/{id}"), &contact.object())
                 .await?;
             Ok(OpOut::Id(id))
         }
         Op::Exceptions(actor, office) => {
+            let office = *office;
             let list = exceptions(conn, None, office).await?;
             let detail = office.map_or("all", |o| o.as_str());
             audit
-                .append(conn, &actor, "list", "compliance-exceptions".into(), detail)
+                .append(conn, actor, "list", "compliance-exceptions".into(), detail)
                 .await?;
             Ok(OpOut::Exceptions(list))
         }
         Op::Explain(actor, exception, text) => {
+            let exception = *exception;
             let object = format!("compliance-exception/{exception}");
             let found: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM compliance_exceptions WHERE id = $1")
@@ -355,13 +373,13 @@ async fn apply(
                  VALUES ($1, $2, $3, $4)",
             )
             .bind(exception)
-            .bind(&text)
+            .bind(text)
             .bind(actor.as_str())
             .bind(now)
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            audit.append(conn, &actor, "explain", object, "").await?;
+            audit.append(conn, actor, "explain", object, "").await?;
             Ok(OpOut::Done)
         }
         Op::AddAccount(actor, a) => {
@@ -388,12 +406,12 @@ async fn apply(
             .await
             .map_err(db)?;
             audit
-                .append(conn, &actor, "create", format!("account/{}", a.username), a.role.as_str())
+                .append(conn, actor, "create", format!("account/{}", a.username), a.role.as_str())
                 .await?;
             Ok(OpOut::Done)
         }
         Op::SignIn(username, attempt) => {
-            let outcome = sign_in(conn, username.as_deref(), attempt, now, &mut audit).await?;
+            let outcome = sign_in(conn, username.as_deref(), *attempt, now, &mut audit).await?;
             Ok(OpOut::SignIn(outcome))
         }
         Op::SignOut(actor, token_hash) => {
@@ -405,7 +423,7 @@ async fn apply(
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            audit.append(conn, &actor, "sign-out", "session".into(), "").await?;
+            audit.append(conn, actor, "sign-out", "session".into(), "").await?;
             Ok(OpOut::Done)
         }
         Op::AddToken(actor, t) => {
@@ -424,16 +442,16 @@ async fn apply(
             .await
             .map_err(db)?;
             audit
-                .append(conn, &actor, "create", format!("token/{id}"), &names.join(" "))
+                .append(conn, actor, "create", format!("token/{id}"), &names.join(" "))
                 .await?;
             Ok(OpOut::Id(id))
         }
         Op::Denied(actor, what) => {
-            audit.append(conn, &actor, "denied", what, "").await?;
+            audit.append(conn, actor, "denied", what.clone(), "").await?;
             Ok(OpOut::Done)
         }
         Op::AuditRead(actor, action) => {
-            audit.append(conn, &actor, &action, "audit-log".into(), "").await?;
+            audit.append(conn, actor, action, "audit-log".into(), "").await?;
             Ok(OpOut::Done)
         }
     }
@@ -531,7 +549,7 @@ async fn insert_contact(
     conn: &mut Conn,
     actor: &Actor,
     now: i64,
-    checked: crate::Checked,
+    checked: &crate::Checked,
     audit: &mut Audit<'_>,
 ) -> Result<crate::Recorded, StoreError> {
     let crate::Checked {
@@ -552,7 +570,7 @@ async fn insert_contact(
     .bind(c.received_ms.unwrap_or(now))
     .bind(&c.scenario)
     .bind(&c.decision)
-    .bind(&acts_done_json)
+    .bind(acts_done_json)
     .bind(!prohibited.is_empty())
     .bind(actor.as_str())
     .bind(now)
@@ -560,7 +578,7 @@ async fn insert_contact(
     .await
     .map_err(db)?;
     let id = ContactId(id);
-    for act in &prohibited {
+    for act in prohibited {
         sqlx::query(
             "INSERT INTO compliance_exceptions (contact_id, act, flagged_ms, routed_to) \
              VALUES ($1, $2, $3, $4)",
@@ -573,7 +591,7 @@ async fn insert_contact(
         .await
         .map_err(db)?;
     }
-    for o in &obligations {
+    for o in obligations {
         sqlx::query(
             "INSERT INTO obligations (contact_id, obligation, law, duty, due) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -586,13 +604,13 @@ async fn insert_contact(
         .await
         .map_err(db)?;
     }
-    let detail = crate::create_detail(&prohibited);
+    let detail = crate::create_detail(prohibited);
     audit.append(conn, actor, "create", id.object(), detail).await?;
     Ok(crate::Recorded {
         id,
-        prohibited,
-        routed_to,
-        obligations: obligations.into_iter().map(|o| o.id).collect(),
+        prohibited: prohibited.clone(),
+        routed_to: *routed_to,
+        obligations: obligations.iter().map(|o| o.id.clone()).collect(),
     })
 }
 

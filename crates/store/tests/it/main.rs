@@ -56,4 +56,5 @@ conformance!(
     sign_in_locks_after_five_failures_and_refuses_replayed_codes,
     idle_sessions_expire,
     api_tokens_carry_their_scopes,
+    failures_in_a_batch_do_not_sink_the_others,
 );

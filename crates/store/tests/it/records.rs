@@ -607,3 +607,62 @@ pub async fn api_tokens_carry_their_scopes(fx: Arc<Fixture>) {
     assert_eq!(log[0].entry.object, format!("token/{id}"));
     assert_eq!(log[0].entry.detail, "contacts:record");
 }
+
+/// Group commit: failing operations queued beside good ones are answered
+/// alone, and every good one still commits.
+pub async fn failures_in_a_batch_do_not_sink_the_others(fx: Arc<Fixture>) {
+    let admin = Actor::system("user-add");
+    fx.store
+        .add_account(&admin, account("taken", Role::Officer))
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for w in 0..8 {
+        let (fx, admin) = (fx.clone(), admin.clone());
+        tasks.push(tokio::spawn(async move {
+            let actor = Actor::new(format!("user/writer-{w}"));
+            let mut ids = Vec::new();
+            for n in 0..25 {
+                ids.push(
+                    fx.store
+                        .record_contact(&actor, contact(&[]))
+                        .await
+                        .unwrap()
+                        .id,
+                );
+                let missing = fx
+                    .store
+                    .read_contact(&actor, ContactId(1_000_000 + n), Reach::All)
+                    .await;
+                assert!(
+                    matches!(missing, Err(StoreError::NotFound(_))),
+                    "{missing:?}"
+                );
+                let dup = fx
+                    .store
+                    .add_account(&admin, account("taken", Role::Officer))
+                    .await;
+                assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+            }
+            ids
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 200);
+    let reader = Actor::new("user/clerk");
+    for id in &all {
+        assert!(
+            fx.store
+                .read_contact(&reader, *id, Reach::All)
+                .await
+                .is_ok()
+        );
+    }
+    // 1 account + 200 creates + 200 reads; the failures appended nothing.
+    assert_eq!(verified_size(&fx).await, 401);
+}
