@@ -27,6 +27,31 @@ pub struct RecordContact {
     /// each must be an act or field the scenario asks about.
     #[serde(default)]
     pub acts_done: Vec<String>,
+    /// The person it is about, only as far as the record needs: sealed at
+    /// rest with the operator's data key, never logged. Refused if the
+    /// server has no data key.
+    pub person: Option<PersonInput>,
+}
+
+/// A person's identifying data.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    pub name: Option<String>,
+    /// YYYY-MM-DD.
+    pub date_of_birth: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A person's data as read back.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonView {
+    pub name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub address: Option<String>,
+    /// Why the data cannot be shown (its key is not in this server's keyring, or it was altered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
 }
 
 /// What recording a contact found.
@@ -60,6 +85,8 @@ pub struct ContactView {
     #[schema(value_type = Object)]
     pub decision: serde_json::Value,
     pub acts_done: Vec<String>,
+    /// The person, when the record has one.
+    pub person: Option<PersonView>,
     pub compliance_exception: bool,
     pub exceptions: Vec<ExceptionView>,
     pub obligations: Vec<ObligationView>,

@@ -95,6 +95,9 @@ enum Command {
     /// The tamper-evident audit log: verify it, sign a checkpoint, make a key.
     #[command(subcommand)]
     Audit(records::AuditCommand),
+    /// The data keys that seal personal data at rest: make one, rotate to it.
+    #[command(subcommand)]
+    Keys(records::KeysCommand),
 }
 
 fn main() -> ExitCode {
@@ -107,6 +110,7 @@ fn main() -> ExitCode {
         Command::Migrate(db) => records::migrate(&db),
         Command::User(cmd) => records::user(&cmd),
         Command::Audit(cmd) => records::audit(&cmd),
+        Command::Keys(cmd) => records::keys(&cmd),
         Command::Openapi => trustgate_server::openapi()
             .to_pretty_json()
             .map(|json| {

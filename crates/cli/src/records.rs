@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use trustgate_access::{Role, password, totp};
 use trustgate_audit::{Checkpoint, checkpoint};
-use trustgate_store::{Actor, Clock, NewAccount, Store};
+use trustgate_store::{Actor, Clock, Keyring, NewAccount, Store};
 
 use crate::exit;
 
@@ -47,11 +47,81 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
+/// The operator's data keys, which seal personal data at rest.
+#[derive(Args, Clone)]
+pub(crate) struct DataKeys {
+    /// A keyring file: one `<id>:<base64 32-byte key>` per line, the current
+    /// key first (make one with `trustgate keys new`). Without it, records
+    /// carrying personal data are refused.
+    #[arg(long, env = "TRUSTGATE_DATA_KEYS", value_name = "FILE")]
+    pub(crate) data_keys: Option<PathBuf>,
+}
+
+impl DataKeys {
+    pub(crate) fn keyring(&self) -> Result<Option<Keyring>> {
+        let Some(path) = &self.data_keys else {
+            return Ok(None);
+        };
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        Keyring::parse(&text)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))
+    }
+}
+
 /// Opens the store, running its migrations; says where, without a password.
 pub(crate) async fn open(db: &Database, clock: Arc<dyn Clock>) -> Result<Store> {
     Store::open(&db.database, clock)
         .await
         .with_context(|| format!("opening the records store at {}", redacted(&db.database)))
+}
+
+#[derive(Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Print a new data key as a keyring line. Put it first in the keyring
+    /// file to make it current, keep the old keys after it, then run
+    /// `trustgate keys rotate`.
+    New {
+        /// The key's id (`2026-11`): 1 to 64 of A-Z, a-z, 0-9, `-`, `_`, `.`.
+        #[arg(long)]
+        id: String,
+    },
+    /// Re-seal every record's personal data under the keyring's current
+    /// key; afterwards the old keys can be removed from the file.
+    Rotate {
+        #[command(flatten)]
+        keys: DataKeys,
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+pub(crate) fn keys(cmd: &KeysCommand) -> Result<u8> {
+    match cmd {
+        KeysCommand::New { id } => {
+            say!("{}", Keyring::new_key_line(id)?);
+            Ok(exit::OK)
+        }
+        KeysCommand::Rotate { keys, db } => {
+            let Some(keyring) = keys.keyring()? else {
+                bail!(
+                    "--data-keys FILE (or TRUSTGATE_DATA_KEYS) is needed: the keyring, current key first"
+                );
+            };
+            let current = keyring.current().to_owned();
+            let n = runtime()?.block_on(async {
+                let store = open(db, Arc::new(SystemClock))
+                    .await?
+                    .with_keyring(keyring)?;
+                let n = store.rotate_keys(&Actor::system("keys-rotate")).await;
+                store.close().await;
+                Ok::<_, anyhow::Error>(n?)
+            })?;
+            say!("{n} record(s) re-sealed under data key {current}; every record is now under it");
+            Ok(exit::OK)
+        }
+    }
 }
 
 /// A location fit to print: a URL's password is hidden.

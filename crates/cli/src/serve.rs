@@ -11,7 +11,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::exit;
 use crate::pack::library;
-use crate::records::{Database, SystemClock, open, redacted};
+use crate::records::{DataKeys, Database, SystemClock, open, redacted};
 
 #[derive(Args)]
 pub(crate) struct ServeArgs {
@@ -26,6 +26,8 @@ pub(crate) struct ServeArgs {
     issuer: String,
     #[command(flatten)]
     db: Database,
+    #[command(flatten)]
+    keys: DataKeys,
 }
 
 pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
@@ -40,10 +42,19 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
         subscriber.init();
     }
     let lib = Arc::new(library(packs)?);
+    let keyring = args.keys.keyring()?;
     let laws = lib.laws().count();
     crate::records::runtime()?.block_on(async {
         let clock: Arc<dyn trustgate_store::Clock> = Arc::new(SystemClock);
-        let store = Arc::new(open(&args.db, clock.clone()).await?);
+        let mut store = open(&args.db, clock.clone()).await?;
+        match keyring {
+            Some(k) => {
+                tracing::info!(current_key = k.current(), "personal data is sealed with the operator's data keys");
+                store = store.with_keyring(k)?;
+            }
+            None => tracing::warn!("no data keys (--data-keys): records carrying a person's name, date of birth or address will be refused"),
+        }
+        let store = Arc::new(store);
         tracing::info!(backend = store.backend_name(), database = %redacted(&args.db.database), "records store open and migrated");
         if store.account_count().await? == 0 {
             tracing::warn!(

@@ -8,12 +8,12 @@ use trustgate_access::Permission;
 use trustgate_api::{
     AuditEntries, AuditEntryView, AuditHeadView, ContactList, ContactSummaryView, ContactView,
     Decision, Detail, ErrorBody, ExceptionList, ExceptionView, Explain, ExplanationView,
-    FulfilObligation, FulfilmentView, InputError, ObligationView, RecordContact,
+    FulfilObligation, FulfilmentView, InputError, ObligationView, PersonView, RecordContact,
     RecordReimbursement, Recorded, ReimbursementView, format_utc_ms, parse_utc_ms,
 };
 use trustgate_store::{
     Channel, ComplianceException, ContactId, ContactKind, NewContact, NewReimbursement, Office,
-    Page,
+    Page, Person, PersonRecord,
 };
 
 use crate::auth::Caller;
@@ -125,6 +125,11 @@ pub(crate) async fn record_contact(
                 scenario: scenario_json,
                 decision: decision_json,
                 acts_done: body.acts_done,
+                person: body.person.map(|p| Person {
+                    name: p.name,
+                    date_of_birth: p.date_of_birth,
+                    address: p.address,
+                }),
             },
         )
         .await?;
@@ -185,6 +190,20 @@ pub(crate) async fn read_contact(
         scenario: parse(&c.contact.scenario)?,
         decision: parse(&c.contact.decision)?,
         acts_done: c.contact.acts_done,
+        person: c.person.map(|p| match p {
+            PersonRecord::Known(p) => PersonView {
+                name: p.name,
+                date_of_birth: p.date_of_birth,
+                address: p.address,
+                unreadable: None,
+            },
+            PersonRecord::Unreadable(why) => PersonView {
+                name: None,
+                date_of_birth: None,
+                address: None,
+                unreadable: Some(why),
+            },
+        }),
         compliance_exception: c.compliance_exception,
         exceptions: c.exceptions.into_iter().map(exception_view).collect(),
         obligations: c

@@ -39,9 +39,50 @@ use trustgate_access::{Permission, Role};
 use trustgate_audit::{Entry, Frontier, Hash, LogHead};
 
 mod pg;
+mod seal;
 mod sqlite;
 
+/// The numbered migrations of one backend's folder, embedded in the binary.
+/// Both folders hold the same numbers and names.
+macro_rules! migrations {
+    ($dir:literal) => {{
+        use sqlx::migrate::{Migration, MigrationType};
+        let m = |version: i64, name: &'static str, sql: &'static str| {
+            Migration::new(
+                version,
+                name.into(),
+                MigrationType::Simple,
+                sqlx::SqlSafeStr::into_sql_str(sql),
+                false,
+            )
+        };
+        sqlx::migrate::Migrator::with_migrations(vec![
+            m(
+                1,
+                "init",
+                include_str!(concat!("../migrations/", $dir, "/0001_init.sql")),
+            ),
+            m(
+                2,
+                "access obligations",
+                include_str!(concat!(
+                    "../migrations/",
+                    $dir,
+                    "/0002_access_obligations.sql"
+                )),
+            ),
+            m(
+                3,
+                "personal data",
+                include_str!(concat!("../migrations/", $dir, "/0003_personal_data.sql")),
+            ),
+        ])
+    }};
+}
+pub(crate) use migrations;
+
 pub use pg::{PgStore, is_plain_identifier};
+pub use seal::{Keyring, SealError};
 pub use sqlite::{SqliteSettings, SqliteStore};
 
 /// Who does something, as the audit log names them: `user/<name>`,
@@ -189,6 +230,26 @@ text_enum! {
     }
 }
 
+/// The person a contact is about, as far as the record needs them. Sealed
+/// at rest with the operator's data key; never in the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Person {
+    pub name: Option<String>,
+    /// YYYY-MM-DD.
+    pub date_of_birth: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A contact's personal data as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonRecord {
+    /// Opened with the keyring.
+    Known(Person),
+    /// Sealed, and not readable here: the key is not in the keyring, or the
+    /// ciphertext was altered. Says which.
+    Unreadable(String),
+}
+
 /// A contact to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewContact {
@@ -208,6 +269,8 @@ pub struct NewContact {
     pub decision: String,
     /// The acts actually done, by key (`detain`, `disclose.address`, …).
     pub acts_done: Vec<String>,
+    /// The person it is about, if the record needs to say (sealed at rest).
+    pub person: Option<Person>,
 }
 
 /// What recording a contact found.
@@ -229,8 +292,11 @@ pub struct Recorded {
 pub struct Contact {
     /// Its id.
     pub id: ContactId,
-    /// What was recorded, exactly (`received_ms` filled in).
+    /// What was recorded, exactly (`received_ms` filled in; `person` is in
+    /// [`Contact::person`]).
     pub contact: NewContact,
+    /// The person, opened with the keyring, if the record has one.
+    pub person: Option<PersonRecord>,
     /// Whether an act done was prohibited by the decision.
     pub compliance_exception: bool,
     /// Those acts, sorted (empty unless `compliance_exception`).
@@ -502,8 +568,16 @@ pub trait Clock: Send + Sync + fmt::Debug + 'static {
 /// without it, so one failure never sinks another's write.
 #[derive(Debug)]
 pub struct Store {
-    backend: Arc<Backend>,
+    shared: Arc<Shared>,
     writer: OnceLock<mpsc::Sender<Job>>,
+}
+
+/// What the writer task shares with the store.
+#[derive(Debug)]
+struct Shared {
+    backend: Backend,
+    /// The operator's data keys, to seal and open personal data.
+    keyring: Option<Keyring>,
 }
 
 /// The most operations committed together (beyond about 64, measured, only
@@ -522,12 +596,16 @@ pub(crate) enum BatchError {
 }
 
 /// Commits queued operations in batches until every sender is gone.
-async fn write_batches(backend: Arc<Backend>, mut queue: mpsc::Receiver<Job>) {
+async fn write_batches(shared: Arc<Shared>, mut queue: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let (mut ops, mut replies): (Vec<Op>, Vec<_>) = jobs.drain(..).unzip();
         while !ops.is_empty() {
-            match backend.run_batch(&ops).await {
+            match shared
+                .backend
+                .run_batch(&ops, shared.keyring.as_ref())
+                .await
+            {
                 Ok(outs) => {
                     for (reply, out) in replies.drain(..).zip(outs) {
                         // A caller that went away (a timed-out request) just misses its answer.
@@ -577,13 +655,17 @@ macro_rules! on_backend {
         }
     };
     ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        on_backend!(&*$self.backend, $method($($arg),*))
+        on_backend!(&$self.shared.backend, $method($($arg),*))
     };
 }
 
 impl Backend {
-    async fn run_batch(&self, ops: &[Op]) -> Result<Vec<OpOut>, BatchError> {
-        on_backend!(self, run_batch(ops))
+    async fn run_batch(
+        &self,
+        ops: &[Op],
+        keyring: Option<&Keyring>,
+    ) -> Result<Vec<OpOut>, BatchError> {
+        on_backend!(self, run_batch(ops, keyring))
     }
 }
 
@@ -602,14 +684,50 @@ impl Store {
 
     fn new(backend: Backend) -> Store {
         Store {
-            backend: Arc::new(backend),
+            shared: Arc::new(Shared {
+                backend,
+                keyring: None,
+            }),
             writer: OnceLock::new(),
+        }
+    }
+
+    /// The store with the operator's data keys, to seal and open personal
+    /// data. Set it before the first operation.
+    pub fn with_keyring(self, keyring: Keyring) -> Result<Store, StoreError> {
+        let shared = Arc::try_unwrap(self.shared).map_err(|_| {
+            StoreError::Invalid("the keyring must be set before the store is used".into())
+        })?;
+        Ok(Store {
+            shared: Arc::new(Shared {
+                backend: shared.backend,
+                keyring: Some(keyring),
+            }),
+            writer: OnceLock::new(),
+        })
+    }
+
+    /// The current data key's id, if a keyring is set.
+    pub fn current_data_key(&self) -> Option<&str> {
+        self.shared.keyring.as_ref().map(Keyring::current)
+    }
+
+    /// Re-seals every contact's personal data that is not under the current
+    /// data key (audited as `rotate-keys` of `data-keys`, with the count).
+    /// All or nothing: if one cannot be opened, nothing changes.
+    pub async fn rotate_keys(&self, actor: &Actor) -> Result<i64, StoreError> {
+        if self.shared.keyring.is_none() {
+            return Err(StoreError::Invalid("no keyring is set".into()));
+        }
+        match self.run(Op::RotateKeys(actor.clone())).await? {
+            OpOut::Id(n) => Ok(n),
+            _ => Err(unexpected()),
         }
     }
 
     /// "sqlite" or "postgres".
     pub fn backend_name(&self) -> &'static str {
-        match *self.backend {
+        match self.shared.backend {
             Backend::Sqlite(_) => "sqlite",
             Backend::Postgres(_) => "postgres",
         }
@@ -629,7 +747,7 @@ impl Store {
     async fn run(&self, op: Op) -> Result<OpOut, StoreError> {
         let writer = self.writer.get_or_init(|| {
             let (queue, receiver) = mpsc::channel(4 * MAX_BATCH);
-            tokio::spawn(write_batches(Arc::clone(&self.backend), receiver));
+            tokio::spawn(write_batches(Arc::clone(&self.shared), receiver));
             queue
         });
         let (reply, answer) = oneshot::channel();
@@ -650,6 +768,14 @@ impl Store {
         actor: &Actor,
         contact: NewContact,
     ) -> Result<Recorded, StoreError> {
+        if contact.person.is_some() && self.shared.keyring.is_none() {
+            return Err(StoreError::Field {
+                field: "person",
+                message: "personal data cannot be kept: the operator has set no data key \
+                          (trustgate serve --data-keys FILE), and it is never stored in the clear"
+                    .into(),
+            });
+        }
         let checked = check(contact)?;
         match self
             .run(Op::Record(actor.clone(), Box::new(checked)))
@@ -964,6 +1090,7 @@ pub(crate) enum Op {
     AddToken(Actor, NewToken),
     Denied(Actor, String),
     AuditRead(Actor, String),
+    RotateKeys(Actor),
 }
 
 #[derive(Debug)]
@@ -1076,6 +1203,9 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
         .map(|i| i.key.as_str())
         .collect();
     let prohibited = prohibited.into_iter().map(str::to_owned).collect();
+    if let Some(p) = &contact.person {
+        check_person(p)?;
+    }
     let acts_done_json = serde_json::to_string(&contact.acts_done).map_err(db)?;
     let routed_to = office_for(&contact.scenario);
     let obligations = decision
@@ -1090,6 +1220,27 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
         routed_to,
         obligations,
     })
+}
+
+fn check_person(p: &Person) -> Result<(), StoreError> {
+    let field = |field: &'static str, value: &Option<String>, max: usize| match value {
+        Some(v) if v.trim().is_empty() || v.chars().count() > max => Err(StoreError::Field {
+            field,
+            message: format!("must be 1 to {max} characters, not blank, or left out"),
+        }),
+        _ => Ok(()),
+    };
+    field("person.name", &p.name, 200)?;
+    field("person.address", &p.address, 500)?;
+    if let Some(d) = &p.date_of_birth
+        && !is_date(d)
+    {
+        return Err(StoreError::Field {
+            field: "person.date_of_birth",
+            message: format!("`{d}` is not a date (YYYY-MM-DD)"),
+        });
+    }
+    Ok(())
 }
 
 pub(crate) fn acts_from_json(json: &str) -> Result<Vec<String>, StoreError> {

@@ -19,13 +19,14 @@ impl This {
     pub(crate) async fn run_batch(
         &self,
         ops: &[crate::Op],
+        keyring: Option<&crate::Keyring>,
     ) -> Result<Vec<crate::OpOut>, crate::BatchError> {
         use crate::BatchError::{Batch, Op};
         let mut tx = begin(&self.pool).await.map_err(Batch)?;
         let mut head = load_head(&mut tx).await.map_err(Batch)?;
         let mut outs = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
-            let out = apply(&mut tx, &mut head, self.clock.now_ms(), op)
+            let out = apply(&mut tx, &mut head, self.clock.now_ms(), op, keyring)
                 .await
                 .map_err(|e| Op(i, e))?;
             outs.push(out);
@@ -257,12 +258,13 @@ async fn apply(
     head: &mut LogHead,
     now: i64,
     op: &crate::Op,
+    keyring: Option<&crate::Keyring>,
 ) -> Result<crate::OpOut, StoreError> {
     use crate::{Op, OpOut};
     let mut audit = Audit { head, now };
     match op {
         Op::Record(actor, checked) => {
-            let recorded = insert_contact(conn, actor, now, checked, &mut audit).await?;
+            let recorded = insert_contact(conn, actor, now, checked, keyring, &mut audit).await?;
             Ok(OpOut::Contact(recorded))
         }
         Op::Read(actor, id, reach) => {
@@ -274,7 +276,7 @@ async fn apply(
                 audit.append(conn, actor, "read-denied", id.object(), "").await?;
                 return Ok(OpOut::Denied);
             }
-            let contact = read_contact(conn, id).await?;
+            let contact = read_contact(conn, id, keyring).await?;
             audit.append(conn, actor, "read", id.object(), "").await?;
             Ok(OpOut::Read(Box::new(contact)))
         }
@@ -450,6 +452,31 @@ async fn apply(
             audit.append(conn, actor, "denied", what.clone(), "").await?;
             Ok(OpOut::Done)
         }
+        Op::RotateKeys(actor) => {
+            let Some(keyring) = keyring else {
+                return Err(StoreError::Invalid("no keyring is set".into()));
+            };
+            let rows = sqlx::query(
+                "SELECT id, person_key, person_sealed FROM contacts \
+                 WHERE person_key IS NOT NULL AND person_key <> $1 ORDER BY id",
+            )
+            .bind(keyring.current())
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+            for r in &rows {
+                let id = ContactId(r.try_get(0).map_err(db)?);
+                let key: String = r.try_get(1).map_err(db)?;
+                let sealed: Vec<u8> = r.try_get(2).map_err(db)?;
+                let plain = keyring
+                    .open(&key, &id.object(), &sealed)
+                    .map_err(|e| StoreError::Invalid(format!("{}: {e}", id.object())))?;
+                seal_person(conn, keyring, id, &plain).await?;
+            }
+            let detail = format!("{} re-sealed under {}", rows.len(), keyring.current());
+            audit.append(conn, actor, "rotate-keys", "data-keys".into(), &detail).await?;
+            Ok(OpOut::Id(i64::try_from(rows.len()).unwrap_or(i64::MAX)))
+        }
         Op::AuditRead(actor, action) => {
             audit.append(conn, actor, action, "audit-log".into(), "").await?;
             Ok(OpOut::Done)
@@ -550,6 +577,7 @@ async fn insert_contact(
     actor: &Actor,
     now: i64,
     checked: &crate::Checked,
+    keyring: Option<&crate::Keyring>,
     audit: &mut Audit<'_>,
 ) -> Result<crate::Recorded, StoreError> {
     let crate::Checked {
@@ -578,6 +606,11 @@ async fn insert_contact(
     .await
     .map_err(db)?;
     let id = ContactId(id);
+    if let Some(person) = &c.person {
+        let keyring = keyring.ok_or_else(|| StoreError::Invalid("no keyring is set".into()))?;
+        let plain = serde_json::to_vec(person).map_err(db)?;
+        seal_person(conn, keyring, id, &plain).await?;
+    }
     for act in prohibited {
         sqlx::query(
             "INSERT INTO compliance_exceptions (contact_id, act, flagged_ms, routed_to) \
@@ -614,6 +647,26 @@ async fn insert_contact(
     })
 }
 
+/// Seals a contact's personal data under the current key, bound to the record.
+async fn seal_person(
+    conn: &mut Conn,
+    keyring: &crate::Keyring,
+    id: ContactId,
+    plain: &[u8],
+) -> Result<(), StoreError> {
+    let (key, sealed) = keyring
+        .seal(&id.object(), plain)
+        .map_err(|e| StoreError::Backend(e.to_string()))?;
+    sqlx::query("UPDATE contacts SET person_key = $1, person_sealed = $2 WHERE id = $3")
+        .bind(&key)
+        .bind(&sealed)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
 async fn owner_of(conn: &mut Conn, id: ContactId) -> Result<Option<String>, StoreError> {
     sqlx::query_scalar("SELECT created_by FROM contacts WHERE id = $1")
         .bind(id.0)
@@ -622,10 +675,15 @@ async fn owner_of(conn: &mut Conn, id: ContactId) -> Result<Option<String>, Stor
         .map_err(db)
 }
 
-async fn read_contact(conn: &mut Conn, id: ContactId) -> Result<Contact, StoreError> {
+async fn read_contact(
+    conn: &mut Conn,
+    id: ContactId,
+    keyring: Option<&crate::Keyring>,
+) -> Result<Contact, StoreError> {
     let row = sqlx::query(
         "SELECT kind, channel, receiving_unit, received_ms, scenario, decision, acts_done, \
-         compliance_exception, created_by, created_ms FROM contacts WHERE id = $1",
+         compliance_exception, created_by, created_ms, person_key, person_sealed \
+         FROM contacts WHERE id = $1",
     )
     .bind(id.0)
     .fetch_optional(&mut *conn)
@@ -693,6 +751,12 @@ async fn read_contact(conn: &mut Conn, id: ContactId) -> Result<Contact, StoreEr
     let received_ms: Option<i64> = row.try_get(3).map_err(db)?;
     let acts: String = row.try_get(6).map_err(db)?;
     let created_ms: i64 = row.try_get(9).map_err(db)?;
+    let person_key: Option<String> = row.try_get(10).map_err(db)?;
+    let person_sealed: Option<Vec<u8>> = row.try_get(11).map_err(db)?;
+    let person = match (person_key, person_sealed) {
+        (Some(key), Some(sealed)) => Some(open_person(keyring, &key, id, &sealed)),
+        _ => None,
+    };
     Ok(Contact {
         id,
         contact: NewContact {
@@ -704,7 +768,9 @@ async fn read_contact(conn: &mut Conn, id: ContactId) -> Result<Contact, StoreEr
             scenario: row.try_get(4).map_err(db)?,
             decision: row.try_get(5).map_err(db)?,
             acts_done: acts_from_json(&acts)?,
+            person: None,
         },
+        person,
         compliance_exception: row.try_get(7).map_err(db)?,
         prohibited_acts_done: prohibited,
         exceptions,
@@ -802,4 +868,24 @@ async fn exceptions(
         });
     }
     Ok(out)
+}
+
+/// Opens a contact's sealed personal data, or says why it cannot be read.
+fn open_person(
+    keyring: Option<&crate::Keyring>,
+    key: &str,
+    id: ContactId,
+    sealed: &[u8],
+) -> crate::PersonRecord {
+    use crate::PersonRecord::{Known, Unreadable};
+    let Some(keyring) = keyring else {
+        return Unreadable(format!("sealed under data key `{key}`; the server has no keyring"));
+    };
+    match keyring.open(key, &id.object(), sealed) {
+        Ok(plain) => match serde_json::from_slice(&plain) {
+            Ok(p) => Known(p),
+            Err(e) => Unreadable(format!("opened, but not a person's data: {e}")),
+        },
+        Err(e) => Unreadable(e.to_string()),
+    }
 }

@@ -5,7 +5,7 @@
 use std::str::FromStr as _;
 use std::sync::Arc;
 
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Row as _};
 use trustgate_audit::LogHead;
@@ -34,24 +34,7 @@ include!("ops.rs");
 
 /// The migrations, embedded.
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![
-        Migration::new(
-            1,
-            "init".into(),
-            MigrationType::Simple,
-            sqlx::SqlSafeStr::into_sql_str(include_str!("../migrations/postgres/0001_init.sql")),
-            false,
-        ),
-        Migration::new(
-            2,
-            "access obligations".into(),
-            MigrationType::Simple,
-            sqlx::SqlSafeStr::into_sql_str(include_str!(
-                "../migrations/postgres/0002_access_obligations.sql"
-            )),
-            false,
-        ),
-    ])
+    crate::migrations!("postgres")
 }
 
 /// The PostgreSQL backend.

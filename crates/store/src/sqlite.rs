@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row as _, SqlitePool};
 use trustgate_audit::LogHead;
@@ -35,24 +35,7 @@ include!("ops.rs");
 
 /// The migrations, embedded.
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![
-        Migration::new(
-            1,
-            "init".into(),
-            MigrationType::Simple,
-            sqlx::SqlSafeStr::into_sql_str(include_str!("../migrations/sqlite/0001_init.sql")),
-            false,
-        ),
-        Migration::new(
-            2,
-            "access obligations".into(),
-            MigrationType::Simple,
-            sqlx::SqlSafeStr::into_sql_str(include_str!(
-                "../migrations/sqlite/0002_access_obligations.sql"
-            )),
-            false,
-        ),
-    ])
+    crate::migrations!("sqlite")
 }
 
 /// The connection settings as SQLite reports them (for checks and tests).

@@ -295,3 +295,45 @@ fn deleting_the_last_entries_is_found() {
         text(&o)
     );
 }
+
+#[test]
+fn data_keys_are_made_and_rotated_from_the_command_line() {
+    let tmp = TempDb::new("keys");
+    let db = tmp.db();
+    let first = trustgate(&["keys", "new", "--id", "2026-a"], None);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    let second = trustgate(&["keys", "new", "--id", "2026-b"], None);
+    let (a, b) = (
+        String::from_utf8(first.stdout).unwrap(),
+        String::from_utf8(second.stdout).unwrap(),
+    );
+    assert!(
+        a.starts_with("2026-a:") && b.starts_with("2026-b:"),
+        "{a}{b}"
+    );
+    let ring = tmp.file("keyring");
+    std::fs::write(&ring, format!("{b}{a}")).unwrap();
+    let o = trustgate(
+        &["keys", "rotate", "--data-keys", &ring, "--database", &db],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("0 record(s) re-sealed under data key 2026-b"),
+        "{}",
+        text(&o)
+    );
+    std::fs::write(&ring, "2026-a:not base64!").unwrap();
+    let o = trustgate(
+        &["keys", "rotate", "--data-keys", &ring, "--database", &db],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("keyring:line 1: the key is not base64"),
+        "{}",
+        text(&o)
+    );
+    let bad = trustgate(&["keys", "new", "--id", "no spaces"], None);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+}

@@ -65,17 +65,29 @@ pub type Reply = (StatusCode, axum::http::HeaderMap, Vec<u8>);
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::build(None).await
+    }
+
+    /// An app whose store seals personal data with a fresh data key.
+    pub async fn with_data_key() -> TestApp {
+        let line = trustgate_store::Keyring::new_key_line("test-key").unwrap();
+        TestApp::build(Some(trustgate_store::Keyring::parse(&line).unwrap())).await
+    }
+
+    async fn build(keyring: Option<trustgate_store::Keyring>) -> TestApp {
         let path = std::env::temp_dir().join(format!(
             "trustgate_http_{}_{}.db",
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)
         ));
         let clock = Arc::new(TestClock(AtomicI64::new(T0)));
-        let store = Arc::new(
-            Store::open(path.to_str().unwrap(), clock.clone())
-                .await
-                .unwrap(),
-        );
+        let mut store = Store::open(path.to_str().unwrap(), clock.clone())
+            .await
+            .unwrap();
+        if let Some(k) = keyring {
+            store = store.with_keyring(k).unwrap();
+        }
+        let store = Arc::new(store);
         let settings = Settings {
             password_cost: password::Cost::Test,
             issuer: "trustgate test".into(),

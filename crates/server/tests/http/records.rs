@@ -702,3 +702,64 @@ async fn bad_records_input_says_where() {
         "{v}"
     );
 }
+
+/// A person's data is kept only when the operator has set a data key, and
+/// reads back through the API; it is refused otherwise, at its path.
+#[tokio::test]
+async fn personal_data_needs_a_data_key() {
+    let person = json!({"name": "Ana Quintanilla", "date_of_birth": "1990-04-12", "address": "12 Elm Street"});
+    let mut body = detainer(&[]);
+    body["person"] = person.clone();
+
+    let plain = TestApp::new().await;
+    let admin = plain.first_admin().await;
+    let clerk = plain.staff(&admin, "clerk", Role::RecordsClerk).await;
+    let (status, v) = plain
+        .call(post("/api/v1/contacts", Some(&clerk), &body))
+        .await;
+    assert_eq!(
+        (status, v["path"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("$.person")),
+        "{v}"
+    );
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("never stored in the clear"),
+        "{v}"
+    );
+
+    let keyed = TestApp::with_data_key().await;
+    let admin = keyed.first_admin().await;
+    let clerk = keyed.staff(&admin, "clerk", Role::RecordsClerk).await;
+    let (status, rec) = keyed
+        .call(post("/api/v1/contacts", Some(&clerk), &body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{rec}");
+    let (_, c) = keyed
+        .call(get(
+            &format!("/api/v1/contacts/{}", rec["id"]),
+            Some(&clerk),
+        ))
+        .await;
+    assert_eq!(c["person"], person);
+    body["person"]["date_of_birth"] = json!("April 1990");
+    let (status, v) = keyed
+        .call(post("/api/v1/contacts", Some(&clerk), &body))
+        .await;
+    assert_eq!(
+        (status, v["path"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("$.person.date_of_birth")
+        ),
+        "{v}"
+    );
+    // Never in the audit log.
+    let log = keyed.store.audit_entries(0, u64::MAX).await.unwrap();
+    assert!(
+        log.iter()
+            .all(|s| !format!("{:?}", s.entry).contains("Quintanilla"))
+    );
+}

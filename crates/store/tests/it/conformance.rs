@@ -25,6 +25,7 @@ pub fn contact(acts_done: &[&str]) -> NewContact {
         scenario: DETAINER_SCENARIO.into(),
         decision: DETAINER_DECISION.into(),
         acts_done: acts_done.iter().map(|a| (*a).to_owned()).collect(),
+        person: None,
     }
 }
 
@@ -81,6 +82,7 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
             } else {
                 vec![]
             },
+            person: None,
         };
         let id = fx
             .store

@@ -127,6 +127,27 @@ impl Fixture {
         }
     }
 
+    /// Another store on the same storage (as after a restart), with or
+    /// without a keyring.
+    pub async fn reopen(&self, keyring: Option<trustgate_store::Keyring>) -> Store {
+        let store: Store = match &self.location {
+            Location::Sqlite(path) => SqliteStore::open(path, self.clock.clone())
+                .await
+                .unwrap()
+                .into(),
+            Location::Postgres(schema) => {
+                PgStore::connect_in_schema(&pg_url(), schema, self.clock.clone())
+                    .await
+                    .unwrap()
+                    .into()
+            }
+        };
+        match keyring {
+            Some(k) => store.with_keyring(k).unwrap(),
+            None => store,
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self.location {
             Location::Sqlite(_) => Backend::Sqlite,

@@ -57,4 +57,5 @@ conformance!(
     idle_sessions_expire,
     api_tokens_carry_their_scopes,
     failures_in_a_batch_do_not_sink_the_others,
+    personal_data_is_sealed_at_rest_and_rotated,
 );

@@ -666,3 +666,124 @@ pub async fn failures_in_a_batch_do_not_sink_the_others(fx: Arc<Fixture>) {
     // 1 account + 200 creates + 200 reads; the failures appended nothing.
     assert_eq!(verified_size(&fx).await, 401);
 }
+
+/// Personal data is sealed with the operator's key: unreadable in the
+/// database, readable through the store with the key, re-sealed by rotation,
+/// and refused outright when no key is set.
+pub async fn personal_data_is_sealed_at_rest_and_rotated(fx: Arc<Fixture>) {
+    use trustgate_store::{Keyring, Person, PersonRecord};
+    let ana = Person {
+        name: Some("Ana Quintanilla".into()),
+        date_of_birth: Some("1990-04-12".into()),
+        address: Some("12 Elm Street, Cambridge".into()),
+    };
+    let mut with_person = contact(&[]);
+    with_person.person = Some(ana.clone());
+
+    // No keyring: refused, never stored in the clear.
+    let got = fx
+        .store
+        .record_contact(&officer(), with_person.clone())
+        .await;
+    assert!(
+        matches!(
+            got,
+            Err(StoreError::Field {
+                field: "person",
+                ..
+            })
+        ),
+        "{got:?}"
+    );
+
+    let old = Keyring::new_key_line("k2026a").unwrap();
+    let keyed = fx.reopen(Some(Keyring::parse(&old).unwrap())).await;
+    let id = keyed
+        .record_contact(&officer(), with_person.clone())
+        .await
+        .unwrap()
+        .id;
+    let c = keyed
+        .read_contact(&officer(), id, Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(c.person, Some(PersonRecord::Known(ana.clone())));
+    for bad in [
+        Person {
+            date_of_birth: Some("12/04/1990".into()),
+            ..ana.clone()
+        },
+        Person {
+            name: Some(" ".into()),
+            ..ana.clone()
+        },
+    ] {
+        let mut c = contact(&[]);
+        c.person = Some(bad);
+        assert!(matches!(
+            keyed.record_contact(&officer(), c).await,
+            Err(StoreError::Field { .. })
+        ));
+    }
+    // The database holds no plaintext.
+    let plain_rows = fx
+        .raw("UPDATE contacts SET receiving_unit = receiving_unit WHERE scenario LIKE '%Quintanilla%' OR decision LIKE '%Quintanilla%'")
+        .await
+        .unwrap();
+    assert_eq!(plain_rows, 0);
+    let log = fx.store.audit_entries(0, u64::MAX).await.unwrap();
+    assert!(
+        log.iter()
+            .all(|s| !format!("{:?}", s.entry).contains("Quintanilla"))
+    );
+
+    // Without the key (a restart without it), the record is there and says why the person is not.
+    let c = fx
+        .store
+        .read_contact(&officer(), id, Reach::Own)
+        .await
+        .unwrap();
+    match c.person {
+        Some(PersonRecord::Unreadable(why)) => assert!(why.contains("k2026a"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    keyed.close().await;
+
+    // Rotation: a new current key; old data opens, then is re-sealed under the new key.
+    let new = Keyring::new_key_line("k2026b").unwrap();
+    let both = fx
+        .reopen(Some(Keyring::parse(&format!("{new}\n{old}")).unwrap()))
+        .await;
+    assert_eq!(both.current_data_key(), Some("k2026b"));
+    assert_eq!(
+        both.rotate_keys(&Actor::system("keys-rotate"))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        both.rotate_keys(&Actor::system("keys-rotate"))
+            .await
+            .unwrap(),
+        0
+    );
+    both.close().await;
+    let only_new = fx.reopen(Some(Keyring::parse(&new).unwrap())).await;
+    let c = only_new
+        .read_contact(&officer(), id, Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(c.person, Some(PersonRecord::Known(ana)));
+    only_new.close().await;
+    let log = fx.store.audit_entries(0, u64::MAX).await.unwrap();
+    let rotations: Vec<_> = log
+        .iter()
+        .filter(|s| s.entry.action == "rotate-keys")
+        .map(|s| s.entry.detail.as_str())
+        .collect();
+    assert_eq!(
+        rotations,
+        ["1 re-sealed under k2026b", "0 re-sealed under k2026b"]
+    );
+    verified_size(&fx).await;
+}

@@ -1,0 +1,7 @@
+-- Personal data of a contact (name, date of birth, address), sealed with the
+-- operator's data key (XChaCha20-Poly1305; the key never enters the
+-- database). The key's id is kept beside the ciphertext for rotation.
+-- Never edit this file once applied: add a new numbered migration.
+
+ALTER TABLE contacts ADD COLUMN person_key TEXT;
+ALTER TABLE contacts ADD COLUMN person_sealed BLOB;
