@@ -364,13 +364,12 @@ fn verify(args: &VerifyArgs) -> Result<u8> {
     }
     runtime()?.block_on(async {
         let store = open(&args.db, Arc::new(SystemClock)).await?;
-        let head = store.audit_head().await?;
-        let stored = store.audit_entries(0, head.size).await?;
-        let finding = check_log(&head, &stored, &checkpoints);
+        let finding = store.verify_audit_log(&checkpoints).await?;
         store.record_audit_read(&Actor::system("audit-verify"), "verify").await?;
         store.close().await;
         match finding {
             Ok(report) => {
+                let head = report.head;
                 say!("ok: the audit log is intact ({} entries)", head.size);
                 say!("  merkle root {}", hex(&head.root));
                 say!("  chain head  {}", hex(&head.chain_head));
@@ -387,38 +386,6 @@ fn verify(args: &VerifyArgs) -> Result<u8> {
             }
         }
     })
-}
-
-/// Every check of the stored log; the first finding, in words.
-fn check_log(
-    head: &trustgate_store::AuditHead,
-    stored: &[trustgate_store::StoredEntry],
-    checkpoints: &[Checkpoint],
-) -> Result<trustgate_audit::Report, String> {
-    let entries: Vec<_> = stored.iter().map(|s| s.entry.clone()).collect();
-    let chain: Vec<_> = stored.iter().map(|s| s.chain_hash).collect();
-    let report =
-        trustgate_audit::verify_log(&entries, &chain, checkpoints).map_err(|t| t.to_string())?;
-    if let Some(s) = stored.iter().find(|s| s.leaf_hash != s.entry.leaf_hash()) {
-        return Err(format!(
-            "entry {}: its stored Merkle leaf hash does not match its contents",
-            s.entry.seq
-        ));
-    }
-    let rebuilt = &report.head;
-    if rebuilt.size() != head.size {
-        return Err(format!(
-            "entries {} to {}: the stored head counts {} entries but only {} are there: entries at the end were deleted",
-            rebuilt.size(),
-            head.size.saturating_sub(1),
-            head.size,
-            rebuilt.size()
-        ));
-    }
-    if rebuilt.root() != head.root || rebuilt.chain_head() != head.chain_head {
-        return Err("the stored head (root and chain head) does not match the entries: the head or the log was rewritten".into());
-    }
-    Ok(report)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -1015,6 +1015,33 @@ impl Store {
         on_backend!(self.audit_head())
     }
 
+    /// Checks the whole stored audit log: sequence numbers, the hash chain,
+    /// every stored Merkle leaf hash, the stored head against the entries, and
+    /// the given published checkpoints (already checked for their
+    /// signatures). The first finding is returned in words that say where.
+    /// Not audited by itself: the caller records the verification.
+    pub async fn verify_audit_log(
+        &self,
+        checkpoints: &[trustgate_audit::Checkpoint],
+    ) -> Result<Result<AuditReport, String>, StoreError> {
+        let head = match self.audit_head().await {
+            Ok(head) => head,
+            // A head that cannot even be read back was altered: a finding.
+            Err(StoreError::Corrupt(why)) => {
+                return Ok(Err(format!(
+                    "the stored audit head is unreadable ({why}): it was altered"
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        let stored = self.audit_entries(0, head.size).await?;
+        Ok(check_log(&head, &stored, checkpoints).map(|r| AuditReport {
+            head,
+            checkpoints: r.checkpoints,
+            anchored: r.anchored,
+        }))
+    }
+
     /// Audits an operator's direct read of the audit log (`audit verify`,
     /// `audit checkpoint`): reading the log is an access too.
     pub async fn record_audit_read(&self, actor: &Actor, action: &str) -> Result<(), StoreError> {
@@ -1026,6 +1053,49 @@ impl Store {
             _ => Err(unexpected()),
         }
     }
+}
+
+/// What [`Store::verify_audit_log`] found when the log is intact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditReport {
+    /// The head the entries were checked against.
+    pub head: AuditHead,
+    /// How many checkpoints matched.
+    pub checkpoints: usize,
+    /// Entries `0..anchored` are vouched for by a checkpoint.
+    pub anchored: u64,
+}
+
+/// Every check of a stored log; the first finding, in words.
+fn check_log(
+    head: &AuditHead,
+    stored: &[StoredEntry],
+    checkpoints: &[trustgate_audit::Checkpoint],
+) -> Result<trustgate_audit::Report, String> {
+    let entries: Vec<_> = stored.iter().map(|s| s.entry.clone()).collect();
+    let chain: Vec<_> = stored.iter().map(|s| s.chain_hash).collect();
+    let report =
+        trustgate_audit::verify_log(&entries, &chain, checkpoints).map_err(|t| t.to_string())?;
+    if let Some(s) = stored.iter().find(|s| s.leaf_hash != s.entry.leaf_hash()) {
+        return Err(format!(
+            "entry {}: its stored Merkle leaf hash does not match its contents",
+            s.entry.seq
+        ));
+    }
+    let rebuilt = &report.head;
+    if rebuilt.size() != head.size {
+        return Err(format!(
+            "entries {} to {}: the stored head counts {} entries but only {} are there: entries at the end were deleted",
+            rebuilt.size(),
+            head.size.saturating_sub(1),
+            head.size,
+            rebuilt.size()
+        ));
+    }
+    if rebuilt.root() != head.root || rebuilt.chain_head() != head.chain_head {
+        return Err("the stored head (root and chain head) does not match the entries: the head or the log was rewritten".into());
+    }
+    Ok(report)
 }
 
 /// Whether `location` names a PostgreSQL database.

@@ -13,6 +13,7 @@ mod backend_specific;
 mod conformance;
 mod harness;
 mod records;
+mod tampering;
 
 use conformance::*;
 use records::*;
