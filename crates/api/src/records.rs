@@ -27,6 +27,8 @@ pub struct RecordContact {
     /// each must be an act or field the scenario asks about.
     #[serde(default)]
     pub acts_done: Vec<String>,
+    /// Who did those acts, when not the one recording (a badge number, a unit).
+    pub done_by: Option<String>,
     /// The person it is about, only as far as the record needs: sealed at
     /// rest with the operator's data key, never logged. Refused if the
     /// server has no data key.
@@ -85,6 +87,7 @@ pub struct ContactView {
     #[schema(value_type = Object)]
     pub decision: serde_json::Value,
     pub acts_done: Vec<String>,
+    pub done_by: Option<String>,
     /// The person, when the record has one.
     pub person: Option<PersonView>,
     pub compliance_exception: bool,

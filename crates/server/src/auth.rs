@@ -319,3 +319,30 @@ pub(crate) async fn add_token(
         scopes: scopes.iter().map(|p| p.as_str().to_owned()).collect(),
     }))
 }
+
+/// Revoke an API token (administrators only): it stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tokens/{id}",
+    tag = "access",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The token's id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 403, body = trustgate_api::ErrorBody),
+        (status = 404, description = "No such token, or already revoked", body = trustgate_api::ErrorBody)
+    )
+)]
+pub(crate) async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ManageAccess).await?;
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    state
+        .store
+        .revoke_token(&caller.principal.actor, id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -125,6 +125,7 @@ pub(crate) async fn record_contact(
                 scenario: scenario_json,
                 decision: decision_json,
                 acts_done: body.acts_done,
+                done_by: body.done_by,
                 person: body.person.map(|p| Person {
                     name: p.name,
                     date_of_birth: p.date_of_birth,
@@ -190,6 +191,7 @@ pub(crate) async fn read_contact(
         scenario: parse(&c.contact.scenario)?,
         decision: parse(&c.contact.decision)?,
         acts_done: c.contact.acts_done,
+        done_by: c.contact.done_by,
         person: c.person.map(|p| match p {
             PersonRecord::Known(p) => PersonView {
                 name: p.name,

@@ -269,6 +269,8 @@ pub struct NewContact {
     pub decision: String,
     /// The acts actually done, by key (`detain`, `disclose.address`, …).
     pub acts_done: Vec<String>,
+    /// Who did them, when not the one recording (a badge number, a unit).
+    pub done_by: Option<String>,
     /// The person it is about, if the record needs to say (sealed at rest).
     pub person: Option<Person>,
 }
@@ -966,6 +968,16 @@ impl Store {
         }
     }
 
+    /// Revokes an API token (audited as `revoke` of `token/<id>`); it stops
+    /// working at once. Revoking twice, or a token that does not exist, is
+    /// [`StoreError::NotFound`].
+    pub async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
+        match self.run(Op::RevokeToken(actor.clone(), id)).await? {
+            OpOut::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
     /// Creates an API token (audited as `create` of `token/<id>`).
     pub async fn add_token(&self, actor: &Actor, t: NewToken) -> Result<i64, StoreError> {
         let name = bounded_text("name", t.name, 100, false)?;
@@ -1161,6 +1173,7 @@ pub(crate) enum Op {
     Denied(Actor, String),
     AuditRead(Actor, String),
     RotateKeys(Actor),
+    RevokeToken(Actor, i64),
 }
 
 #[derive(Debug)]
@@ -1275,6 +1288,16 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
     let prohibited = prohibited.into_iter().map(str::to_owned).collect();
     if let Some(p) = &contact.person {
         check_person(p)?;
+    }
+    if contact
+        .done_by
+        .as_ref()
+        .is_some_and(|d| d.trim().is_empty() || d.chars().count() > 200)
+    {
+        return Err(StoreError::Field {
+            field: "done_by",
+            message: "must be 1 to 200 characters, not blank, or left out".into(),
+        });
     }
     let acts_done_json = serde_json::to_string(&contact.acts_done).map_err(db)?;
     let routed_to = office_for(&contact.scenario);

@@ -452,6 +452,22 @@ async fn apply(
             audit.append(conn, actor, "denied", what.clone(), "").await?;
             Ok(OpOut::Done)
         }
+        Op::RevokeToken(actor, id) => {
+            let object = format!("token/{id}");
+            let revoked = sqlx::query(
+                "UPDATE api_tokens SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL",
+            )
+            .bind(now)
+            .bind(*id)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            if revoked.rows_affected() == 0 {
+                return Err(StoreError::NotFound(object));
+            }
+            audit.append(conn, actor, "revoke", object, "").await?;
+            Ok(OpOut::Done)
+        }
         Op::RotateKeys(actor) => {
             let Some(keyring) = keyring else {
                 return Err(StoreError::Invalid("no keyring is set".into()));
@@ -589,8 +605,8 @@ async fn insert_contact(
     } = checked;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contacts (kind, channel, receiving_unit, received_ms, scenario, decision, \
-         acts_done, compliance_exception, created_by, created_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         acts_done, compliance_exception, created_by, created_ms, done_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(c.kind.as_str())
     .bind(c.channel.as_str())
@@ -602,6 +618,7 @@ async fn insert_contact(
     .bind(!prohibited.is_empty())
     .bind(actor.as_str())
     .bind(now)
+    .bind(&c.done_by)
     .fetch_one(&mut *conn)
     .await
     .map_err(db)?;
@@ -682,7 +699,7 @@ async fn read_contact(
 ) -> Result<Contact, StoreError> {
     let row = sqlx::query(
         "SELECT kind, channel, receiving_unit, received_ms, scenario, decision, acts_done, \
-         compliance_exception, created_by, created_ms, person_key, person_sealed \
+         compliance_exception, created_by, created_ms, person_key, person_sealed, done_by \
          FROM contacts WHERE id = $1",
     )
     .bind(id.0)
@@ -768,6 +785,7 @@ async fn read_contact(
             scenario: row.try_get(4).map_err(db)?,
             decision: row.try_get(5).map_err(db)?,
             acts_done: acts_from_json(&acts)?,
+            done_by: row.try_get(12).map_err(db)?,
             person: None,
         },
         person,

@@ -47,12 +47,10 @@ async fn a_clerk_signs_in_records_and_reads_a_contact() {
     assert_eq!(me["actor"], "user/clerk.one");
     assert_eq!(me["role"], "records-clerk");
 
+    let mut held = detainer(&["detain"]);
+    held["done_by"] = json!("badge 4471");
     let (status, rec) = app
-        .call(post(
-            "/api/v1/contacts",
-            Some(&clerk),
-            &detainer(&["detain"]),
-        ))
+        .call(post("/api/v1/contacts", Some(&clerk), &held))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{rec}");
     assert_eq!(rec["compliance_exception"], true);
@@ -76,6 +74,7 @@ async fn a_clerk_signs_in_records_and_reads_a_contact() {
     assert_eq!(c["receiving_unit"], "district-4");
     assert_eq!(c["received_at"], "2026-03-01T09:30:00.000Z");
     assert_eq!(c["recorded_by"], "user/clerk.one");
+    assert_eq!(c["done_by"], "badge 4471");
     assert_eq!(
         c["scenario"]["facts"]["documents"],
         json!(["detainer-hold", "i-200"])
@@ -430,7 +429,21 @@ async fn every_route_by_every_role() {
             &[],
         ),
         ("POST /api/v1/tokens", &["admin"], StatusCode::CREATED, &[]),
+        (
+            "DELETE /api/v1/tokens/{t}",
+            &["admin"],
+            StatusCode::NO_CONTENT,
+            &[],
+        ),
     ];
+    let (_, spare) = app
+        .call(post(
+            "/api/v1/tokens",
+            Some(&admin),
+            &json!({"name": "spare", "scopes": ["contacts:read-all"]}),
+        ))
+        .await;
+    let spare = spare["id"].as_i64().unwrap();
     let anonymous = ("anonymous".to_owned(), String::new());
     let mut refusals = 0;
     let mut n = 0;
@@ -442,7 +455,8 @@ async fn every_route_by_every_role() {
             let path = path
                 .replace("{id}", &id.to_string())
                 .replace("{o}", &obligations[n % obligations.len()].to_string())
-                .replace("{e}", &exception.to_string());
+                .replace("{e}", &exception.to_string())
+                .replace("{t}", &spare.to_string());
             let body = match *route {
                 "POST /api/v1/decisions" => detainer(&[])["scenario"].clone(),
                 "POST /api/v1/contacts" => detainer(&[]),
@@ -460,10 +474,10 @@ async fn every_route_by_every_role() {
                 }
                 _ => json!({}),
             };
-            let req = if method == "GET" {
-                get(&path, token)
-            } else {
-                post(&path, token, &body)
+            let req = match method {
+                "GET" => get(&path, token),
+                "DELETE" => delete(&path, token),
+                _ => post(&path, token, &body),
             };
             let (status, v) = app.call(req).await;
             let want = if allowed.contains(&who.as_str()) {

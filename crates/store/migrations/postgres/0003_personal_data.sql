@@ -1,3 +1,5 @@
+-- Who did the acts a contact records, when that is not who records it (a
+-- badge number or a unit: staff, not the person the contact is about).
 -- Personal data of a contact (name, date of birth, address), sealed with the
 -- operator's data key (XChaCha20-Poly1305; the key never enters the
 -- database). The key's id is kept beside the ciphertext for rotation.
@@ -5,3 +7,4 @@
 
 ALTER TABLE contacts ADD COLUMN person_key TEXT;
 ALTER TABLE contacts ADD COLUMN person_sealed BYTEA;
+ALTER TABLE contacts ADD COLUMN done_by TEXT;

@@ -41,6 +41,7 @@ async fn sqlite_reopened_carries_on_the_same_log() {
                 scenario: "{}".into(),
                 decision: r#"{"items":[]}"#.into(),
                 acts_done: vec![],
+                done_by: None,
                 person: None,
             },
         )

@@ -25,6 +25,7 @@ pub fn contact(acts_done: &[&str]) -> NewContact {
         scenario: DETAINER_SCENARIO.into(),
         decision: DETAINER_DECISION.into(),
         acts_done: acts_done.iter().map(|a| (*a).to_owned()).collect(),
+        done_by: None,
         person: None,
     }
 }
@@ -82,6 +83,7 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
             } else {
                 vec![]
             },
+            done_by: (i % 3 == 0).then(|| format!("badge {i}, district 4")),
             person: None,
         };
         let id = fx

@@ -602,10 +602,21 @@ pub async fn api_tokens_carry_their_scopes(fx: Arc<Fixture>) {
             "{got:?}"
         );
     }
+    // Revoked, it stops working at once; revoking again finds nothing.
+    fx.store.revoke_token(&admin, id).await.unwrap();
+    assert_eq!(fx.store.api_token(&[42; 32]).await.unwrap(), None);
+    assert!(matches!(
+        fx.store.revoke_token(&admin, id).await,
+        Err(StoreError::NotFound(_))
+    ));
     let log = fx.store.audit_entries(0, u64::MAX).await.unwrap();
-    assert_eq!(log.len(), 1);
+    assert_eq!(log.len(), 2);
     assert_eq!(log[0].entry.object, format!("token/{id}"));
     assert_eq!(log[0].entry.detail, "contacts:record");
+    assert_eq!(
+        (log[1].entry.action.as_str(), log[1].entry.object.as_str()),
+        ("revoke", format!("token/{id}").as_str())
+    );
 }
 
 /// Group commit: failing operations queued beside good ones are answered
