@@ -300,3 +300,22 @@ pub struct AuditEntryView {
     pub chain_hash: String,
     pub leaf_hash: String,
 }
+
+/// A staff account as an administrator sees it (no secrets).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub username: String,
+    pub role: String,
+    pub created_by: String,
+    pub created_at: String,
+    /// Locked by failed sign-ins until then.
+    pub locked_until: Option<String>,
+    /// Disabled then: it cannot sign in.
+    pub disabled_at: Option<String>,
+}
+
+/// Every staff account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountList {
+    pub accounts: Vec<AccountView>,
+}

@@ -158,6 +158,19 @@ pub(crate) enum UserCommand {
     /// Create a staff account, with its second factor (TOTP). Prints the
     /// password (unless given on stdin) and the TOTP secret, once.
     Add(UserAddArgs),
+    /// List the accounts, their roles, and whether they are locked or disabled.
+    List {
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Disable an account (staff who left): no more sign-ins, sessions end.
+    /// Nothing is deleted.
+    Disable {
+        /// The username.
+        username: String,
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 #[derive(Args)]
@@ -178,7 +191,22 @@ pub(crate) struct UserAddArgs {
 }
 
 pub(crate) fn user(cmd: &UserCommand) -> Result<u8> {
-    let UserCommand::Add(args) = cmd;
+    let args = match cmd {
+        UserCommand::Add(args) => args,
+        UserCommand::List { db } => return list_users(db),
+        UserCommand::Disable { username, db } => {
+            runtime()?.block_on(async {
+                let store = open(db, Arc::new(SystemClock)).await?;
+                let done = store
+                    .disable_account(&Actor::system("user-disable"), username)
+                    .await;
+                store.close().await;
+                Ok::<_, anyhow::Error>(done?)
+            })?;
+            say!("disabled account {username}: it cannot sign in, and its sessions have ended");
+            return Ok(exit::OK);
+        }
+    };
     let (password, generated) = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -218,6 +246,31 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<u8> {
         secret.otpauth_uri(&args.issuer, &args.username)
     );
     say!("sign in: POST /api/v1/sessions with username, password and the app's 6-digit code");
+    Ok(exit::OK)
+}
+
+fn list_users(db: &Database) -> Result<u8> {
+    let accounts = runtime()?.block_on(async {
+        let store = open(db, Arc::new(SystemClock)).await?;
+        let list = store.list_accounts(&Actor::system("user-list")).await;
+        store.close().await;
+        Ok::<_, anyhow::Error>(list?)
+    })?;
+    for a in accounts {
+        let state = match (a.disabled_ms, a.locked_until_ms) {
+            (Some(ms), _) => format!("disabled {}", trustgate_api::format_utc_ms(ms)),
+            (None, Some(ms)) => format!("locked until {}", trustgate_api::format_utc_ms(ms)),
+            (None, None) => "active".to_owned(),
+        };
+        say!(
+            "{}\t{}\t{}\tcreated {} by {}",
+            a.username,
+            a.role,
+            state,
+            trustgate_api::format_utc_ms(a.created_ms),
+            a.created_by
+        );
+    }
     Ok(exit::OK)
 }
 

@@ -346,3 +346,63 @@ pub(crate) async fn revoke_token(
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
+
+/// Every staff account, with its role and whether it is locked or disabled
+/// (administrators only; audited).
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts",
+    tag = "access",
+    security(("bearer" = [])),
+    responses((status = 200, body = trustgate_api::AccountList), (status = 401, body = trustgate_api::ErrorBody), (status = 403, body = trustgate_api::ErrorBody))
+)]
+pub(crate) async fn list_accounts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ManageAccess).await?;
+    let list = state.store.list_accounts(&caller.principal.actor).await?;
+    let fmt = trustgate_api::format_utc_ms;
+    Ok(json_response(&trustgate_api::AccountList {
+        accounts: list
+            .into_iter()
+            .map(|a| trustgate_api::AccountView {
+                username: a.username,
+                role: a.role.as_str().to_owned(),
+                created_by: a.created_by.as_str().to_owned(),
+                created_at: fmt(a.created_ms),
+                locked_until: a.locked_until_ms.map(fmt),
+                disabled_at: a.disabled_ms.map(fmt),
+            })
+            .collect(),
+    }))
+}
+
+/// Disable an account (administrators only): it can no longer sign in and
+/// its sessions end at once. Nothing is deleted; an administrator cannot
+/// disable their own account.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{username}/disable",
+    tag = "access",
+    security(("bearer" = [])),
+    params(("username" = String, Path)),
+    responses(
+        (status = 204, description = "Disabled"),
+        (status = 403, body = trustgate_api::ErrorBody),
+        (status = 404, description = "No such account, or already disabled", body = trustgate_api::ErrorBody),
+        (status = 422, description = "Your own account", body = trustgate_api::ErrorBody)
+    )
+)]
+pub(crate) async fn disable_account(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(username): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ManageAccess).await?;
+    state
+        .store
+        .disable_account(&caller.principal.actor, &username)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -425,6 +425,18 @@ pub struct NewAccount {
     pub totp_secret: Vec<u8>,
 }
 
+/// A staff account as an administrator sees it (no secrets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSummary {
+    pub username: String,
+    pub role: Role,
+    pub created_by: Actor,
+    pub created_ms: i64,
+    /// Locked by failed sign-ins until then, if in the future.
+    pub locked_until_ms: Option<i64>,
+    pub disabled_ms: Option<i64>,
+}
+
 /// What checking a sign-in needs, read before the (slow) password check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignInMaterial {
@@ -916,6 +928,32 @@ impl Store {
         }
     }
 
+    /// Every account, by name (audited as `list` of `accounts`).
+    pub async fn list_accounts(&self, actor: &Actor) -> Result<Vec<AccountSummary>, StoreError> {
+        match self.run(Op::ListAccounts(actor.clone())).await? {
+            OpOut::Accounts(l) => Ok(l),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Disables an account (audited as `disable`): it can no longer sign
+    /// in, and its sessions end at once. Nothing is deleted. An
+    /// administrator cannot disable their own account.
+    pub async fn disable_account(&self, actor: &Actor, username: &str) -> Result<(), StoreError> {
+        if *actor == Actor::user(username) {
+            return Err(StoreError::Invalid(
+                "you cannot disable your own account: ask another administrator".into(),
+            ));
+        }
+        match self
+            .run(Op::DisableAccount(actor.clone(), username.to_owned()))
+            .await?
+        {
+            OpOut::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
     /// How many accounts exist (for the first-run message).
     pub async fn account_count(&self) -> Result<i64, StoreError> {
         on_backend!(self.account_count())
@@ -1174,6 +1212,8 @@ pub(crate) enum Op {
     AuditRead(Actor, String),
     RotateKeys(Actor),
     RevokeToken(Actor, i64),
+    ListAccounts(Actor),
+    DisableAccount(Actor, String),
 }
 
 #[derive(Debug)]
@@ -1182,6 +1222,7 @@ pub(crate) enum OpOut {
     Read(Box<Contact>),
     List(Vec<ContactSummary>),
     Exceptions(Vec<ComplianceException>),
+    Accounts(Vec<AccountSummary>),
     SignIn(SignInOutcome),
     Id(i64),
     Done,

@@ -120,7 +120,8 @@ impl This {
     ) -> Result<Result<Principal, Unauthenticated>, StoreError> {
         let row = sqlx::query(
             "SELECT s.username, s.last_seen_ms, s.ended_ms, a.role \
-             FROM sessions s JOIN accounts a ON a.username = s.username WHERE s.token_hash = $1",
+             FROM sessions s JOIN accounts a ON a.username = s.username \
+             WHERE s.token_hash = $1 AND a.disabled_ms IS NULL",
         )
         .bind(token_hash.as_slice())
         .fetch_optional(&self.pool)
@@ -452,6 +453,58 @@ async fn apply(
             audit.append(conn, actor, "denied", what.clone(), "").await?;
             Ok(OpOut::Done)
         }
+        Op::ListAccounts(actor) => {
+            let rows = sqlx::query(
+                "SELECT username, role, created_by, created_ms, locked_until_ms, disabled_ms \
+                 FROM accounts ORDER BY username",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+            let accounts = rows
+                .iter()
+                .map(|r| {
+                    let role: String = r.try_get(1).map_err(db)?;
+                    let locked: i64 = r.try_get(4).map_err(db)?;
+                    Ok(crate::AccountSummary {
+                        username: r.try_get(0).map_err(db)?,
+                        role: role
+                            .parse()
+                            .map_err(|e: trustgate_access::UnknownName| StoreError::Corrupt(e.to_string()))?,
+                        created_by: Actor::new(r.try_get::<String, _>(2).map_err(db)?),
+                        created_ms: r.try_get(3).map_err(db)?,
+                        locked_until_ms: (locked > now).then_some(locked),
+                        disabled_ms: r.try_get(5).map_err(db)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            audit.append(conn, actor, "list", "accounts".into(), "").await?;
+            Ok(OpOut::Accounts(accounts))
+        }
+        Op::DisableAccount(actor, username) => {
+            let object = format!("account/{username}");
+            let changed = sqlx::query(
+                "UPDATE accounts SET disabled_ms = $1 WHERE username = $2 AND disabled_ms IS NULL",
+            )
+            .bind(now)
+            .bind(username)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            if changed.rows_affected() == 0 {
+                return Err(StoreError::NotFound(object));
+            }
+            sqlx::query(
+                "UPDATE sessions SET ended_ms = $1 WHERE username = $2 AND ended_ms IS NULL",
+            )
+            .bind(now)
+            .bind(username)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            audit.append(conn, actor, "disable", object, "").await?;
+            Ok(OpOut::Done)
+        }
         Op::RevokeToken(actor, id) => {
             let object = format!("token/{id}");
             let revoked = sqlx::query(
@@ -509,7 +562,7 @@ async fn sign_in(
 ) -> Result<SignInOutcome, StoreError> {
     let row = match username {
         Some(u) => sqlx::query(
-            "SELECT totp_last_step, failures, first_failure_ms, locked_until_ms, role \
+            "SELECT totp_last_step, failures, first_failure_ms, locked_until_ms, role, disabled_ms \
              FROM accounts WHERE username = $1",
         )
         .bind(u)
@@ -532,6 +585,11 @@ async fn sign_in(
     let first_failure: i64 = row.try_get(2).map_err(db)?;
     let locked_until: i64 = row.try_get(3).map_err(db)?;
     let role: String = row.try_get(4).map_err(db)?;
+    let disabled: Option<i64> = row.try_get(5).map_err(db)?;
+    if disabled.is_some() {
+        audit.append(conn, &actor, "sign-in-failed", object, "disabled").await?;
+        return Ok(SignInOutcome::Failed);
+    }
     if locked_until > now {
         audit.append(conn, &actor, "sign-in-locked", object, "").await?;
         return Ok(SignInOutcome::Locked { until_ms: locked_until });

@@ -456,7 +456,8 @@ async fn every_route_by_every_role() {
                 .replace("{id}", &id.to_string())
                 .replace("{o}", &obligations[n % obligations.len()].to_string())
                 .replace("{e}", &exception.to_string())
-                .replace("{t}", &spare.to_string());
+                .replace("{t}", &spare.to_string())
+                .replace("{u}", "leaving");
             let body = match *route {
                 "POST /api/v1/decisions" => detainer(&[])["scenario"].clone(),
                 "POST /api/v1/contacts" => detainer(&[]),

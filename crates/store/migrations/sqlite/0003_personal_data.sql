@@ -8,3 +8,7 @@
 ALTER TABLE contacts ADD COLUMN person_key TEXT;
 ALTER TABLE contacts ADD COLUMN person_sealed BLOB;
 ALTER TABLE contacts ADD COLUMN done_by TEXT;
+
+-- An account an administrator has disabled (staff who left): it cannot sign
+-- in, its sessions end, and it is kept for the audit log's sake.
+ALTER TABLE accounts ADD COLUMN disabled_ms INTEGER;

@@ -59,4 +59,5 @@ conformance!(
     api_tokens_carry_their_scopes,
     failures_in_a_batch_do_not_sink_the_others,
     personal_data_is_sealed_at_rest_and_rotated,
+    disabled_accounts_cannot_sign_in_and_their_sessions_end,
 );

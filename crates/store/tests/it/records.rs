@@ -798,3 +798,86 @@ pub async fn personal_data_is_sealed_at_rest_and_rotated(fx: Arc<Fixture>) {
     );
     verified_size(&fx).await;
 }
+
+/// A disabled account (staff who left) cannot sign in, its sessions end at
+/// once, and it stays listed for the audit log's sake.
+pub async fn disabled_accounts_cannot_sign_in_and_their_sessions_end(fx: Arc<Fixture>) {
+    let admin = Actor::user("admin");
+    fx.store
+        .add_account(&admin, account("leaving", Role::Officer))
+        .await
+        .unwrap();
+    fx.store
+        .add_account(&admin, account("admin", Role::Admin))
+        .await
+        .unwrap();
+    let ok = fx
+        .store
+        .finish_sign_in("leaving", attempt(true, Some(1), 5))
+        .await
+        .unwrap();
+    assert_eq!(ok, SignInOutcome::SignedIn(Role::Officer));
+    assert!(fx.store.session(&[5; 32]).await.unwrap().is_ok());
+
+    assert!(
+        matches!(
+            fx.store.disable_account(&admin, "admin").await,
+            Err(StoreError::Invalid(_))
+        ),
+        "not oneself"
+    );
+    fx.store.disable_account(&admin, "leaving").await.unwrap();
+    assert!(matches!(
+        fx.store.disable_account(&admin, "leaving").await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        fx.store.disable_account(&admin, "nobody").await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        fx.store.session(&[5; 32]).await.unwrap(),
+        Err(Unauthenticated::Invalid)
+    );
+    let again = fx
+        .store
+        .finish_sign_in("leaving", attempt(true, Some(2), 6))
+        .await
+        .unwrap();
+    assert_eq!(again, SignInOutcome::Failed);
+
+    let list = fx.store.list_accounts(&admin).await.unwrap();
+    let got: Vec<_> = list
+        .iter()
+        .map(|a| (a.username.as_str(), a.role, a.disabled_ms.is_some()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("admin", Role::Admin, false),
+            ("leaving", Role::Officer, true)
+        ]
+    );
+    let log = fx.store.audit_entries(0, u64::MAX).await.unwrap();
+    let tail: Vec<_> = log
+        .iter()
+        .rev()
+        .take(3)
+        .map(|s| {
+            (
+                s.entry.action.as_str(),
+                s.entry.object.as_str(),
+                s.entry.detail.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            ("list", "accounts", ""),
+            ("sign-in-failed", "account/leaving", "disabled"),
+            ("disable", "account/leaving", ""),
+        ]
+    );
+    verified_size(&fx).await;
+}
