@@ -27,8 +27,8 @@ pub use records::{
     AccountCreated, AccountList, AccountView, AuditEntries, AuditEntryView, AuditHeadView,
     ContactList, ContactSummaryView, ContactView, ExceptionList, ExceptionView, Explain,
     ExplanationView, FulfilObligation, FulfilmentView, Me, NewAccountRequest, NewTokenRequest,
-    ObligationView, PersonInput, PersonView, RecordContact, RecordReimbursement, Recorded,
-    ReimbursementView, SessionCreated, SignIn, TokenCreated,
+    ObligationList, ObligationView, OpenObligationView, PersonInput, PersonView, RecordContact,
+    RecordReimbursement, Recorded, ReimbursementView, SessionCreated, SignIn, TokenCreated,
 };
 pub use scenario::{
     ActInput, FactInput, InputError, Scenario, from_json, json_path, plain, scenario_from_json,

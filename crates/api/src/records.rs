@@ -29,6 +29,10 @@ pub struct RecordContact {
     pub acts_done: Vec<String>,
     /// Who did those acts, when not the one recording (a badge number, a unit).
     pub done_by: Option<String>,
+    /// When obligations the decision opens fall due, by their id
+    /// (`{"copy-to-person": "2026-03-01T18:00:00Z"}`), where known.
+    #[serde(default)]
+    pub obligations_due: std::collections::BTreeMap<String, String>,
     /// The person it is about, only as far as the record needs: sealed at
     /// rest with the operator's data key, never logged. Refused if the
     /// server has no data key.
@@ -145,8 +149,28 @@ pub struct ObligationView {
     pub obligation: String,
     pub law: String,
     pub duty: String,
+    /// When, in the law's words.
     pub due: Option<String>,
+    /// When it falls due, if the recorder said.
+    pub due_at: Option<String>,
     pub fulfilled: Option<FulfilmentView>,
+}
+
+/// An obligation not yet fulfilled, on a work list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenObligationView {
+    pub contact: i64,
+    pub received_at: String,
+    pub recorded_by: String,
+    /// Past its due time now.
+    pub overdue: bool,
+    pub obligation: ObligationView,
+}
+
+/// A work list of open obligations, soonest due first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObligationList {
+    pub obligations: Vec<OpenObligationView>,
 }
 
 /// How an obligation was fulfilled.

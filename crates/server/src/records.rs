@@ -86,6 +86,11 @@ pub(crate) async fn record_contact(
         .map(parse_utc_ms)
         .transpose()
         .map_err(|m| invalid("$.received_at", m))?;
+    let mut obligations_due = std::collections::BTreeMap::new();
+    for (id, at) in &body.obligations_due {
+        let ms = parse_utc_ms(at).map_err(|m| invalid(&format!("$.obligations_due.{id}"), m))?;
+        obligations_due.insert(id.clone(), ms);
+    }
     let lib = &state.lib;
     let query = body
         .scenario
@@ -126,6 +131,7 @@ pub(crate) async fn record_contact(
                 decision: decision_json,
                 acts_done: body.acts_done,
                 done_by: body.done_by,
+                obligations_due,
                 person: body.person.map(|p| Person {
                     name: p.name,
                     date_of_birth: p.date_of_birth,
@@ -208,22 +214,7 @@ pub(crate) async fn read_contact(
         }),
         compliance_exception: c.compliance_exception,
         exceptions: c.exceptions.into_iter().map(exception_view).collect(),
-        obligations: c
-            .obligations
-            .into_iter()
-            .map(|o| ObligationView {
-                id: o.id,
-                obligation: o.obligation,
-                law: o.law,
-                duty: o.duty,
-                due: o.due,
-                fulfilled: o.fulfilment.map(|f| FulfilmentView {
-                    by: f.by.as_str().to_owned(),
-                    at: format_utc_ms(f.at_ms),
-                    note: f.note,
-                }),
-            })
-            .collect(),
+        obligations: c.obligations.into_iter().map(obligation_view).collect(),
         reimbursements: c
             .reimbursements
             .into_iter()
@@ -234,6 +225,67 @@ pub(crate) async fn read_contact(
                 reference: r.reimbursement.reference,
                 recorded_by: r.recorded_by.as_str().to_owned(),
                 recorded_at: format_utc_ms(r.recorded_ms),
+            })
+            .collect(),
+    }))
+}
+
+fn obligation_view(o: trustgate_store::ObligationRecord) -> ObligationView {
+    ObligationView {
+        id: o.id,
+        obligation: o.obligation,
+        law: o.law,
+        duty: o.duty,
+        due: o.due,
+        due_at: o.due_ms.map(format_utc_ms),
+        fulfilled: o.fulfilment.map(|f| FulfilmentView {
+            by: f.by.as_str().to_owned(),
+            at: format_utc_ms(f.at_ms),
+            note: f.note,
+        }),
+    }
+}
+
+/// The work list: obligations not yet fulfilled, soonest due first (one's
+/// own, for officers and school staff).
+#[utoipa::path(
+    get,
+    path = "/api/v1/obligations",
+    tag = "records",
+    security(("bearer" = [])),
+    params(("overdue" = Option<bool>, Query, description = "`true`: only those past their due time")),
+    responses((status = 200, body = trustgate_api::ObligationList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
+)]
+pub(crate) async fn open_obligations(
+    State(state): State<AppState>,
+    caller: Caller,
+    req: Request,
+) -> Result<Response, AppError> {
+    let reach = caller.read_reach(&state).await?;
+    let now = state.clock.now_ms();
+    let overdue = match query_param(req.uri().query(), "overdue") {
+        None | Some("false") => None,
+        Some("true") => Some(now),
+        Some(v) => {
+            return Err(AppError::BadParameter {
+                name: "overdue",
+                message: format!("`overdue` is `true` or `false`, found `{v}`"),
+            });
+        }
+    };
+    let list = state
+        .store
+        .open_obligations(&caller.principal.actor, reach, overdue)
+        .await?;
+    Ok(json_response(&trustgate_api::ObligationList {
+        obligations: list
+            .into_iter()
+            .map(|o| trustgate_api::OpenObligationView {
+                contact: o.contact.0,
+                received_at: format_utc_ms(o.received_ms),
+                recorded_by: o.recorded_by.as_str().to_owned(),
+                overdue: o.obligation.due_ms.is_some_and(|d| d < now),
+                obligation: obligation_view(o.obligation),
             })
             .collect(),
     }))

@@ -63,6 +63,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(records::record_contact, records::list_contacts))
         .routes(routes!(records::read_contact))
         .routes(routes!(records::fulfil_obligation))
+        .routes(routes!(records::open_obligations))
         .routes(routes!(records::record_reimbursement))
         .routes(routes!(records::list_exceptions))
         .routes(routes!(records::explain_exception))

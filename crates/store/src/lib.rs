@@ -28,7 +28,7 @@
 //! - Secrets are stored only as hashes (sessions, API tokens) or argon2id
 //!   PHC strings (passwords); the caller hashes them ([`trustgate_access`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
@@ -271,6 +271,9 @@ pub struct NewContact {
     pub acts_done: Vec<String>,
     /// Who did them, when not the one recording (a badge number, a unit).
     pub done_by: Option<String>,
+    /// When obligations the decision opens fall due (UTC ms), by their id in
+    /// the law pack, where the recorder knows (a release time, say).
+    pub obligations_due: BTreeMap<String, i64>,
     /// The person it is about, if the record needs to say (sealed at rest).
     pub person: Option<Person>,
 }
@@ -363,7 +366,18 @@ pub struct ObligationRecord {
     pub duty: String,
     /// When, in the law's words, if it says.
     pub due: Option<String>,
+    /// When it falls due (UTC ms), if the recorder said.
+    pub due_ms: Option<i64>,
     pub fulfilment: Option<Fulfilment>,
+}
+
+/// An obligation not yet fulfilled, for a work list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenObligation {
+    pub contact: ContactId,
+    pub obligation: ObligationRecord,
+    pub received_ms: i64,
+    pub recorded_by: Actor,
 }
 
 /// How an obligation was fulfilled.
@@ -817,6 +831,24 @@ impl Store {
         }
     }
 
+    /// Obligations not yet fulfilled, soonest due first (those without a due
+    /// time last), optionally only those already overdue at `overdue_at_ms`
+    /// (audited as `list` of `obligations`).
+    pub async fn open_obligations(
+        &self,
+        actor: &Actor,
+        reach: Reach,
+        overdue_at_ms: Option<i64>,
+    ) -> Result<Vec<OpenObligation>, StoreError> {
+        match self
+            .run(Op::OpenObligations(actor.clone(), reach, overdue_at_ms))
+            .await?
+        {
+            OpOut::Obligations(l) => Ok(l),
+            _ => Err(unexpected()),
+        }
+    }
+
     /// Lists contacts, newest first (audited as `list` of `contacts`).
     pub async fn list_contacts(
         &self,
@@ -1213,6 +1245,7 @@ pub(crate) enum Op {
     RotateKeys(Actor),
     RevokeToken(Actor, i64),
     ListAccounts(Actor),
+    OpenObligations(Actor, Reach, Option<i64>),
     DisableAccount(Actor, String),
 }
 
@@ -1223,6 +1256,7 @@ pub(crate) enum OpOut {
     List(Vec<ContactSummary>),
     Exceptions(Vec<ComplianceException>),
     Accounts(Vec<AccountSummary>),
+    Obligations(Vec<OpenObligation>),
     SignIn(SignInOutcome),
     Id(i64),
     Done,
@@ -1342,11 +1376,25 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
     }
     let acts_done_json = serde_json::to_string(&contact.acts_done).map_err(db)?;
     let routed_to = office_for(&contact.scenario);
-    let obligations = decision
+    let obligations: Vec<DecisionObligation> = decision
         .obligations
         .into_iter()
         .filter(|o| o.certain)
         .collect();
+    if let Some(unknown) = contact
+        .obligations_due
+        .keys()
+        .find(|k| !obligations.iter().any(|o| &o.id == *k))
+    {
+        let opened: Vec<&str> = obligations.iter().map(|o| o.id.as_str()).collect();
+        return Err(StoreError::Field {
+            field: "obligations_due",
+            message: format!(
+                "`{unknown}` is not an obligation this decision opens (it opens: {})",
+                opened.join(", ")
+            ),
+        });
+    }
     Ok(Checked {
         contact,
         acts_done_json,

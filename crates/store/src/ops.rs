@@ -453,6 +453,17 @@ async fn apply(
             audit.append(conn, actor, "denied", what.clone(), "").await?;
             Ok(OpOut::Done)
         }
+        Op::OpenObligations(actor, reach, overdue) => {
+            let list = open_obligations(conn, actor, *reach, *overdue).await?;
+            let detail = match (reach, overdue) {
+                (Reach::Own, None) => "own open",
+                (Reach::Own, Some(_)) => "own overdue",
+                (Reach::All, None) => "all open",
+                (Reach::All, Some(_)) => "all overdue",
+            };
+            audit.append(conn, actor, "list", "obligations".into(), detail).await?;
+            Ok(OpOut::Obligations(list))
+        }
         Op::ListAccounts(actor) => {
             let rows = sqlx::query(
                 "SELECT username, role, created_by, created_ms, locked_until_ms, disabled_ms \
@@ -701,13 +712,15 @@ async fn insert_contact(
     }
     for o in obligations {
         sqlx::query(
-            "INSERT INTO obligations (contact_id, obligation, law, duty, due) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO obligations (contact_id, obligation, law, duty, due, due_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id.0)
         .bind(&o.id)
         .bind(&o.law)
         .bind(&o.duty)
         .bind(&o.due)
+        .bind(c.obligations_due.get(&o.id).copied())
         .execute(&mut *conn)
         .await
         .map_err(db)?;
@@ -770,7 +783,7 @@ async fn read_contact(
     // Sorted here, not by the database's collation.
     prohibited.sort();
     let obligations = sqlx::query(
-        "SELECT id, obligation, law, duty, due, fulfilled_ms, fulfilled_by, fulfilment_note \
+        "SELECT id, obligation, law, duty, due, fulfilled_ms, fulfilled_by, fulfilment_note, due_ms \
          FROM obligations WHERE contact_id = $1 ORDER BY id",
     )
     .bind(id.0)
@@ -778,26 +791,7 @@ async fn read_contact(
     .await
     .map_err(db)?
     .iter()
-    .map(|r| {
-        let at: Option<i64> = r.try_get(5).map_err(db)?;
-        let by: Option<String> = r.try_get(6).map_err(db)?;
-        let note: Option<String> = r.try_get(7).map_err(db)?;
-        Ok(ObligationRecord {
-            id: r.try_get(0).map_err(db)?,
-            obligation: r.try_get(1).map_err(db)?,
-            law: r.try_get(2).map_err(db)?,
-            duty: r.try_get(3).map_err(db)?,
-            due: r.try_get(4).map_err(db)?,
-            fulfilment: match (at, by) {
-                (Some(at_ms), Some(by)) => Some(Fulfilment {
-                    by: Actor::new(by),
-                    at_ms,
-                    note: note.unwrap_or_default(),
-                }),
-                _ => None,
-            },
-        })
-    })
+    .map(obligation_of_row)
     .collect::<Result<Vec<_>, StoreError>>()?;
     let reimbursements = sqlx::query(
         "SELECT id, amount_cents, received_on, reference, recorded_by, recorded_ms \
@@ -844,6 +838,10 @@ async fn read_contact(
             decision: row.try_get(5).map_err(db)?,
             acts_done: acts_from_json(&acts)?,
             done_by: row.try_get(12).map_err(db)?,
+            obligations_due: obligations
+                .iter()
+                .filter_map(|o| o.due_ms.map(|due| (o.obligation.clone(), due)))
+                .collect(),
             person: None,
         },
         person,
@@ -855,6 +853,65 @@ async fn read_contact(
         recorded_by: Actor::new(row.try_get::<String, _>(8).map_err(db)?),
         recorded_ms: created_ms,
     })
+}
+
+/// An obligation from `id, obligation, law, duty, due, fulfilled_ms,
+/// fulfilled_by, fulfilment_note, due_ms` (columns 0 to 8).
+fn obligation_of_row(r: &DbRow) -> Result<ObligationRecord, StoreError> {
+    let at: Option<i64> = r.try_get(5).map_err(db)?;
+    let by: Option<String> = r.try_get(6).map_err(db)?;
+    let note: Option<String> = r.try_get(7).map_err(db)?;
+    Ok(ObligationRecord {
+        id: r.try_get(0).map_err(db)?,
+        obligation: r.try_get(1).map_err(db)?,
+        law: r.try_get(2).map_err(db)?,
+        duty: r.try_get(3).map_err(db)?,
+        due: r.try_get(4).map_err(db)?,
+        due_ms: r.try_get(8).map_err(db)?,
+        fulfilment: match (at, by) {
+            (Some(at_ms), Some(by)) => Some(Fulfilment {
+                by: Actor::new(by),
+                at_ms,
+                note: note.unwrap_or_default(),
+            }),
+            _ => None,
+        },
+    })
+}
+
+async fn open_obligations(
+    conn: &mut Conn,
+    actor: &Actor,
+    reach: Reach,
+    overdue_at_ms: Option<i64>,
+) -> Result<Vec<crate::OpenObligation>, StoreError> {
+    let owner = match reach {
+        Reach::Own => Some(actor.as_str()),
+        Reach::All => None,
+    };
+    let rows = sqlx::query(
+        "SELECT o.id, o.obligation, o.law, o.duty, o.due, o.fulfilled_ms, o.fulfilled_by, \
+         o.fulfilment_note, o.due_ms, c.id, COALESCE(c.received_ms, c.created_ms), c.created_by \
+         FROM obligations o JOIN contacts c ON c.id = o.contact_id \
+         WHERE o.fulfilled_ms IS NULL AND ($1 IS NULL OR c.created_by = $1) \
+         AND ($2 IS NULL OR o.due_ms < $2) \
+         ORDER BY CASE WHEN o.due_ms IS NULL THEN 1 ELSE 0 END, o.due_ms, o.id LIMIT 1000",
+    )
+    .bind(owner)
+    .bind(overdue_at_ms)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::OpenObligation {
+                obligation: obligation_of_row(r)?,
+                contact: ContactId(r.try_get(9).map_err(db)?),
+                received_ms: r.try_get(10).map_err(db)?,
+                recorded_by: Actor::new(r.try_get::<String, _>(11).map_err(db)?),
+            })
+        })
+        .collect()
 }
 
 async fn list_contacts(

@@ -49,6 +49,7 @@ async fn a_clerk_signs_in_records_and_reads_a_contact() {
 
     let mut held = detainer(&["detain"]);
     held["done_by"] = json!("badge 4471");
+    held["obligations_due"] = json!({"copy-to-person": "2026-03-01T12:05:00Z"});
     let (status, rec) = app
         .call(post("/api/v1/contacts", Some(&clerk), &held))
         .await;
@@ -119,11 +120,47 @@ async fn a_clerk_signs_in_records_and_reads_a_contact() {
     let (status, again) = app.call(post(&uri, Some(&clerk), &json!({}))).await;
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
 
+    // The work list: the first copy, due at 12:05, was given; a second
+    // contact's copy, due at 12:10, is overdue twenty minutes later.
+    app.clock.advance(20 * 60_000);
+    let mut later = held.clone();
+    later["obligations_due"] = json!({"copy-to-person": "2026-03-01T12:10:00Z"});
+    let (_, later) = app
+        .call(post("/api/v1/contacts", Some(&clerk), &later))
+        .await;
+    let (status, work) = app
+        .call(get("/api/v1/obligations?overdue=true", Some(&clerk)))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{work}");
+    let overdue = work["obligations"].as_array().unwrap();
+    assert_eq!(overdue.len(), 1, "{work}");
+    assert_eq!(overdue[0]["contact"], later["id"]);
+    assert_eq!(overdue[0]["obligation"]["obligation"], "copy-to-person");
+    assert_eq!(
+        overdue[0]["obligation"]["due_at"],
+        "2026-03-01T12:10:00.000Z"
+    );
+    assert_eq!(overdue[0]["overdue"], true);
+    let (_, work) = app.call(get("/api/v1/obligations", Some(&clerk))).await;
+    assert_eq!(
+        work["obligations"].as_array().unwrap().len(),
+        3 + 4,
+        "{work}"
+    );
+    assert_eq!(
+        work["obligations"][0]["contact"], later["id"],
+        "soonest due first"
+    );
+    let (status, _) = app
+        .call(get("/api/v1/obligations?overdue=maybe", Some(&clerk)))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
     let (_, list) = app
         .call(get("/api/v1/contacts?limit=10", Some(&clerk)))
         .await;
-    assert_eq!(list["contacts"][0]["id"], id);
-    assert_eq!(list["contacts"][0]["open_obligations"], 3);
+    assert_eq!(list["contacts"][1]["id"], id);
+    assert_eq!(list["contacts"][1]["open_obligations"], 3);
 
     // Every step above is in the audit log, which verifies.
     let log = app.store.audit_entries(0, u64::MAX).await.unwrap();
@@ -435,7 +472,35 @@ async fn every_route_by_every_role() {
             StatusCode::NO_CONTENT,
             &[],
         ),
+        ("GET /api/v1/accounts", &["admin"], StatusCode::OK, &[]),
+        (
+            "POST /api/v1/accounts/{u}/disable",
+            &["admin"],
+            StatusCode::NO_CONTENT,
+            &[],
+        ),
+        (
+            "GET /api/v1/obligations",
+            &[
+                "officer",
+                "records-clerk",
+                "professional-standards",
+                "city-manager",
+                "school-staff",
+                "auditor",
+            ],
+            StatusCode::OK,
+            &[],
+        ),
     ];
+    let (status, _) = app
+        .call(post(
+            "/api/v1/accounts",
+            Some(&admin),
+            &json!({"username": "leaving", "role": "officer", "password": PASSWORD}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
     let (_, spare) = app
         .call(post(
             "/api/v1/tokens",
@@ -560,6 +625,18 @@ async fn bad_records_input_says_where() {
             StatusCode::BAD_REQUEST,
             "$.acts_done",
             "invalid type",
+        ),
+        (
+            with(json!({"obligations_due": {"copy-to-person": "soon"}})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.obligations_due.copy-to-person",
+            "not a UTC time",
+        ),
+        (
+            with(json!({"obligations_due": {"bake-a-cake": "2026-03-01T10:00:00Z"}})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.obligations_due",
+            "not an obligation this decision opens",
         ),
         (
             with(json!({"colour": "red"})),

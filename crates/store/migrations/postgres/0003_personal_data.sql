@@ -12,3 +12,8 @@ ALTER TABLE contacts ADD COLUMN done_by TEXT;
 -- An account an administrator has disabled (staff who left): it cannot sign
 -- in, its sessions end, and it is kept for the audit log's sake.
 ALTER TABLE accounts ADD COLUMN disabled_ms BIGINT;
+
+-- When an obligation falls due, if the recorder knows (a release time, say);
+-- the law's own words stay in `due`.
+ALTER TABLE obligations ADD COLUMN due_ms BIGINT;
+CREATE INDEX obligations_open_by_due ON obligations (due_ms) WHERE fulfilled_ms IS NULL;

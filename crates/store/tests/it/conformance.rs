@@ -26,6 +26,7 @@ pub fn contact(acts_done: &[&str]) -> NewContact {
         decision: DETAINER_DECISION.into(),
         acts_done: acts_done.iter().map(|a| (*a).to_owned()).collect(),
         done_by: None,
+        obligations_due: Default::default(),
         person: None,
     }
 }
@@ -84,6 +85,7 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
                 vec![]
             },
             done_by: (i % 3 == 0).then(|| format!("badge {i}, district 4")),
+            obligations_due: Default::default(),
             person: None,
         };
         let id = fx

@@ -60,4 +60,5 @@ conformance!(
     failures_in_a_batch_do_not_sink_the_others,
     personal_data_is_sealed_at_rest_and_rotated,
     disabled_accounts_cannot_sign_in_and_their_sessions_end,
+    open_obligations_are_listed_by_due_time,
 );

@@ -881,3 +881,88 @@ pub async fn disabled_accounts_cannot_sign_in_and_their_sessions_end(fx: Arc<Fix
     );
     verified_size(&fx).await;
 }
+
+/// Obligations may carry a due time; the work list shows open ones, soonest
+/// first, and which are overdue.
+pub async fn open_obligations_are_listed_by_due_time(fx: Arc<Fixture>) {
+    let hour = 3_600_000;
+    let t0 = crate::harness::T0;
+    let mut c = contact(&[]);
+    c.obligations_due.insert("copy-to-person".into(), t0 + hour);
+    let first = fx
+        .store
+        .record_contact(&officer(), c.clone())
+        .await
+        .unwrap()
+        .id;
+    c.obligations_due
+        .insert("copy-to-person".into(), t0 + 3 * hour);
+    let second = fx.store.record_contact(&officer(), c).await.unwrap().id;
+    let mut bad = contact(&[]);
+    bad.obligations_due.insert("bake-a-cake".into(), t0);
+    let got = fx.store.record_contact(&officer(), bad).await;
+    assert!(
+        matches!(
+            got,
+            Err(StoreError::Field {
+                field: "obligations_due",
+                ..
+            })
+        ),
+        "{got:?}"
+    );
+
+    let read = fx
+        .store
+        .read_contact(&officer(), first, Reach::Own)
+        .await
+        .unwrap();
+    assert_eq!(
+        read.contact.obligations_due.get("copy-to-person"),
+        Some(&(t0 + hour))
+    );
+    assert_eq!(read.obligations[0].due_ms, Some(t0 + hour));
+
+    let open = fx
+        .store
+        .open_obligations(&officer(), Reach::Own, None)
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 8, "four per contact");
+    let due: Vec<_> = open
+        .iter()
+        .take(2)
+        .map(|o| (o.contact, o.obligation.obligation.as_str()))
+        .collect();
+    assert_eq!(
+        due,
+        [(first, "copy-to-person"), (second, "copy-to-person")],
+        "soonest first"
+    );
+    let overdue = fx
+        .store
+        .open_obligations(&officer(), Reach::Own, Some(t0 + 2 * hour))
+        .await
+        .unwrap();
+    let overdue: Vec<_> = overdue.iter().map(|o| o.contact).collect();
+    assert_eq!(overdue, [first]);
+    let others = fx
+        .store
+        .open_obligations(&Actor::new("user/other"), Reach::Own, None)
+        .await
+        .unwrap();
+    assert!(others.is_empty(), "an officer sees only their own");
+
+    let id = read.obligations[0].id;
+    fx.store
+        .fulfil_obligation(&officer(), first, id, String::new(), Reach::Own)
+        .await
+        .unwrap();
+    let overdue = fx
+        .store
+        .open_obligations(&officer(), Reach::All, Some(t0 + 2 * hour))
+        .await
+        .unwrap();
+    assert!(overdue.is_empty());
+    verified_size(&fx).await;
+}
