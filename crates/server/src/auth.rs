@@ -100,13 +100,24 @@ impl Caller {
         (status = 201, description = "Signed in", body = SessionCreated),
         (status = 400, description = "Not a sign-in's shape; `path` says where", body = trustgate_api::ErrorBody),
         (status = 401, description = "Wrong username, password or code", body = trustgate_api::ErrorBody),
-        (status = 429, description = "The account is locked", body = trustgate_api::ErrorBody)
+        (status = 429, description = "The account is locked, or too many attempts came from this address (see `Retry-After`)", body = trustgate_api::ErrorBody)
     )
 )]
 pub(crate) async fn sign_in(
     State(state): State<AppState>,
     req: Request,
 ) -> Result<Response, AppError> {
+    // Present when served from a socket (`serve`); absent in-process.
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    if let Some(addr) = peer {
+        state
+            .sign_in_throttle
+            .admit(addr.ip(), state.clock.now_ms())
+            .map_err(|retry_after_s| AppError::Throttled { retry_after_s })?;
+    }
     let SignIn {
         username,
         password,
@@ -119,6 +130,13 @@ pub(crate) async fn sign_in(
     let material = state.store.sign_in_material(&username).await?;
     let now = state.clock.now_ms();
     let decoy = state.decoy_hash.clone();
+    // At most a few password checks at once, whatever the number of callers.
+    let _permit = state
+        .sign_in_throttle
+        .checks
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     // The same work whether or not the account exists.
     let (password_ok, totp_step) = tokio::task::spawn_blocking(move || {
         let (hash, secret, last_step) = match &material {

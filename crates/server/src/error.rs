@@ -41,6 +41,8 @@ pub enum AppError {
     Conflict(String),
     /// The request took longer than [`crate::TIME_LIMIT`].
     TimedOut,
+    /// Too many sign-in attempts from one address.
+    Throttled { retry_after_s: i64 },
     /// The store failed: a 500 whose detail stays in the logs.
     Internal(String),
 }
@@ -147,6 +149,18 @@ impl IntoResponse for AppError {
                 None,
             ),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
+            AppError::Throttled { retry_after_s } => {
+                let mut res = error_response(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too-many-attempts",
+                    format!("too many sign-in attempts from this address; try again in {retry_after_s} s"),
+                    None,
+                );
+                if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_s.to_string()) {
+                    res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                }
+                return res;
+            }
             AppError::TimedOut => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "timed-out",

@@ -24,6 +24,7 @@ mod body;
 mod error;
 mod records;
 mod routes;
+mod throttle;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -58,6 +59,7 @@ pub struct AppState {
     /// Verified against when a username does not exist, so that costs the
     /// same time as a wrong password.
     decoy_hash: Arc<str>,
+    sign_in_throttle: Arc<throttle::SignInThrottle>,
 }
 
 /// How the server is set up beyond its law and store.
@@ -85,6 +87,7 @@ impl AppState {
             password_cost: settings.password_cost,
             issuer: settings.issuer.into(),
             decoy_hash: password::decoy_hash(settings.password_cost)?.into(),
+            sign_in_throttle: Arc::new(throttle::SignInThrottle::new()),
         })
     }
 }
@@ -141,7 +144,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    // With the peer's address, for the sign-in throttle.
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -855,3 +855,43 @@ async fn personal_data_needs_a_data_key() {
             .all(|s| !format!("{:?}", s.entry).contains("Quintanilla"))
     );
 }
+
+/// Password checks are expensive on purpose, so one address may try only so
+/// often; another address is not held up.
+#[tokio::test]
+async fn sign_in_attempts_are_throttled_per_address() {
+    let app = TestApp::new().await;
+    let from = |ip: [u8; 4]| {
+        let mut req = post(
+            "/api/v1/sessions",
+            None,
+            &json!({"username": "nobody", "password": "not a password at all", "code": "123456"}),
+        );
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 40000,
+            ))));
+        req
+    };
+    for n in 0..20 {
+        let (status, v) = app.call(from([192, 0, 2, 1])).await;
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("sign-in-failed")),
+            "attempt {n}"
+        );
+    }
+    let (status, headers, body) = app.send(from([192, 0, 2, 1])).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    assert_eq!(headers["retry-after"], "60");
+    let (status, _) = app.call(from([192, 0, 2, 2])).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "another address");
+    app.clock.advance(60_000);
+    let (status, _) = app.call(from([192, 0, 2, 1])).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a minute later");
+}
