@@ -343,3 +343,29 @@ pub struct AccountView {
 pub struct AccountList {
     pub accounts: Vec<AccountView>,
 }
+
+/// An RFC 6962 inclusion proof: the entry is leaf `entry.seq` of the tree of
+/// the first `size` entries, whose root is `root` (check it with any RFC 9162
+/// verifier, against a published checkpoint of that size).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InclusionProofView {
+    pub entry: AuditEntryView,
+    /// The entry's leaf hash, hex, recomputed from its contents.
+    pub leaf_hash: String,
+    pub size: u64,
+    pub root: String,
+    /// The audit path, deepest sibling first, hex.
+    pub path: Vec<String>,
+}
+
+/// An RFC 6962 consistency proof: the tree of the first `old_size` entries is
+/// a prefix of the tree of the first `new_size`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsistencyProofView {
+    pub old_size: u64,
+    pub old_root: String,
+    pub new_size: u64,
+    pub new_root: String,
+    /// Hex.
+    pub proof: Vec<String>,
+}

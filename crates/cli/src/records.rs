@@ -300,6 +300,28 @@ pub(crate) enum AuditCommand {
     Checkpoint(CheckpointArgs),
     /// Make a signing key for checkpoints. Keep it off the database's host.
     Keygen(KeygenArgs),
+    /// Print an RFC 6962 proof: that an entry is in the log of a given size
+    /// (`--entry N [--size M]`), or that a log of one size extends one of a
+    /// smaller size without rewriting it (`--from A --to B`).
+    Prove(ProveArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct ProveArgs {
+    /// The entry to prove included.
+    #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present = "from")]
+    entry: Option<u64>,
+    /// The tree size to prove it in (default: the whole log now), such as a published checkpoint's.
+    #[arg(long, requires = "entry")]
+    size: Option<u64>,
+    /// The smaller size (a checkpoint published earlier).
+    #[arg(long, requires = "to")]
+    from: Option<u64>,
+    /// The larger size.
+    #[arg(long, requires = "from")]
+    to: Option<u64>,
+    #[command(flatten)]
+    db: Database,
 }
 
 #[derive(Args)]
@@ -338,7 +360,48 @@ pub(crate) fn audit(cmd: &AuditCommand) -> Result<u8> {
         AuditCommand::Keygen(args) => keygen(args),
         AuditCommand::Checkpoint(args) => sign_checkpoint(args),
         AuditCommand::Verify(args) => verify(args),
+        AuditCommand::Prove(args) => prove(args),
     }
+}
+
+fn prove(args: &ProveArgs) -> Result<u8> {
+    use trustgate_audit::merkle::{verify_consistency, verify_inclusion};
+    runtime()?.block_on(async {
+        let store = open(&args.db, Arc::new(SystemClock)).await?;
+        store.record_audit_read(&Actor::system("audit-prove"), "prove").await?;
+        let whole = store.audit_head().await?.size;
+        let result = match (args.entry, args.from, args.to) {
+            (Some(entry), _, _) => {
+                let size = args.size.unwrap_or(whole);
+                let p = store.inclusion_proof(entry, size).await?;
+                let leaf = p.entry.entry.leaf_hash();
+                verify_inclusion(entry, size, &leaf, &p.path, &p.root)?;
+                let e = &p.entry.entry;
+                say!("entry {} ({} {} {} {} at {})", e.seq, e.actor, e.action, e.object, e.detail, trustgate_api::format_utc_ms(e.time_ms));
+                say!("leaf {}", hex(&leaf));
+                say!("tree size {} root {}", size, hex(&p.root));
+                for h in &p.path {
+                    say!("path {}", hex(h));
+                }
+                say!("checked: the entry is leaf {entry} of the tree of {size} entries with that root (RFC 9162 §2.1.3.2)");
+                Ok(exit::OK)
+            }
+            (None, Some(from), Some(to)) => {
+                let c = store.consistency_proof(from, to).await?;
+                verify_consistency(from, to, &c.old_root, &c.new_root, &c.proof)?;
+                say!("old size {} root {}", c.old_size, hex(&c.old_root));
+                say!("new size {} root {}", c.new_size, hex(&c.new_root));
+                for h in &c.proof {
+                    say!("proof {}", hex(h));
+                }
+                say!("checked: the log of {to} entries extends the log of {from} without rewriting it (RFC 9162 §2.1.4.2)");
+                Ok(exit::OK)
+            }
+            _ => Err(anyhow::anyhow!("give --entry N [--size M], or --from A --to B")),
+        };
+        store.close().await;
+        result
+    })
 }
 
 fn keygen(args: &KeygenArgs) -> Result<u8> {

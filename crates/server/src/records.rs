@@ -556,16 +556,7 @@ pub(crate) async fn audit_entries(
 ) -> Result<Response, AppError> {
     caller.require(&state, Permission::ReadAuditLog).await?;
     let q = req.uri().query();
-    let num = |name: &'static str| -> Result<Option<u64>, AppError> {
-        query_param(q, name)
-            .map(|v| {
-                v.parse::<u64>().map_err(|_| AppError::BadParameter {
-                    name,
-                    message: format!("`{name}` is a sequence number, found `{v}`"),
-                })
-            })
-            .transpose()
-    };
+    let num = |name| u64_param(q, name);
     let from = num("from")?.unwrap_or(0);
     let to = num("to")?
         .unwrap_or(from.saturating_add(1000))
@@ -576,19 +567,106 @@ pub(crate) async fn audit_entries(
         .await?;
     let entries = state.store.audit_entries(from, to).await?;
     Ok(json_response(&AuditEntries {
-        entries: entries
-            .into_iter()
-            .map(|s| AuditEntryView {
-                seq: s.entry.seq,
-                time: format_utc_ms(s.entry.time_ms),
-                actor: s.entry.actor,
-                action: s.entry.action,
-                object: s.entry.object,
-                detail: s.entry.detail,
-                chain_hash: hex(&s.chain_hash),
-                leaf_hash: hex(&s.leaf_hash),
+        entries: entries.into_iter().map(entry_view).collect(),
+    }))
+}
+
+/// A `u64` query parameter, if present.
+fn u64_param(q: Option<&str>, name: &'static str) -> Result<Option<u64>, AppError> {
+    query_param(q, name)
+        .map(|v| {
+            v.parse::<u64>().map_err(|_| AppError::BadParameter {
+                name,
+                message: format!("`{name}` is a count of entries, found `{v}`"),
             })
-            .collect(),
+        })
+        .transpose()
+}
+
+fn required(q: Option<&str>, name: &'static str) -> Result<u64, AppError> {
+    u64_param(q, name)?.ok_or(AppError::BadParameter {
+        name,
+        message: format!("`{name}` is required"),
+    })
+}
+
+fn entry_view(s: trustgate_store::StoredEntry) -> AuditEntryView {
+    AuditEntryView {
+        seq: s.entry.seq,
+        time: format_utc_ms(s.entry.time_ms),
+        actor: s.entry.actor,
+        action: s.entry.action,
+        object: s.entry.object,
+        detail: s.entry.detail,
+        chain_hash: hex(&s.chain_hash),
+        leaf_hash: hex(&s.leaf_hash),
+    }
+}
+
+/// An inclusion proof for one audit log entry (auditors; audited): that it is
+/// in the tree of the first `size` entries, as a published checkpoint of that
+/// size commits to.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/proofs/inclusion",
+    tag = "audit",
+    security(("bearer" = [])),
+    params(("entry" = u64, Query), ("size" = u64, Query, description = "A tree size, such as a checkpoint's")),
+    responses((status = 200, body = trustgate_api::InclusionProofView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub(crate) async fn inclusion_proof(
+    State(state): State<AppState>,
+    caller: Caller,
+    req: Request,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ReadAuditLog).await?;
+    let q = req.uri().query();
+    let (entry, size) = (required(q, "entry")?, required(q, "size")?);
+    state
+        .store
+        .record_audit_read(&caller.principal.actor, "prove-inclusion")
+        .await?;
+    let p = state.store.inclusion_proof(entry, size).await?;
+    let leaf_hash = hex(&p.entry.entry.leaf_hash());
+    Ok(json_response(&trustgate_api::InclusionProofView {
+        entry: entry_view(p.entry),
+        leaf_hash,
+        size: p.size,
+        root: hex(&p.root),
+        path: p.path.iter().map(|h| hex(h)).collect(),
+    }))
+}
+
+/// A consistency proof between two sizes of the audit log (auditors;
+/// audited): the log of `to` entries extends the log of `from` entries
+/// without rewriting it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/proofs/consistency",
+    tag = "audit",
+    security(("bearer" = [])),
+    params(("from" = u64, Query), ("to" = u64, Query)),
+    responses((status = 200, body = trustgate_api::ConsistencyProofView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
+)]
+pub(crate) async fn consistency_proof(
+    State(state): State<AppState>,
+    caller: Caller,
+    req: Request,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ReadAuditLog).await?;
+    let q = req.uri().query();
+    let (from, to) = (required(q, "from")?, required(q, "to")?);
+    state
+        .store
+        .record_audit_read(&caller.principal.actor, "prove-consistency")
+        .await?;
+    let c = state.store.consistency_proof(from, to).await?;
+    Ok(json_response(&trustgate_api::ConsistencyProofView {
+        old_size: c.old_size,
+        old_root: hex(&c.old_root),
+        new_size: c.new_size,
+        new_root: hex(&c.new_root),
+        proof: c.proof.iter().map(|h| hex(h)).collect(),
     }))
 }
 

@@ -69,6 +69,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(records::explain_exception))
         .routes(routes!(records::audit_head))
         .routes(routes!(records::audit_entries))
+        .routes(routes!(records::inclusion_proof))
+        .routes(routes!(records::consistency_proof))
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .route("/api/openapi.json", axum::routing::get(openapi_json))

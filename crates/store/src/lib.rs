@@ -1124,6 +1124,81 @@ impl Store {
         }))
     }
 
+    /// The leaf hashes of the first `size` entries, recomputed from the
+    /// entries (never the stored ones: a proof must not vouch for an altered
+    /// row), or an error if the log is shorter.
+    async fn leaves(&self, size: u64) -> Result<(Vec<StoredEntry>, Vec<Hash>), StoreError> {
+        let head = self.audit_head().await?;
+        if size > head.size {
+            return Err(StoreError::Invalid(format!(
+                "the log has {} entries, not {size}",
+                head.size
+            )));
+        }
+        let entries = self.audit_entries(0, size).await?;
+        if entries.len() as u64 != size {
+            return Err(StoreError::Corrupt(format!(
+                "the head counts {size} entries but {} are stored",
+                entries.len()
+            )));
+        }
+        let leaves = entries.iter().map(|s| s.entry.leaf_hash()).collect();
+        Ok((entries, leaves))
+    }
+
+    /// Proves that entry `entry` is in the tree of the first `size` entries
+    /// (the size of a published checkpoint, say). Not audited by itself.
+    pub async fn inclusion_proof(
+        &self,
+        entry: u64,
+        size: u64,
+    ) -> Result<InclusionProof, StoreError> {
+        if entry >= size {
+            return Err(StoreError::Invalid(format!(
+                "entry {entry} is not among the first {size}"
+            )));
+        }
+        let (mut entries, leaves) = self.leaves(size).await?;
+        let path = trustgate_audit::merkle::inclusion_proof(&leaves, entry)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let root = trustgate_audit::merkle::root(&leaves);
+        let index =
+            usize::try_from(entry).map_err(|_| StoreError::Invalid("entry too large".into()))?;
+        Ok(InclusionProof {
+            entry: entries.swap_remove(index),
+            size,
+            root,
+            path,
+        })
+    }
+
+    /// Proves that the tree of the first `old_size` entries is a prefix of
+    /// the tree of the first `new_size`: nothing published was rewritten.
+    /// Not audited by itself.
+    pub async fn consistency_proof(
+        &self,
+        old_size: u64,
+        new_size: u64,
+    ) -> Result<ConsistencyProof, StoreError> {
+        if old_size > new_size {
+            return Err(StoreError::Invalid(format!(
+                "the old size {old_size} is larger than the new size {new_size}"
+            )));
+        }
+        let (_, leaves) = self.leaves(new_size).await?;
+        let proof = trustgate_audit::merkle::consistency_proof(&leaves, old_size)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let old =
+            usize::try_from(old_size).map_err(|_| StoreError::Invalid("size too large".into()))?;
+        Ok(ConsistencyProof {
+            old_size,
+            old_root: trustgate_audit::merkle::root(&leaves[..old]),
+            new_size,
+            new_root: trustgate_audit::merkle::root(&leaves),
+            proof,
+        })
+    }
+
     /// Audits an operator's direct read of the audit log (`audit verify`,
     /// `audit checkpoint`): reading the log is an access too.
     pub async fn record_audit_read(&self, actor: &Actor, action: &str) -> Result<(), StoreError> {
@@ -1135,6 +1210,28 @@ impl Store {
             _ => Err(unexpected()),
         }
     }
+}
+
+/// An RFC 6962 inclusion proof: entry `entry` is in the tree of the first
+/// `size` entries, whose root is `root`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InclusionProof {
+    pub entry: StoredEntry,
+    pub size: u64,
+    pub root: Hash,
+    /// The audit path, deepest sibling first.
+    pub path: Vec<Hash>,
+}
+
+/// An RFC 6962 consistency proof: the tree of the first `old_size` entries
+/// is a prefix of the tree of the first `new_size`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsistencyProof {
+    pub old_size: u64,
+    pub old_root: Hash,
+    pub new_size: u64,
+    pub new_root: Hash,
+    pub proof: Vec<Hash>,
 }
 
 /// What [`Store::verify_audit_log`] found when the log is intact.

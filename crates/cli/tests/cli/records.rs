@@ -260,6 +260,60 @@ fn checkpoints_anchor_the_log_and_tampering_is_found_and_placed() {
     );
     assert_eq!(wrong_key.status.code(), Some(2), "{}", text(&wrong_key));
 
+    // Proofs an outsider can check against the published checkpoint of 3 entries.
+    let o = trustgate(
+        &[
+            "audit",
+            "prove",
+            "--entry",
+            "1",
+            "--size",
+            "3",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("checked: the entry is leaf 1 of the tree of 3 entries"),
+        "{}",
+        text(&o)
+    );
+    let o = trustgate(
+        &[
+            "audit",
+            "prove",
+            "--from",
+            "3",
+            "--to",
+            "6",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("extends the log of 3 without rewriting it"),
+        "{}",
+        text(&o)
+    );
+    let o = trustgate(
+        &[
+            "audit",
+            "prove",
+            "--entry",
+            "9",
+            "--size",
+            "3",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
     // Someone with the database hides who created account b.
     raw_sql(
         &db,

@@ -460,6 +460,18 @@ async fn every_route_by_every_role() {
             &[],
         ),
         (
+            "GET /api/v1/audit/proofs/inclusion?entry=1&size=3",
+            &["auditor"],
+            StatusCode::OK,
+            &[],
+        ),
+        (
+            "GET /api/v1/audit/proofs/consistency?from=2&to=5",
+            &["auditor"],
+            StatusCode::OK,
+            &[],
+        ),
+        (
             "POST /api/v1/accounts",
             &["admin"],
             StatusCode::CREATED,
@@ -894,4 +906,79 @@ async fn sign_in_attempts_are_throttled_per_address() {
     app.clock.advance(60_000);
     let (status, _) = app.call(from([192, 0, 2, 1])).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "a minute later");
+}
+
+/// An auditor gets proofs that check out with the RFC 9162 verifiers, and
+/// clear errors for sizes the log does not have.
+#[tokio::test]
+async fn auditors_get_proofs_that_verify() {
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    let auditor = app.staff(&admin, "auditor", Role::Auditor).await;
+    let head = app.store.audit_head().await.unwrap();
+    let unhex = |v: &Value| -> [u8; 32] {
+        let s = v.as_str().unwrap();
+        let bytes: Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        bytes.try_into().unwrap()
+    };
+    let (status, p) = app
+        .call(get(
+            &format!("/api/v1/audit/proofs/inclusion?entry=1&size={}", head.size),
+            Some(&auditor),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(unhex(&p["root"]), head.root);
+    let path: Vec<[u8; 32]> = p["path"].as_array().unwrap().iter().map(unhex).collect();
+    trustgate_audit::merkle::verify_inclusion(
+        1,
+        head.size,
+        &unhex(&p["leaf_hash"]),
+        &path,
+        &head.root,
+    )
+    .unwrap();
+    let (status, c) = app
+        .call(get(
+            &format!("/api/v1/audit/proofs/consistency?from=2&to={}", head.size),
+            Some(&auditor),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    let proof: Vec<[u8; 32]> = c["proof"].as_array().unwrap().iter().map(unhex).collect();
+    trustgate_audit::merkle::verify_consistency(
+        2,
+        head.size,
+        &unhex(&c["old_root"]),
+        &unhex(&c["new_root"]),
+        &proof,
+    )
+    .unwrap();
+    for (uri, want) in [
+        (
+            "/api/v1/audit/proofs/inclusion?entry=1",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/audit/proofs/inclusion?entry=x&size=2",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/v1/audit/proofs/inclusion?entry=5&size=5",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/api/v1/audit/proofs/inclusion?entry=0&size=100000",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/api/v1/audit/proofs/consistency?from=3&to=2",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (status, v) = app.call(get(uri, Some(&auditor))).await;
+        assert_eq!(status, want, "{uri}: {v}");
+    }
 }

@@ -61,4 +61,5 @@ conformance!(
     personal_data_is_sealed_at_rest_and_rotated,
     disabled_accounts_cannot_sign_in_and_their_sessions_end,
     open_obligations_are_listed_by_due_time,
+    proofs_from_the_stored_log_verify,
 );

@@ -966,3 +966,50 @@ pub async fn open_obligations_are_listed_by_due_time(fx: Arc<Fixture>) {
     assert!(overdue.is_empty());
     verified_size(&fx).await;
 }
+
+/// Inclusion and consistency proofs from the stored log check out against
+/// the roots, with the RFC 9162 verifiers; a changed entry no longer proves
+/// into an old root.
+pub async fn proofs_from_the_stored_log_verify(fx: Arc<Fixture>) {
+    use trustgate_audit::merkle::{verify_consistency, verify_inclusion};
+    for i in 0..11 {
+        fx.store
+            .record_denial(&Actor::new(format!("user/u{i}")), "permission/audit:read")
+            .await
+            .unwrap();
+    }
+    let old = fx.store.audit_head().await.unwrap();
+    for size in [1, 5, 11] {
+        for entry in [0, size / 2, size - 1] {
+            let p = fx.store.inclusion_proof(entry, size).await.unwrap();
+            assert_eq!(p.entry.entry.seq, entry);
+            verify_inclusion(entry, size, &p.entry.entry.leaf_hash(), &p.path, &p.root).unwrap();
+        }
+    }
+    assert_eq!(
+        fx.store.inclusion_proof(10, 11).await.unwrap().root,
+        old.root
+    );
+    for (a, b) in [(0, 11), (1, 11), (4, 7), (11, 11)] {
+        let c = fx.store.consistency_proof(a, b).await.unwrap();
+        verify_consistency(a, b, &c.old_root, &c.new_root, &c.proof).unwrap();
+    }
+    for (entry, size) in [(11, 11), (0, 12)] {
+        assert!(matches!(
+            fx.store.inclusion_proof(entry, size).await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+    assert!(matches!(
+        fx.store.consistency_proof(5, 4).await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    // Someone rewrites entry 3: its proof no longer reaches the root published before.
+    fx.drop_append_only_triggers().await;
+    fx.raw("UPDATE audit_log SET actor = 'user/nobody' WHERE seq = 3")
+        .await
+        .unwrap();
+    let p = fx.store.inclusion_proof(3, 11).await.unwrap();
+    assert!(verify_inclusion(3, 11, &p.entry.entry.leaf_hash(), &p.path, &old.root).is_err());
+}
