@@ -25,6 +25,7 @@ macro_rules! say_raw {
 mod check;
 mod pack;
 mod records;
+mod report;
 mod serve;
 
 /// Standard output failed: a closed pipe ends the program as SIGPIPE would;
@@ -98,6 +99,8 @@ enum Command {
     /// The data keys that seal personal data at rest: make one, rotate to it.
     #[command(subcommand)]
     Keys(records::KeysCommand),
+    /// The 2.129.060 report of a six-month period, counted from the records (JSON or CSV).
+    Report(report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
         Command::User(cmd) => records::user(&cmd),
         Command::Audit(cmd) => records::audit(&cmd),
         Command::Keys(cmd) => records::keys(&cmd),
+        Command::Report(args) => report::run(&args),
         Command::Openapi => trustgate_server::openapi()
             .to_pretty_json()
             .map(|json| {

@@ -36,6 +36,20 @@ impl Date {
         })
     }
 
+    /// The date of a year, month and day, if there is such a day (years
+    /// 1000–9999, as [`Date::parse`]).
+    pub fn from_ymd(y: i32, m: i32, d: i32) -> Option<Date> {
+        ((1000..=9999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m))
+            .then(|| Date {
+                days: days_from_civil(y, m, d),
+            })
+    }
+
+    /// Days since 1970-01-01.
+    pub fn unix_days(self) -> i32 {
+        self.days
+    }
+
     /// The date `days` days after 1970-01-01 (for "today" from a system clock).
     pub fn from_unix_days(days: i32) -> Date {
         Date { days }

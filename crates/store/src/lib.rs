@@ -849,6 +849,24 @@ impl Store {
         }
     }
 
+    /// The records a report of `[from_ms, until_ms)` counts: the contacts
+    /// received then, and the reimbursements received between the two days
+    /// given (YYYY-MM-DD, both included). Audited as `read` of `report`.
+    pub async fn report_rows(
+        &self,
+        actor: &Actor,
+        received: (i64, i64),
+        reimbursed: (String, String),
+    ) -> Result<ReportRows, StoreError> {
+        match self
+            .run(Op::ReportRows(actor.clone(), received, reimbursed))
+            .await?
+        {
+            OpOut::ReportRows(r) => Ok(*r),
+            _ => Err(unexpected()),
+        }
+    }
+
     /// Lists contacts, newest first (audited as `list` of `contacts`).
     pub async fn list_contacts(
         &self,
@@ -1234,6 +1252,27 @@ pub struct ConsistencyProof {
     pub proof: Vec<Hash>,
 }
 
+/// What a report reads of the records of one stretch of time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRows {
+    pub contacts: Vec<ReportContact>,
+    /// (contact, amount in cents, received on YYYY-MM-DD).
+    pub reimbursements: Vec<(ContactId, i64, String)>,
+}
+
+/// A contact as a report reads it: no personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportContact {
+    pub id: ContactId,
+    pub kind: ContactKind,
+    pub channel: Channel,
+    pub receiving_unit: String,
+    pub received_ms: i64,
+    /// The scenario's JSON (its facts are categories, never a person).
+    pub scenario: String,
+    pub acts_done: Vec<String>,
+}
+
 /// What [`Store::verify_audit_log`] found when the log is intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditReport {
@@ -1343,6 +1382,7 @@ pub(crate) enum Op {
     RevokeToken(Actor, i64),
     ListAccounts(Actor),
     OpenObligations(Actor, Reach, Option<i64>),
+    ReportRows(Actor, (i64, i64), (String, String)),
     DisableAccount(Actor, String),
 }
 
@@ -1354,6 +1394,7 @@ pub(crate) enum OpOut {
     Exceptions(Vec<ComplianceException>),
     Accounts(Vec<AccountSummary>),
     Obligations(Vec<OpenObligation>),
+    ReportRows(Box<ReportRows>),
     SignIn(SignInOutcome),
     Id(i64),
     Done,

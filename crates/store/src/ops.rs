@@ -464,6 +464,59 @@ async fn apply(
             audit.append(conn, actor, "list", "obligations".into(), detail).await?;
             Ok(OpOut::Obligations(list))
         }
+        Op::ReportRows(actor, (from_ms, until_ms), (from_day, until_day)) => {
+            let contacts = sqlx::query(
+                "SELECT id, kind, channel, receiving_unit, COALESCE(received_ms, created_ms), \
+                 scenario, acts_done FROM contacts \
+                 WHERE COALESCE(received_ms, created_ms) >= $1 AND COALESCE(received_ms, created_ms) < $2 \
+                 ORDER BY id",
+            )
+            .bind(from_ms)
+            .bind(until_ms)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| {
+                let kind: String = r.try_get(1).map_err(db)?;
+                let channel: String = r.try_get(2).map_err(db)?;
+                let acts: String = r.try_get(6).map_err(db)?;
+                Ok(crate::ReportContact {
+                    id: ContactId(r.try_get(0).map_err(db)?),
+                    kind: crate::parse_stored(&kind)?,
+                    channel: crate::parse_stored(&channel)?,
+                    receiving_unit: r.try_get(3).map_err(db)?,
+                    received_ms: r.try_get(4).map_err(db)?,
+                    scenario: r.try_get(5).map_err(db)?,
+                    acts_done: acts_from_json(&acts)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+            let reimbursements = sqlx::query(
+                "SELECT contact_id, amount_cents, received_on FROM reimbursements \
+                 WHERE received_on >= $1 AND received_on <= $2 ORDER BY id",
+            )
+            .bind(from_day)
+            .bind(until_day)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| {
+                Ok((
+                    ContactId(r.try_get(0).map_err(db)?),
+                    r.try_get(1).map_err(db)?,
+                    r.try_get(2).map_err(db)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+            let detail = format!("{from_day} to {until_day}");
+            audit.append(conn, actor, "read", "report".into(), &detail).await?;
+            Ok(OpOut::ReportRows(Box::new(crate::ReportRows {
+                contacts,
+                reimbursements,
+            })))
+        }
         Op::ListAccounts(actor) => {
             let rows = sqlx::query(
                 "SELECT username, role, created_by, created_ms, locked_until_ms, disabled_ms \

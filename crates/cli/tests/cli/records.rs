@@ -391,3 +391,136 @@ fn data_keys_are_made_and_rotated_from_the_command_line() {
     let bad = trustgate(&["keys", "new", "--id", "no spaces"], None);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
 }
+
+#[test]
+fn the_report_counts_the_records_of_a_period() {
+    use trustgate_store::{Actor, Channel, ContactKind, NewContact, NewReimbursement};
+    let tmp = TempDb::new("report");
+    let db = tmp.db();
+    // 2026-03-01 12:00 EST, in period 13 (2026-02-10 to 2026-08-09).
+    let march = 1_772_384_400_000i64;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = trustgate_store::Store::open(&db, std::sync::Arc::new(crate::durability::Wall))
+            .await
+            .unwrap();
+        let clerk = Actor::user("clerk");
+        let contact = |kind, facts: &str, acts: &[&str], received_ms| NewContact {
+            kind,
+            channel: Channel::Fax,
+            receiving_unit: "district-4".into(),
+            received_ms: Some(received_ms),
+            scenario: format!(r#"{{"place":"cambridge","date":"2026-03-01","facts":{{{facts}}}}}"#),
+            decision: r#"{"items":[]}"#.into(),
+            acts_done: acts.iter().map(|a| (*a).to_owned()).collect(),
+            done_by: None,
+            obligations_due: Default::default(),
+            person: None,
+        };
+        let hold = r#""department":"police","requester":"ice-ero","documents":["detainer-hold"]"#;
+        store
+            .record_contact(
+                &clerk,
+                contact(ContactKind::Detainer, hold, &["detain"], march),
+            )
+            .await
+            .unwrap();
+        let w = store
+            .record_contact(
+                &clerk,
+                contact(
+                    ContactKind::AdministrativeWarrant,
+                    hold,
+                    &["transfer-to-ice"],
+                    march + 86_400_000,
+                ),
+            )
+            .await
+            .unwrap();
+        // Period 12: not counted.
+        store
+            .record_contact(
+                &clerk,
+                contact(ContactKind::Detainer, hold, &[], march - 30 * 86_400_000),
+            )
+            .await
+            .unwrap();
+        store
+            .record_reimbursement(
+                &clerk,
+                w.id,
+                NewReimbursement {
+                    amount_cents: 12_345,
+                    received_on: "2026-04-01".into(),
+                    reference: "v-1".into(),
+                },
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let o = trustgate(&["report", "--period", "13", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["period"]["from"], "2026-02-10");
+    assert_eq!(v["a"]["total"], 2);
+    assert_eq!(v["a"]["by_type"]["detainer (hold)"], 1);
+    assert_eq!(v["b"]["total"], 1);
+    assert_eq!(v["c"]["total"], 1);
+    assert_eq!(v["d"]["total_cents"], 12_345);
+    assert_eq!(v["d"]["by_case"][0]["case"], "case 1");
+    assert!(
+        v["a"].get("records").is_none(),
+        "the public version names no record"
+    );
+    let staff = trustgate(
+        &["report", "--period", "13", "--staff", "--database", &db],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&staff.stdout).unwrap();
+    assert_eq!(v["a"]["records"], serde_json::json!([1, 2]));
+    let csv = trustgate(
+        &[
+            "report",
+            "--containing",
+            "2026-03-01",
+            "--format",
+            "csv",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert!(
+        String::from_utf8_lossy(&csv.stdout).contains("\"b\",\"total\",\"\",1\r\n"),
+        "{}",
+        text(&csv)
+    );
+    let again = trustgate(&["report", "--period", "13", "--database", &db], None);
+    assert_eq!(
+        again.stdout, o.stdout,
+        "the same records give the same bytes"
+    );
+    let list = trustgate(&["report", "--list", "--database", &db], None);
+    assert!(
+        text(&list).starts_with("1\t2020-02-10 to 2020-08-09\n2\t2020-08-10 to 2021-02-09\n"),
+        "{}",
+        text(&list)
+    );
+    let bad = trustgate(
+        &["report", "--containing", "2019-05-01", "--database", &db],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad).contains("before the ordinance passed"),
+        "{}",
+        text(&bad)
+    );
+    // Each report read is in the audit log.
+    let o = trustgate(&["audit", "verify", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

@@ -1,0 +1,388 @@
+//! # trustgate-report: the 2.129.060 report, counted from the records
+//!
+//! The ordinance asks the Police Commissioner for a report every six months
+//! ([`Period`]), to the City Clerk with a copy to the City Manager, for the
+//! Public Safety Committee's agenda. This crate counts it from records the
+//! caller has read ([`ContactRow`], [`ReimbursementRow`]) under rules it
+//! states in the report itself ([`COUNTING_RULES`]), and writes it as JSON
+//! or CSV. The same records always give the same bytes.
+//!
+//! It is pure: no I/O, no clock, no store. Nothing is assumed to be zero: a
+//! count is what the records hold, and a recorded hold (a compliance
+//! exception) shows under (b).
+
+mod period;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use trustgate_law::Date;
+
+pub use period::{PASSAGE, Period, local_date};
+
+/// A recorded contact, as the report reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRow {
+    pub id: i64,
+    /// detainer, administrative-warrant, notification-request, …
+    pub kind: String,
+    pub channel: String,
+    pub receiving_unit: String,
+    /// When it arrived (UTC ms).
+    pub received_ms: i64,
+    /// The recorded scenario's JSON (its `facts` are read).
+    pub scenario: String,
+    /// The acts done, by key.
+    pub acts_done: Vec<String>,
+}
+
+/// A reimbursement received, by case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReimbursementRow {
+    pub contact: i64,
+    pub amount_cents: i64,
+    /// YYYY-MM-DD.
+    pub received_on: String,
+}
+
+/// How each section is counted, printed with every report so a reader can
+/// check the numbers against the law's words.
+pub const COUNTING_RULES: &[&str] = &[
+    "A record counts in the period of the day it was received, in Cambridge time (America/New_York).",
+    "(a) counts detainers, administrative warrants and notification requests whose scenario names the Police Department, or no department; a detainer is a hold request if its documents include an I-247A custody request (detainer-hold) or another hold request, and notify-only otherwise.",
+    "(b) counts detainer and administrative-warrant records on which the person was held (acts done include detain or extend-detention). The law prohibits such holds, so each is also a compliance exception.",
+    "(c) counts records on which the person was transferred to ICE custody (acts done include transfer-to-ice).",
+    "(d) sums the reimbursements received in the period (by the day received), by the record of the case.",
+    "(e) counts records of a request by ICE (ERO or HSI) on which information was given or an operation assisted (acts done include a disclose field or assist-operation).",
+    "One record is one request as received; a person who is the subject of several records is counted once per record (records keep no identity to merge them).",
+];
+
+/// The report for one period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub ordinance: &'static str,
+    pub period: PeriodView,
+    pub addressed: Addressed,
+    pub a: Breakdown,
+    pub b: Count,
+    pub c: Count,
+    pub d: Reimbursements,
+    pub e: Count,
+    pub counting_rules: &'static [&'static str],
+}
+
+/// A period in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodView {
+    pub number: u32,
+    pub from: String,
+    pub until: String,
+}
+
+/// Who sends the report, to whom, and for what (2.129.060, first paragraph).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Addressed {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub copy: &'static str,
+    pub for_: &'static str,
+}
+
+/// Section (a): the total and its breakdowns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Breakdown {
+    pub law: &'static str,
+    pub total: u64,
+    pub by_type: BTreeMap<String, u64>,
+    /// `YYYY-MM` → type → count.
+    pub by_month: BTreeMap<String, BTreeMap<String, u64>>,
+    pub by_channel: BTreeMap<String, u64>,
+    pub by_receiving_unit: BTreeMap<String, u64>,
+    /// The records counted (staff version only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<i64>>,
+}
+
+/// Sections (b), (c), (e): a total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub law: &'static str,
+    pub total: u64,
+    /// For (e): how many were withheld as not publicly disclosable, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<Withheld>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<i64>>,
+}
+
+/// Investigations left out of (e) because part cannot be disclosed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Withheld {
+    pub count: u64,
+    pub ground: &'static str,
+}
+
+/// Section (d): reimbursements by case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reimbursements {
+    pub law: &'static str,
+    pub total_cents: i64,
+    /// One entry per case; the case is named by its record's id in the staff
+    /// version and by its order in the public one.
+    pub by_case: Vec<Case>,
+}
+
+/// One case's reimbursements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Case {
+    pub case: String,
+    pub payments: u64,
+    pub total_cents: i64,
+}
+
+const QUOTE_A: &str = "A statistical breakdown of the total number of ICE detainers requests and ICE holds, administrative warrants, and notification requests lodged with the Cambridge Police Department";
+const QUOTE_B: &str = "The total number of individuals detained on an ICE hold as a result of an ICE detainer or administrative warrants, if any";
+const QUOTE_C: &str = "The total number of individuals transferred to ICE custody, if any";
+const QUOTE_D: &str = "The total reimbursements received from the federal government pursuant to any granted administrative warrant, organized by case";
+const QUOTE_E: &str = "The total number of investigations where the Cambridge Police Department cooperated with or provided information to ICE unless any part of such information cannot be publicly disclosed";
+
+#[derive(serde::Deserialize, Default)]
+struct Scenario {
+    #[serde(default)]
+    facts: Facts,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Facts {
+    department: Option<serde_json::Value>,
+    requester: Option<serde_json::Value>,
+    documents: Option<serde_json::Value>,
+}
+
+fn text(v: &Option<serde_json::Value>) -> Option<&str> {
+    v.as_ref().and_then(|v| v.as_str())
+}
+
+fn has_document(f: &Facts, names: &[&str]) -> bool {
+    f.documents
+        .as_ref()
+        .and_then(|d| d.as_array())
+        .is_some_and(|d| {
+            d.iter()
+                .any(|x| x.as_str().is_some_and(|x| names.contains(&x)))
+        })
+}
+
+/// The type under which (a) counts a contact, if it does.
+fn section_a_type(kind: &str, f: &Facts) -> Option<&'static str> {
+    if text(&f.department).is_some_and(|d| d != "police") {
+        return None;
+    }
+    match kind {
+        "detainer" if has_document(f, &["detainer-hold", "hold-request"]) => {
+            Some("detainer (hold)")
+        }
+        "detainer" => Some("detainer (notify only)"),
+        "administrative-warrant" => Some("administrative warrant"),
+        "notification-request" => Some("notification request"),
+        _ => None,
+    }
+}
+
+impl Report {
+    /// Counts the report for `period` from the records (those outside the
+    /// period are ignored). `staff`: list the records behind each number.
+    pub fn count(
+        period: Period,
+        contacts: &[ContactRow],
+        reimbursements: &[ReimbursementRow],
+        staff: bool,
+    ) -> Report {
+        let mut a = Breakdown {
+            law: QUOTE_A,
+            total: 0,
+            by_type: BTreeMap::new(),
+            by_month: BTreeMap::new(),
+            by_channel: BTreeMap::new(),
+            by_receiving_unit: BTreeMap::new(),
+            records: staff.then(Vec::new),
+        };
+        let count = |law| Count {
+            law,
+            total: 0,
+            withheld: None,
+            records: staff.then(Vec::new),
+        };
+        let (mut b, mut c, mut e) = (count(QUOTE_B), count(QUOTE_C), count(QUOTE_E));
+        e.withheld = Some(Withheld {
+            count: 0,
+            ground: "none recorded: records do not yet mark information that cannot be publicly disclosed",
+        });
+        let mut in_period = Vec::new();
+        for row in contacts {
+            let day = local_date(row.received_ms);
+            if !period.contains(day) {
+                continue;
+            }
+            in_period.push(row.id);
+            let f = serde_json::from_str::<Scenario>(&row.scenario)
+                .unwrap_or_default()
+                .facts;
+            let done = |act: &str| row.acts_done.iter().any(|a| a == act);
+            if let Some(kind) = section_a_type(&row.kind, &f) {
+                a.total += 1;
+                *a.by_type.entry(kind.to_owned()).or_default() += 1;
+                let (y, m, _) = day.ymd();
+                *a.by_month
+                    .entry(format!("{y:04}-{m:02}"))
+                    .or_default()
+                    .entry(kind.to_owned())
+                    .or_default() += 1;
+                *a.by_channel.entry(row.channel.clone()).or_default() += 1;
+                *a.by_receiving_unit
+                    .entry(row.receiving_unit.clone())
+                    .or_default() += 1;
+                push(&mut a.records, row.id);
+            }
+            let warrant_or_detainer =
+                matches!(row.kind.as_str(), "detainer" | "administrative-warrant");
+            if warrant_or_detainer && (done("detain") || done("extend-detention")) {
+                tally(&mut b, row.id);
+            }
+            if done("transfer-to-ice") {
+                tally(&mut c, row.id);
+            }
+            let ice = matches!(text(&f.requester), Some("ice-ero" | "ice-hsi"));
+            let cooperated = row
+                .acts_done
+                .iter()
+                .any(|a| a.starts_with("disclose.") || a == "disclose" || a == "assist-operation");
+            if ice && cooperated {
+                tally(&mut e, row.id);
+            }
+        }
+        let mut cases: BTreeMap<i64, (u64, i64)> = BTreeMap::new();
+        for r in reimbursements {
+            let Ok(day) = Date::parse(&r.received_on) else {
+                continue;
+            };
+            if period.contains(day) {
+                let case = cases.entry(r.contact).or_default();
+                case.0 += 1;
+                case.1 += r.amount_cents;
+            }
+        }
+        let d = Reimbursements {
+            law: QUOTE_D,
+            total_cents: cases.values().map(|c| c.1).sum(),
+            by_case: cases
+                .iter()
+                .enumerate()
+                .map(|(i, (contact, (n, cents)))| Case {
+                    case: if staff {
+                        format!("contact/{contact}")
+                    } else {
+                        format!("case {}", i + 1)
+                    },
+                    payments: *n,
+                    total_cents: *cents,
+                })
+                .collect(),
+        };
+        Report {
+            ordinance: "Cambridge Municipal Code, chapter 2.129 (Welcoming Community Ordinance), section 2.129.060",
+            period: PeriodView {
+                number: period.number,
+                from: period.from.to_string(),
+                until: period.until.to_string(),
+            },
+            addressed: Addressed {
+                from: "the Police Commissioner",
+                to: "the City Clerk",
+                copy: "the City Manager",
+                for_: "the agenda of the next meeting of the Public Safety Committee",
+            },
+            a,
+            b,
+            c,
+            d,
+            e,
+            counting_rules: COUNTING_RULES,
+        }
+    }
+
+    /// The report as JSON (pretty, stable key order).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The report as CSV: `section,breakdown,key,value` (values are counts,
+    /// or cents for (d)). Cells are quoted, and cells that a spreadsheet
+    /// would run as a formula are prefixed with `'`.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("section,breakdown,key,value\r\n");
+        let mut row = |section: &str, breakdown: &str, key: &str, value: i64| {
+            let _ = write!(
+                out,
+                "{},{},{},{}\r\n",
+                cell(section),
+                cell(breakdown),
+                cell(key),
+                value
+            );
+        };
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        row("a", "total", "", n(self.a.total));
+        for (k, v) in &self.a.by_type {
+            row("a", "type", k, n(*v));
+        }
+        for (month, types) in &self.a.by_month {
+            for (k, v) in types {
+                row("a", "month", &format!("{month} {k}"), n(*v));
+            }
+        }
+        for (k, v) in &self.a.by_channel {
+            row("a", "channel", k, n(*v));
+        }
+        for (k, v) in &self.a.by_receiving_unit {
+            row("a", "receiving unit", k, n(*v));
+        }
+        row("b", "total", "", n(self.b.total));
+        row("c", "total", "", n(self.c.total));
+        row("d", "total cents", "", self.d.total_cents);
+        for case in &self.d.by_case {
+            row("d", "case cents", &case.case, case.total_cents);
+        }
+        row("e", "total", "", n(self.e.total));
+        if let Some(w) = &self.e.withheld {
+            row("e", "withheld", w.ground, n(w.count));
+        }
+        out
+    }
+}
+
+fn push(records: &mut Option<Vec<i64>>, id: i64) {
+    if let Some(r) = records {
+        r.push(id);
+    }
+}
+
+fn tally(count: &mut Count, id: i64) {
+    count.total += 1;
+    push(&mut count.records, id);
+}
+
+/// A CSV cell: quoted, quotes doubled, and a leading `= + - @`, tab or CR
+/// neutralised so that no spreadsheet runs it as a formula.
+fn cell(s: &str) -> String {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    format!(
+        "\"{}{}\"",
+        if risky { "'" } else { "" },
+        s.replace('"', "\"\"")
+    )
+}
+
+#[cfg(test)]
+mod tests;

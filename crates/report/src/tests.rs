@@ -1,0 +1,201 @@
+#![allow(clippy::unwrap_used, reason = "tests")]
+
+use super::*;
+
+/// 2026-03-01 12:00 EST.
+const MARCH: i64 = 1_772_384_400_000;
+const DAY: i64 = 86_400_000;
+
+fn row(id: i64, kind: &str, facts: &str, acts: &[&str], received_ms: i64) -> ContactRow {
+    ContactRow {
+        id,
+        kind: kind.into(),
+        channel: if id % 2 == 0 {
+            "fax".into()
+        } else {
+            "phone".into()
+        },
+        receiving_unit: format!("district-{}", id % 3),
+        received_ms,
+        scenario: format!(
+            r#"{{"place":"cambridge","date":"2026-03-01","facts":{{{facts}}},"acts":{{}}}}"#
+        ),
+        acts_done: acts.iter().map(|a| (*a).to_owned()).collect(),
+    }
+}
+
+fn period13() -> Period {
+    Period::containing(Date::parse("2026-03-01").unwrap()).unwrap()
+}
+
+#[test]
+fn each_section_counts_what_its_rule_says() {
+    let police_hold =
+        r#""department":"police","requester":"ice-ero","documents":["detainer-hold","i-200"]"#;
+    let rows = vec![
+        row(1, "detainer", police_hold, &["detain"], MARCH),
+        row(
+            2,
+            "detainer",
+            r#""department":"police","documents":["detainer-notify"]"#,
+            &[],
+            MARCH + DAY,
+        ),
+        row(
+            3,
+            "administrative-warrant",
+            r#""requester":"ice-ero""#,
+            &["transfer-to-ice"],
+            MARCH + 40 * DAY,
+        ),
+        row(
+            4,
+            "notification-request",
+            r#""department":"police","requester":"ice-ero""#,
+            &["disclose.release-date"],
+            MARCH + 2 * DAY,
+        ),
+        row(
+            5,
+            "notification-request",
+            r#""department":"school""#,
+            &[],
+            MARCH,
+        ),
+        row(
+            6,
+            "information-request",
+            r#""requester":"ice-hsi""#,
+            &["disclose.address"],
+            MARCH,
+        ),
+        row(
+            7,
+            "assistance-request",
+            r#""requester":"fbi""#,
+            &["assist-operation"],
+            MARCH,
+        ),
+        // Outside the period: 2026-02-09 (period 12).
+        row(8, "detainer", police_hold, &["detain"], MARCH - 20 * DAY),
+    ];
+    let money = vec![
+        ReimbursementRow {
+            contact: 3,
+            amount_cents: 50_000,
+            received_on: "2026-04-02".into(),
+        },
+        ReimbursementRow {
+            contact: 3,
+            amount_cents: 25_000,
+            received_on: "2026-05-02".into(),
+        },
+        ReimbursementRow {
+            contact: 1,
+            amount_cents: 10_000,
+            received_on: "2026-08-10".into(),
+        },
+    ];
+    let r = Report::count(period13(), &rows, &money, true);
+    assert_eq!(
+        (r.period.from.as_str(), r.period.until.as_str()),
+        ("2026-02-10", "2026-08-09")
+    );
+    assert_eq!(
+        r.a.total, 4,
+        "the school's notification is not the Police Department's"
+    );
+    assert_eq!(r.a.records, Some(vec![1, 2, 3, 4]));
+    let types: Vec<_> = r.a.by_type.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(
+        types,
+        [
+            ("administrative warrant", 1),
+            ("detainer (hold)", 1),
+            ("detainer (notify only)", 1),
+            ("notification request", 1)
+        ]
+    );
+    assert_eq!(
+        r.a.by_month.keys().collect::<Vec<_>>(),
+        ["2026-03", "2026-04"]
+    );
+    assert_eq!((r.b.total, r.b.records.clone()), (1, Some(vec![1])));
+    assert_eq!((r.c.total, r.c.records.clone()), (1, Some(vec![3])));
+    assert_eq!(
+        (r.e.total, r.e.records.clone()),
+        (2, Some(vec![4, 6])),
+        "ICE only: not the FBI"
+    );
+    assert_eq!(
+        r.d.total_cents, 75_000,
+        "the August payment is in the next period"
+    );
+    assert_eq!(
+        r.d.by_case,
+        [Case {
+            case: "contact/3".into(),
+            payments: 2,
+            total_cents: 75_000
+        }]
+    );
+
+    // The public version names no record.
+    let public = Report::count(period13(), &rows, &money, false);
+    assert_eq!(public.a.records, None);
+    assert_eq!(public.d.by_case[0].case, "case 1");
+    assert!(!public.to_json().contains("contact/"));
+    assert!(!public.to_json().contains("\"records\""));
+}
+
+#[test]
+fn nothing_is_assumed_zero_and_the_same_records_give_the_same_bytes() {
+    let empty = Report::count(period13(), &[], &[], false);
+    assert_eq!(
+        (
+            empty.a.total,
+            empty.b.total,
+            empty.c.total,
+            empty.e.total,
+            empty.d.total_cents
+        ),
+        (0, 0, 0, 0, 0)
+    );
+    let rows: Vec<_> = (0..50)
+        .map(|i| {
+            row(
+                i,
+                if i % 2 == 0 {
+                    "detainer"
+                } else {
+                    "notification-request"
+                },
+                r#""department":"police""#,
+                &[],
+                MARCH + i * 3 * DAY,
+            )
+        })
+        .collect();
+    let mut reversed = rows.clone();
+    reversed.reverse();
+    let one = Report::count(period13(), &rows, &[], false);
+    let two = Report::count(period13(), &reversed, &[], false);
+    assert_eq!(one.to_json(), two.to_json());
+    assert_eq!(one.to_csv(), two.to_csv());
+}
+
+#[test]
+fn csv_cells_are_quoted_and_never_formulas() {
+    let rows = vec![row(1, "detainer", r#""department":"police""#, &[], MARCH)];
+    let mut rows = rows;
+    rows[0].receiving_unit = "=HYPERLINK(\"http://x\")".into();
+    let csv = Report::count(period13(), &rows, &[], false).to_csv();
+    assert!(
+        csv.starts_with("section,breakdown,key,value\r\n\"a\",\"total\",\"\",1\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\"a\",\"receiving unit\",\"'=HYPERLINK(\"\"http://x\"\")\",1\r\n"),
+        "{csv}"
+    );
+}
