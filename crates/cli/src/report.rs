@@ -1,5 +1,7 @@
 //! `trustgate report`: the 2.129.060 report of one period, counted from the
-//! records, as JSON or CSV (the HTML page, PDF and charts come next).
+//! records, as JSON, CSV, an HTML page or the cover letter; or every period
+//! published as files for the public transparency page (`--publish DIR`,
+//! served by `trustgate serve --reports DIR`). PDF and charts come next.
 
 use std::sync::Arc;
 
@@ -24,6 +26,10 @@ pub(crate) struct ReportArgs {
     /// List every period since the ordinance passed, and stop.
     #[arg(long)]
     list: bool,
+    /// Write every period's report (page, JSON, CSV, cover letter) and an
+    /// index page into this folder: the public version only.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["period", "containing", "staff"])]
+    publish: Option<std::path::PathBuf>,
     #[arg(long, value_enum, default_value = "json")]
     format: Format,
     /// Name the records behind each number (for staff; never publish it).
@@ -37,6 +43,10 @@ pub(crate) struct ReportArgs {
 enum Format {
     Json,
     Csv,
+    /// The report as a page.
+    Html,
+    /// The cover letter to the City Clerk (a draft for signature).
+    Letter,
 }
 
 pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
@@ -47,6 +57,9 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
             say!("{}\t{} to {}", p.number, p.from, p.until);
         }
         return Ok(exit::OK);
+    }
+    if let Some(dir) = &args.publish {
+        return publish(dir, &args.db, today);
     }
     let period = match (args.period, &args.containing) {
         (Some(n), _) => Period::nth(n).with_context(|| format!("there is no period {n}"))?,
@@ -61,18 +74,30 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
             Period::containing(today).context("today is before the ordinance passed")?
         }
     };
-    let rows = runtime()?.block_on(async {
+    let report = runtime()?.block_on(async {
         let store = open(&args.db, clock).await?;
-        let rows = store
-            .report_rows(
-                &Actor::system("report"),
-                period.utc_ms(),
-                (period.from.to_string(), period.until.to_string()),
-            )
-            .await;
+        let report = count(&store, period, args.staff).await;
         store.close().await;
-        Ok::<_, anyhow::Error>(rows?)
+        report
     })?;
+    match args.format {
+        Format::Json => say!("{}", report.to_json()),
+        Format::Csv => say_raw!("{}", report.to_csv()),
+        Format::Html => say_raw!("{}", trustgate_render::render_report(&report, &[])),
+        Format::Letter => say_raw!("{}", report.cover_letter()),
+    }
+    Ok(exit::OK)
+}
+
+/// Reads one period's records (audited) and counts its report.
+async fn count(store: &trustgate_store::Store, period: Period, staff: bool) -> Result<Report> {
+    let rows = store
+        .report_rows(
+            &Actor::system("report"),
+            period.utc_ms(),
+            (period.from.to_string(), period.until.to_string()),
+        )
+        .await?;
     let contacts: Vec<ContactRow> = rows
         .contacts
         .into_iter()
@@ -95,10 +120,60 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
             received_on,
         })
         .collect();
-    let report = Report::count(period, &contacts, &money, args.staff);
-    match args.format {
-        Format::Json => say!("{}", report.to_json()),
-        Format::Csv => say_raw!("{}", report.to_csv()),
+    Ok(Report::count(period, &contacts, &money, staff))
+}
+
+/// The file names of a period's report.
+fn files(r: &Report) -> [(&'static str, String); 4] {
+    let base = format!("2.129.060-period-{:02}", r.period.number);
+    [
+        ("page", format!("{base}.html")),
+        ("JSON", format!("{base}.json")),
+        ("CSV", format!("{base}.csv")),
+        ("cover letter", format!("{base}-letter.txt")),
+    ]
+}
+
+fn publish(dir: &std::path::Path, db: &Database, today: Date) -> Result<u8> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let reports = runtime()?.block_on(async {
+        let store = open(db, Arc::new(SystemClock)).await?;
+        let mut reports = Vec::new();
+        for period in Period::through(today) {
+            match count(&store, period, false).await {
+                Ok(r) => reports.push(r),
+                Err(e) => {
+                    store.close().await;
+                    return Err(e);
+                }
+            }
+        }
+        store.close().await;
+        Ok::<_, anyhow::Error>(reports)
+    })?;
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+    };
+    for r in &reports {
+        let [page, json, csv, letter] = files(r);
+        let links: Vec<(&str, &str)> = [&json, &csv, &letter]
+            .iter()
+            .map(|(l, f)| (*l, f.as_str()))
+            .collect();
+        write(&page.1, &trustgate_render::render_report(r, &links))?;
+        write(&json.1, &r.to_json())?;
+        write(&csv.1, &r.to_csv())?;
+        write(&letter.1, &r.cover_letter())?;
     }
+    write(
+        "index.html",
+        &trustgate_render::render_report_index(&reports, files),
+    )?;
+    say!(
+        "published {} period(s) to {} (index.html, and a page, JSON, CSV and cover letter each)",
+        reports.len(),
+        dir.display()
+    );
     Ok(exit::OK)
 }

@@ -28,6 +28,9 @@ pub(crate) struct ServeArgs {
     db: Database,
     #[command(flatten)]
     keys: DataKeys,
+    /// Serve the reports published with `trustgate report --publish DIR` at /reports/.
+    #[arg(long, env = "TRUSTGATE_REPORTS", value_name = "DIR")]
+    reports: Option<std::path::PathBuf>,
 }
 
 pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
@@ -65,6 +68,7 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
         let settings = trustgate_server::Settings {
             password_cost: trustgate_access::password::Cost::Standard,
             issuer: args.issuer.clone(),
+            reports: args.reports.clone(),
         };
         let state = trustgate_server::AppState::new(lib, Arc::clone(&store), clock, settings)?;
         let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;

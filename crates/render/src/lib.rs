@@ -23,6 +23,9 @@
 mod block;
 mod style;
 
+mod report;
+pub use report::{render_report, render_report_index};
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 

@@ -312,6 +312,23 @@ impl Report {
         }
     }
 
+    /// The cover letter, as 2.129.060 addresses the report: a draft for the
+    /// Police Commissioner's signature.
+    pub fn cover_letter(&self) -> String {
+        format!(
+            "DRAFT FOR SIGNATURE\n\nTo: the City Clerk\nCopy: the City Manager\nFrom: the Police Commissioner\nSubject: Report under section 2.129.060 of the Welcoming Community Ordinance, {from} to {until}\n\nPursuant to section 2.129.060 of the Cambridge Municipal Code, the Police Department submits its report for the period from {from} to {until} (the {nth} reporting period since the ordinance passed on 10 February 2020), for inclusion on the agenda of the next meeting of the Public Safety Committee.\n\n(a) ICE detainer requests and holds, administrative warrants and notification requests lodged with the Department: {a}.\n(b) Individuals detained on an ICE hold as a result of a detainer or administrative warrant: {b}.\n(c) Individuals transferred to ICE custody: {c}.\n(d) Reimbursements received from the federal government pursuant to a granted administrative warrant: {d} in {cases} case(s).\n(e) Investigations in which the Department cooperated with or provided information to ICE: {e}.\n\nThe attached report breaks these numbers down and states how each is counted from the Department's records.\n\n\n______________________________\nPolice Commissioner\n",
+            from = self.period.from,
+            until = self.period.until,
+            nth = ordinal(self.period.number),
+            a = self.a.total,
+            b = self.b.total,
+            c = self.c.total,
+            d = dollars(self.d.total_cents),
+            cases = self.d.by_case.len(),
+            e = self.e.total,
+        )
+    }
+
     /// The report as JSON (pretty, stable key order).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
@@ -360,6 +377,35 @@ impl Report {
         }
         out
     }
+}
+
+/// `$1,234.56`.
+pub fn dollars(cents: i64) -> String {
+    let (sign, cents) = if cents < 0 {
+        ("-", -cents)
+    } else {
+        ("", cents)
+    };
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}${grouped}.{:02}", cents % 100)
+}
+
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 fn push(records: &mut Option<Vec<i64>>, id: i64) {

@@ -199,3 +199,51 @@ fn csv_cells_are_quoted_and_never_formulas() {
         "{csv}"
     );
 }
+
+#[test]
+fn the_cover_letter_is_addressed_as_the_law_says() {
+    let rows = vec![row(
+        1,
+        "detainer",
+        r#""department":"police","documents":["detainer-hold"]"#,
+        &["detain"],
+        MARCH,
+    )];
+    let money = vec![ReimbursementRow {
+        contact: 1,
+        amount_cents: 12_345_678,
+        received_on: "2026-03-02".into(),
+    }];
+    let letter = Report::count(period13(), &rows, &money, false).cover_letter();
+    assert!(
+        letter.contains(
+            "To: the City Clerk\nCopy: the City Manager\nFrom: the Police Commissioner\n"
+        ),
+        "{letter}"
+    );
+    assert!(letter.contains("the 13th reporting period"), "{letter}");
+    assert!(letter.contains("(b) Individuals detained on an ICE hold as a result of a detainer or administrative warrant: 1."), "{letter}");
+    assert!(letter.contains("$123,456.78 in 1 case(s)"), "{letter}");
+    assert_eq!(
+        (
+            ordinal(1),
+            ordinal(2),
+            ordinal(3),
+            ordinal(11),
+            ordinal(12),
+            ordinal(22),
+            ordinal(113)
+        ),
+        (
+            "1st".into(),
+            "2nd".into(),
+            "3rd".into(),
+            "11th".into(),
+            "12th".into(),
+            "22nd".into(),
+            "113th".into()
+        )
+    );
+    assert_eq!(dollars(5), "$0.05");
+    assert_eq!(dollars(100_000), "$1,000.00");
+}

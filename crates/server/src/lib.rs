@@ -60,6 +60,7 @@ pub struct AppState {
     /// same time as a wrong password.
     decoy_hash: Arc<str>,
     sign_in_throttle: Arc<throttle::SignInThrottle>,
+    reports: Option<Arc<std::path::Path>>,
 }
 
 /// How the server is set up beyond its law and store.
@@ -69,6 +70,9 @@ pub struct Settings {
     pub password_cost: Cost,
     /// The issuer authenticator apps show (`trustgate Cambridge`).
     pub issuer: String,
+    /// A folder of published reports (`trustgate report --publish`), served
+    /// to anyone at `/reports/`.
+    pub reports: Option<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -88,6 +92,7 @@ impl AppState {
             issuer: settings.issuer.into(),
             decoy_hash: password::decoy_hash(settings.password_cost)?.into(),
             sign_in_throttle: Arc::new(throttle::SignInThrottle::new()),
+            reports: settings.reports.map(Arc::from),
         })
     }
 }
@@ -97,8 +102,16 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application, with its middleware.
 pub fn app(state: AppState) -> Router {
     let (router, _) = routes::router().split_for_parts();
+    let reports = state.reports.clone();
+    let mut router = router.with_state(state);
+    if let Some(dir) = reports {
+        // Published files only; ServeDir refuses paths that leave the folder.
+        router = router.nest_service(
+            "/reports",
+            tower_http::services::ServeDir::new(&*dir).append_index_html_on_directories(true),
+        );
+    }
     router
-        .with_state(state)
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(axum::middleware::from_fn(time_limit))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

@@ -520,6 +520,45 @@ fn the_report_counts_the_records_of_a_period() {
         "{}",
         text(&bad)
     );
+    // Published for the public page: every period, the public version only.
+    let out = tmp.file("published");
+    let o = trustgate(&["report", "--publish", &out, "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let read = |name: &str| std::fs::read_to_string(std::path::Path::new(&out).join(name)).unwrap();
+    let index = read("index.html");
+    assert!(
+        index.contains("<a href=\"2.129.060-period-13.html\">2026-02-10 to 2026-08-09</a>"),
+        "{index}"
+    );
+    assert!(
+        index.contains("<a href=\"2.129.060-period-01.html\">2020-02-10 to 2020-08-09</a>"),
+        "{index}"
+    );
+    let published: serde_json::Value =
+        serde_json::from_str(&read("2.129.060-period-13.json")).unwrap();
+    let printed: serde_json::Value = serde_json::from_slice(
+        &trustgate(&["report", "--period", "13", "--database", &db], None).stdout,
+    )
+    .unwrap();
+    assert_eq!(published, printed);
+    let page = read("2.129.060-period-13.html");
+    assert!(
+        page.contains("<h2 id=\"section-b\">(b) Individuals held: 1</h2>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("(d) Reimbursements received: $123.45"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("contact/"),
+        "the public page names no record"
+    );
+    assert!(
+        read("2.129.060-period-13-letter.txt")
+            .starts_with("DRAFT FOR SIGNATURE\n\nTo: the City Clerk\n")
+    );
+
     // Each report read is in the audit log.
     let o = trustgate(&["audit", "verify", "--database", &db], None);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

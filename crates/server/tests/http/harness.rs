@@ -91,6 +91,7 @@ impl TestApp {
         let settings = Settings {
             password_cost: password::Cost::Test,
             issuer: "trustgate test".into(),
+            reports: Some(reports_dir()),
         };
         let state = AppState::new(library(), Arc::clone(&store), clock.clone(), settings).unwrap();
         TestApp {
@@ -178,6 +179,28 @@ impl TestApp {
         let secret = base32_secret(v["totp_secret"].as_str().unwrap());
         self.sign_in(username, PASSWORD, &secret).await
     }
+}
+
+/// A folder of published reports shared by the tests: an index and one page.
+pub fn reports_dir() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir =
+            std::env::temp_dir().join(format!("trustgate_http_reports_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            "<!DOCTYPE html><title>Reports</title>",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("2.129.060-period-13.json"),
+            "{\"period\":{\"number\":13}}",
+        )
+        .unwrap();
+        dir
+    })
+    .clone()
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";

@@ -982,3 +982,34 @@ async fn auditors_get_proofs_that_verify() {
         assert_eq!(status, want, "{uri}: {v}");
     }
 }
+
+/// Published reports are public files under /reports/; nothing outside the
+/// folder is reachable.
+#[tokio::test]
+async fn published_reports_are_served_to_anyone() {
+    let app = TestApp::new().await;
+    let (status, headers, body) = app.send(get("/reports/", None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(String::from_utf8_lossy(&body).contains("<title>Reports</title>"));
+    let (status, v) = app
+        .call(get("/reports/2.129.060-period-13.json", None))
+        .await;
+    assert_eq!(
+        (status, v["period"]["number"].as_u64()),
+        (StatusCode::OK, Some(13))
+    );
+    for uri in [
+        "/reports/../Cargo.toml",
+        "/reports/%2e%2e/Cargo.toml",
+        "/reports/nothing.html",
+    ] {
+        let (status, _, _) = app.send(get(uri, None)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
+}

@@ -1,0 +1,171 @@
+//! The 2.129.060 report as a page: every number with the law's words it
+//! answers, each breakdown a table with a caption and header cells, the
+//! counting rules, and the downloads. Public pages name no record.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use trustgate_report::{Report, dollars};
+
+use crate::{esc, page};
+
+/// One report as a page. `downloads` are (label, file name) pairs linked at
+/// the top (the JSON and CSV of the same report).
+pub fn render_report(r: &Report, downloads: &[(&str, &str)]) -> String {
+    let mut b = String::new();
+    let title = format!(
+        "Report under 2.129.060, {} to {}",
+        r.period.from, r.period.until
+    );
+    let _ = write!(
+        b,
+        "<a class=\"skip\" href=\"#main\">Skip to the report</a>\n<header class=\"top\">\n<p class=\"eyebrow\">City of Cambridge · {}</p>\n<h1>{}</h1>\n<p>From {} to {}, with a copy to {}, for {}. Period {} since the ordinance passed on 10 February 2020.</p>\n",
+        esc(r.ordinance),
+        esc(&title),
+        esc(r.addressed.from),
+        esc(r.addressed.to),
+        esc(r.addressed.copy),
+        esc(r.addressed.for_),
+        r.period.number
+    );
+    if !downloads.is_empty() {
+        b.push_str("<p>Download: ");
+        for (i, (label, file)) in downloads.iter().enumerate() {
+            if i > 0 {
+                b.push_str(" · ");
+            }
+            let _ = write!(b, "<a href=\"{}\">{}</a>", esc(file), esc(label));
+        }
+        b.push_str("</p>\n");
+    }
+    b.push_str("</header>\n<main id=\"main\" tabindex=\"-1\">\n");
+
+    section(&mut b, "a", r.a.law, r.a.total, "Requests lodged");
+    table(&mut b, "By type", "Type", &r.a.by_type);
+    let mut months = String::new();
+    let _ = write!(
+        months,
+        "<table>\n<caption>By month and type</caption>\n<thead><tr><th scope=\"col\">Month</th><th scope=\"col\">Type</th><th scope=\"col\">Count</th></tr></thead>\n<tbody>\n"
+    );
+    for (month, types) in &r.a.by_month {
+        for (kind, n) in types {
+            let _ = writeln!(
+                months,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{n}</td></tr>",
+                esc(month),
+                esc(kind)
+            );
+        }
+    }
+    months.push_str("</tbody>\n</table>\n");
+    if !r.a.by_month.is_empty() {
+        b.push_str(&months);
+    }
+    table(&mut b, "By channel", "Channel", &r.a.by_channel);
+    table(&mut b, "By receiving unit", "Unit", &r.a.by_receiving_unit);
+    section(&mut b, "b", r.b.law, r.b.total, "Individuals held");
+    section(&mut b, "c", r.c.law, r.c.total, "Individuals transferred");
+    section_money(&mut b, r);
+    section(&mut b, "e", r.e.law, r.e.total, "Investigations");
+    if let Some(w) = &r.e.withheld {
+        let _ = writeln!(
+            b,
+            "<p>Withheld as not publicly disclosable: {} ({}).</p>",
+            w.count,
+            esc(w.ground)
+        );
+    }
+    b.push_str("<h2 id=\"rules\">How the numbers are counted</h2>\n<ul>\n");
+    for rule in r.counting_rules {
+        let _ = writeln!(b, "<li>{}</li>", esc(rule));
+    }
+    b.push_str("</ul>\n</main>\n");
+    page(&title, &b)
+}
+
+fn section(b: &mut String, letter: &str, law: &str, total: u64, noun: &str) {
+    let _ = write!(
+        b,
+        "<h2 id=\"section-{letter}\">({letter}) {}: {total}</h2>\n<blockquote><p>“{}”</p><footer>2.129.060 ({letter})</footer></blockquote>\n",
+        esc(noun),
+        esc(law)
+    );
+}
+
+fn section_money(b: &mut String, r: &Report) {
+    let d = &r.d;
+    let _ = write!(
+        b,
+        "<h2 id=\"section-d\">(d) Reimbursements received: {}</h2>\n<blockquote><p>“{}”</p><footer>2.129.060 (d)</footer></blockquote>\n",
+        dollars(d.total_cents),
+        esc(d.law)
+    );
+    if d.by_case.is_empty() {
+        return;
+    }
+    b.push_str("<table>\n<caption>By case</caption>\n<thead><tr><th scope=\"col\">Case</th><th scope=\"col\">Payments</th><th scope=\"col\">Total</th></tr></thead>\n<tbody>\n");
+    for c in &d.by_case {
+        let _ = writeln!(
+            b,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
+            esc(&c.case),
+            c.payments,
+            dollars(c.total_cents)
+        );
+    }
+    b.push_str("</tbody>\n</table>\n");
+}
+
+fn table(b: &mut String, caption: &str, key: &str, rows: &BTreeMap<String, u64>) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = write!(
+        b,
+        "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">Count</th></tr></thead>\n<tbody>\n",
+        esc(caption),
+        esc(key)
+    );
+    for (k, n) in rows {
+        let _ = writeln!(b, "<tr><th scope=\"row\">{}</th><td>{n}</td></tr>", esc(k));
+    }
+    b.push_str("</tbody>\n</table>\n");
+}
+
+/// The public transparency page: every period's report, newest first, with
+/// its totals and downloads. `files(report)` names a report's files (page,
+/// JSON, CSV, letter), relative to the index.
+pub fn render_report_index(
+    reports: &[Report],
+    files: impl Fn(&Report) -> [(&'static str, String); 4],
+) -> String {
+    let title = "Reports under 2.129.060 of the Welcoming Community Ordinance";
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<a class=\"skip\" href=\"#main\">Skip to the reports</a>\n<header class=\"top\">\n<p class=\"eyebrow\">City of Cambridge</p>\n<h1>{}</h1>\n<p>Every six months since the ordinance passed on 10 February 2020, the Police Commissioner reports to the City Clerk, with a copy to the City Manager, for the Public Safety Committee. Each report is counted from the records and states how.</p>\n</header>\n<main id=\"main\" tabindex=\"-1\">\n<table>\n<caption>Reports, newest first</caption>\n<thead><tr><th scope=\"col\">Period</th><th scope=\"col\">(a) requests</th><th scope=\"col\">(b) held</th><th scope=\"col\">(c) transferred</th><th scope=\"col\">(d) reimbursed</th><th scope=\"col\">(e) investigations</th><th scope=\"col\">Files</th></tr></thead>\n<tbody>\n",
+        esc(title)
+    );
+    for r in reports.iter().rev() {
+        let f = files(r);
+        let links: Vec<String> = f
+            .iter()
+            .map(|(label, file)| format!("<a href=\"{}\">{}</a>", esc(file), esc(label)))
+            .collect();
+        let _ = writeln!(
+            b,
+            "<tr><th scope=\"row\"><a href=\"{}\">{} to {}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&f[0].1),
+            esc(&r.period.from),
+            esc(&r.period.until),
+            r.a.total,
+            r.b.total,
+            r.c.total,
+            dollars(r.d.total_cents),
+            r.e.total,
+            links.join(" · ")
+        );
+    }
+    b.push_str("</tbody>\n</table>\n</main>\n");
+    page(title, &b)
+}
