@@ -30,6 +30,10 @@ pub(crate) struct ReportArgs {
     /// index page into this folder: the public version only.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["period", "containing", "staff"])]
     publish: Option<std::path::PathBuf>,
+    /// Sign, with this key (from `trustgate audit keygen`), the audit log's
+    /// tree head as of each ended period's end, and put it in the report.
+    #[arg(long, value_name = "FILE")]
+    checkpoint_key: Option<std::path::PathBuf>,
     #[arg(long, value_enum, default_value = "json")]
     format: Format,
     /// Name the records behind each number (for staff; never publish it).
@@ -58,8 +62,19 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
         }
         return Ok(exit::OK);
     }
+    let signer = match &args.checkpoint_key {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Some(
+                trustgate_audit::checkpoint::parse_signer(&text)
+                    .with_context(|| path.display().to_string())?,
+            )
+        }
+        None => None,
+    };
     if let Some(dir) = &args.publish {
-        return publish(dir, &args.db, today);
+        return publish(dir, &args.db, today, signer.as_ref());
     }
     let period = match (args.period, &args.containing) {
         (Some(n), _) => Period::nth(n).with_context(|| format!("there is no period {n}"))?,
@@ -76,7 +91,7 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
     };
     let report = runtime()?.block_on(async {
         let store = open(&args.db, clock).await?;
-        let report = count(&store, period, args.staff).await;
+        let report = count(&store, period, args.staff, signer.as_ref(), today).await;
         store.close().await;
         report
     })?;
@@ -89,8 +104,17 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// Reads one period's records (audited) and counts its report.
-async fn count(store: &trustgate_store::Store, period: Period, staff: bool) -> Result<Report> {
+type Signer = (String, trustgate_audit::SigningKey);
+
+/// Reads one period's records (audited) and counts its report; with a
+/// signer, an ended period gets the log's checkpoint as of its end.
+async fn count(
+    store: &trustgate_store::Store,
+    period: Period,
+    staff: bool,
+    signer: Option<&Signer>,
+    today: Date,
+) -> Result<Report> {
     let rows = store
         .report_rows(
             &Actor::system("report"),
@@ -120,7 +144,26 @@ async fn count(store: &trustgate_store::Store, period: Period, staff: bool) -> R
             received_on,
         })
         .collect();
-    Ok(Report::count(period, &contacts, &money, staff))
+    let mut report = Report::count(period, &contacts, &money, staff);
+    if let (Some((origin, key)), true) = (signer, period.until < today) {
+        let end_ms = period.utc_ms().1;
+        store
+            .record_audit_read(&Actor::system("report"), "checkpoint")
+            .await?;
+        let (size, root) = store.audit_head_at(end_ms).await?;
+        let cp = trustgate_audit::Checkpoint {
+            origin: origin.clone(),
+            size,
+            root,
+            time_ms: end_ms,
+        };
+        report.checkpoint = Some(trustgate_report::Checkpoint {
+            note: trustgate_audit::checkpoint::sign(&cp, key)?,
+            public_key: trustgate_audit::checkpoint::verifier_text(origin, &key.verifying_key()),
+            how_to_check: trustgate_report::HOW_TO_CHECK,
+        });
+    }
+    Ok(report)
 }
 
 /// The file names of a period's report.
@@ -134,13 +177,18 @@ fn files(r: &Report) -> [(&'static str, String); 4] {
     ]
 }
 
-fn publish(dir: &std::path::Path, db: &Database, today: Date) -> Result<u8> {
+fn publish(
+    dir: &std::path::Path,
+    db: &Database,
+    today: Date,
+    signer: Option<&Signer>,
+) -> Result<u8> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let reports = runtime()?.block_on(async {
         let store = open(db, Arc::new(SystemClock)).await?;
         let mut reports = Vec::new();
         for period in Period::through(today) {
-            match count(&store, period, false).await {
+            match count(&store, period, false, signer, today).await {
                 Ok(r) => reports.push(r),
                 Err(e) => {
                     store.close().await;

@@ -75,6 +75,15 @@ pub fn render_report(r: &Report, downloads: &[(&str, &str)]) -> String {
             esc(w.ground)
         );
     }
+    if let Some(cp) = &r.checkpoint {
+        let _ = writeln!(
+            b,
+            "<h2 id=\"checkpoint\">The records' audit log at the period's end</h2>\n<p>{}</p>\n<pre>{}</pre>\n<p>Public key: <code>{}</code></p>",
+            esc(cp.how_to_check),
+            esc(&cp.note),
+            esc(&cp.public_key)
+        );
+    }
     b.push_str("<h2 id=\"rules\">How the numbers are counted</h2>\n<ul>\n");
     for rule in r.counting_rules {
         let _ = writeln!(b, "<li>{}</li>", esc(rule));
@@ -166,6 +175,66 @@ pub fn render_report_index(
             links.join(" · ")
         );
     }
-    b.push_str("</tbody>\n</table>\n</main>\n");
+    b.push_str("</tbody>\n</table>\n<h2 id=\"trends\">Across periods</h2>\n");
+    let series: [Series; 5] = [
+        ("a", "(a) Requests lodged", |r| count(r.a.total)),
+        ("b", "(b) Individuals held", |r| count(r.b.total)),
+        ("c", "(c) Individuals transferred", |r| count(r.c.total)),
+        ("d", "(d) Reimbursements received, dollars", |r| {
+            r.d.total_cents / 100
+        }),
+        ("e", "(e) Investigations", |r| count(r.e.total)),
+    ];
+    for (id, label, value) in series {
+        bar_chart(&mut b, id, label, reports, value);
+    }
+    b.push_str("</main>\n");
     page(title, &b)
+}
+
+/// A chart's id, its label, and how to read its number from a report.
+type Series = (&'static str, &'static str, fn(&Report) -> i64);
+
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// One bar per period, oldest on the left, as an SVG with a title and a
+/// description for screen readers; the numbers are in the table above it.
+fn bar_chart(b: &mut String, id: &str, label: &str, reports: &[Report], value: fn(&Report) -> i64) {
+    const W: i64 = 640;
+    const H: i64 = 140;
+    const BASE: i64 = 120;
+    let n = i64::try_from(reports.len()).unwrap_or(1).max(1);
+    let max = reports.iter().map(value).max().unwrap_or(0).max(1);
+    let slot = W / n;
+    let values: Vec<String> = reports
+        .iter()
+        .map(|r| format!("period {}: {}", r.period.number, value(r)))
+        .collect();
+    let _ = writeln!(
+        b,
+        "<figure>\n<svg role=\"img\" aria-labelledby=\"chart-{id}-t chart-{id}-d\" viewBox=\"0 0 {W} {H}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\" style=\"max-width:40rem\">\n<title id=\"chart-{id}-t\">{}</title>\n<desc id=\"chart-{id}-d\">{}</desc>\n<line x1=\"0\" y1=\"{BASE}\" x2=\"{W}\" y2=\"{BASE}\" stroke=\"#1b1b1b\"/>",
+        esc(label),
+        esc(&values.join("; "))
+    );
+    for (i, r) in reports.iter().enumerate() {
+        let v = value(r);
+        let h = v * (BASE - 10) / max;
+        let x = i64::try_from(i).unwrap_or(0) * slot + slot / 6;
+        let _ = writeln!(
+            b,
+            "<rect x=\"{x}\" y=\"{}\" width=\"{}\" height=\"{h}\" fill=\"#0b57a4\"/><text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#1b1b1b\">{}</text>",
+            BASE - h,
+            (slot * 2 / 3).max(1),
+            x + slot / 3,
+            BASE + 14,
+            r.period.number
+        );
+    }
+    let _ = writeln!(
+        b,
+        "</svg>\n<figcaption>{}, by period (numbered from 1, 10 February to 9 August 2020); the numbers are in the table above.</figcaption>\n</figure>",
+        esc(label)
+    );
 }

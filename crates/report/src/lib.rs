@@ -70,7 +70,24 @@ pub struct Report {
     pub d: Reimbursements,
     pub e: Count,
     pub counting_rules: &'static [&'static str],
+    /// The audit log's signed checkpoint as of the period's end (a C2SP
+    /// signed note), when the period has ended and the operator signed one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<Checkpoint>,
 }
+
+/// The audit log as it stood at the end of the period, signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checkpoint {
+    /// The signed note, as published.
+    pub note: String,
+    /// The public key that signed it (`name+id+key`, Go `note` form).
+    pub public_key: String,
+    pub how_to_check: &'static str,
+}
+
+/// How anyone can check a report's checkpoint.
+pub const HOW_TO_CHECK: &str = "The checkpoint is a signed tree head (C2SP signed-note format, Ed25519) of the audit log in which every record behind this report was written. Check its signature with the public key given (any signed-note verifier, such as Go's golang.org/x/mod/sumdb/note), and keep it: later checkpoints must extend this one. The City can prove, without showing any record, that the log still holds exactly these entries (`trustgate audit verify --checkpoint` with this file, or an RFC 6962 consistency proof from `trustgate audit prove --from SIZE --to NOW`).";
 
 /// A period in a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -309,6 +326,7 @@ impl Report {
             d,
             e,
             counting_rules: COUNTING_RULES,
+            checkpoint: None,
         }
     }
 

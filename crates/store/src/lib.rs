@@ -1164,6 +1164,22 @@ impl Store {
         Ok((entries, leaves))
     }
 
+    /// The tree head as of `time_ms`: the size of the log made of the
+    /// entries written before then, and its Merkle root (from the entries'
+    /// contents). For a checkpoint of the log as it stood at a period's end.
+    pub async fn audit_head_at(&self, time_ms: i64) -> Result<(u64, Hash), StoreError> {
+        let head = self.audit_head().await?;
+        let (entries, leaves) = self.leaves(head.size).await?;
+        // Entries are appended in time order; the first one at or after
+        // `time_ms` ends the log as it stood.
+        let size = entries
+            .iter()
+            .position(|s| s.entry.time_ms >= time_ms)
+            .unwrap_or(entries.len());
+        let root = trustgate_audit::merkle::root(leaves.get(..size).unwrap_or(&leaves));
+        Ok((size as u64, root))
+    }
+
     /// Proves that entry `entry` is in the tree of the first `size` entries
     /// (the size of a published checkpoint, say). Not audited by itself.
     pub async fn inclusion_proof(

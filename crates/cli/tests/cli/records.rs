@@ -404,7 +404,8 @@ fn the_report_counts_the_records_of_a_period() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let store = trustgate_store::Store::open(&db, std::sync::Arc::new(crate::durability::Wall))
+        // Recorded in March 2026, so the audit log as of the period's end holds them.
+        let store = trustgate_store::Store::open(&db, std::sync::Arc::new(Fixed(march)))
             .await
             .unwrap();
         let clerk = Actor::user("clerk");
@@ -534,6 +535,15 @@ fn the_report_counts_the_records_of_a_period() {
         index.contains("<a href=\"2.129.060-period-01.html\">2020-02-10 to 2020-08-09</a>"),
         "{index}"
     );
+    // A chart per section across periods, described for screen readers.
+    assert!(
+        index.contains("<title id=\"chart-a-t\">(a) Requests lodged</title>"),
+        "{index}"
+    );
+    assert!(
+        index.contains("period 12: 1; period 13: 2; period 14: 0"),
+        "{index}"
+    );
     let published: serde_json::Value =
         serde_json::from_str(&read("2.129.060-period-13.json")).unwrap();
     let printed: serde_json::Value = serde_json::from_slice(
@@ -559,7 +569,88 @@ fn the_report_counts_the_records_of_a_period() {
             .starts_with("DRAFT FOR SIGNATURE\n\nTo: the City Clerk\n")
     );
 
+    // With a signing key, the ended period carries the log's checkpoint as of
+    // its end, which `audit verify` accepts against the log.
+    let key = tmp.file("signing.key");
+    let o = trustgate(
+        &[
+            "audit",
+            "keygen",
+            "--name",
+            "trustgate.test/audit",
+            "--out",
+            &key,
+        ],
+        None,
+    );
+    let public = text(&o).lines().last().unwrap().to_owned();
+    let out2 = tmp.file("signed");
+    let o = trustgate(
+        &[
+            "report",
+            "--publish",
+            &out2,
+            "--checkpoint-key",
+            &key,
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(std::path::Path::new(&out2).join("2.129.060-period-13.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let note = v["checkpoint"]["note"].as_str().unwrap().to_owned();
+    assert!(
+        note.starts_with("trustgate.test/audit\n4\n"),
+        "the four records of March: {note}"
+    );
+    assert_eq!(v["checkpoint"]["public_key"], public.as_str());
+    let current: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(std::path::Path::new(&out2).join("2.129.060-period-14.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        current.get("checkpoint").is_none(),
+        "the current period has not ended"
+    );
+    let cp = tmp.file("period-13.checkpoint");
+    std::fs::write(&cp, &note).unwrap();
+    let o = trustgate(
+        &[
+            "audit",
+            "verify",
+            "--checkpoint",
+            &cp,
+            "--public-key",
+            &public,
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("entries 0 to 3 are as published"),
+        "{}",
+        text(&o)
+    );
+
     // Each report read is in the audit log.
     let o = trustgate(&["audit", "verify", "--database", &db], None);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+/// A clock stopped at one instant.
+#[derive(Debug)]
+struct Fixed(i64);
+
+impl trustgate_store::Clock for Fixed {
+    fn now_ms(&self) -> i64 {
+        self.0
+    }
 }
