@@ -397,6 +397,47 @@ impl Report {
     }
 }
 
+/// A Frictionless Data Package (`datapackage.json`) describing the CSV of
+/// every report: one resource per period, all with the same table schema.
+/// `csv_of` names a report's CSV file, relative to the package.
+pub fn data_package(reports: &[Report], csv_of: impl Fn(&Report) -> String) -> String {
+    let schema = serde_json::json!({
+        "fields": [
+            {"name": "section", "type": "string", "description": "The section of 2.129.060: a, b, c, d or e.",
+             "constraints": {"required": true, "enum": ["a", "b", "c", "d", "e"]}},
+            {"name": "breakdown", "type": "string", "description": "total, type, month, channel, receiving unit, total cents, case cents or withheld.",
+             "constraints": {"required": true}},
+            {"name": "key", "type": "string", "description": "What the row counts within its breakdown (a type, `YYYY-MM type`, a channel, a unit, a case); empty for totals. A leading ' marks a value a spreadsheet would otherwise run as a formula."},
+            {"name": "value", "type": "integer", "description": "A count, or for section d an amount in cents.",
+             "constraints": {"required": true, "minimum": 0}}
+        ],
+        "missingValues": []
+    });
+    let resources: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "name": format!("period-{:02}", r.period.number),
+                "title": format!("2.129.060 report, {} to {}", r.period.from, r.period.until),
+                "path": csv_of(r),
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "header": true},
+                "schema": schema,
+            })
+        })
+        .collect();
+    let package = serde_json::json!({
+        "profile": "tabular-data-package",
+        "name": "cambridge-2-129-060-reports",
+        "title": "Reports under section 2.129.060 of the Cambridge Welcoming Community Ordinance",
+        "description": "Every six-month report since the ordinance passed on 10 February 2020, counted from the Police Department's records under the counting rules stated in each report's JSON.",
+        "resources": resources,
+    });
+    serde_json::to_string_pretty(&package).unwrap_or_default()
+}
+
 /// `$1,234.56`.
 pub fn dollars(cents: i64) -> String {
     let (sign, cents) = if cents < 0 {

@@ -247,3 +247,27 @@ fn the_cover_letter_is_addressed_as_the_law_says() {
     assert_eq!(dollars(5), "$0.05");
     assert_eq!(dollars(100_000), "$1,000.00");
 }
+
+#[test]
+fn the_data_package_describes_every_csv_with_one_schema() {
+    let reports: Vec<Report> = (12..=13)
+        .map(|n| Report::count(Period::nth(n).unwrap(), &[], &[], false))
+        .collect();
+    let pkg: serde_json::Value = serde_json::from_str(&data_package(&reports, |r| {
+        format!("p{}.csv", r.period.number)
+    }))
+    .unwrap();
+    assert_eq!(pkg["profile"], "tabular-data-package");
+    let res = pkg["resources"].as_array().unwrap();
+    assert_eq!(res.len(), 2);
+    assert_eq!(res[1]["path"], "p13.csv");
+    let fields: Vec<&str> = res[0]["schema"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    // The schema's fields are the CSV's header, in order.
+    let header = reports[0].to_csv().lines().next().unwrap().to_owned();
+    assert_eq!(fields.join(","), header);
+}
