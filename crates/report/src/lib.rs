@@ -103,6 +103,7 @@ pub struct Addressed {
     pub from: &'static str,
     pub to: &'static str,
     pub copy: &'static str,
+    #[serde(rename = "for")]
     pub for_: &'static str,
 }
 
