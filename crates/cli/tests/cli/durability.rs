@@ -317,6 +317,9 @@ fn postgres_keeps_every_acknowledged_write_when_postgres_is_killed() {
     kill_mid_stream(&pg.url(), Some(&pg));
 }
 
+/// util-linux's `runuser`, which PATH may not reach (it lives in sbin).
+const RUNUSER: &str = "/usr/sbin/runuser";
+
 /// A PostgreSQL cluster of the test's own, in a temporary directory, run as
 /// the `postgres` user on a free port.
 struct PrivateCluster {
@@ -363,7 +366,7 @@ impl PrivateCluster {
     }
 
     fn as_postgres(&self, program: &str, args: &[&str]) {
-        let out = Command::new("runuser")
+        let out = Command::new(RUNUSER)
             .args(["-u", "postgres", "--"])
             .arg(self.bin.join(program))
             .args(args)
@@ -416,7 +419,7 @@ impl PrivateCluster {
 
 impl Drop for PrivateCluster {
     fn drop(&mut self) {
-        let _ = Command::new("runuser")
+        let _ = Command::new(RUNUSER)
             .args(["-u", "postgres", "--"])
             .arg(self.bin.join("pg_ctl"))
             .args(["-D", &self.data(), "-m", "immediate", "stop"])
