@@ -72,9 +72,17 @@ impl DataKeys {
 
 /// Opens the store, running its migrations; says where, without a password.
 pub(crate) async fn open(db: &Database, clock: Arc<dyn Clock>) -> Result<Store> {
-    Store::open(&db.database, clock)
+    let store = Store::open(&db.database, clock)
         .await
-        .with_context(|| format!("opening the records store at {}", redacted(&db.database)))
+        .with_context(|| format!("opening the records store at {}", redacted(&db.database)))?;
+    // Records from before the report counters existed are counted once.
+    if let Some(n) = store
+        .ensure_report_counts(&Actor::system("report-recount"))
+        .await?
+    {
+        eprintln!("counted {n} earlier record(s) into the report counters");
+    }
+    Ok(store)
 }
 
 #[derive(Subcommand)]

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 use trustgate_law::Date;
-use trustgate_report::{ContactRow, Period, ReimbursementRow, Report, local_date};
+use trustgate_report::{ContactRow, DayCount, Period, ReimbursementRow, Report, local_date};
 use trustgate_store::{Actor, Clock as _};
 
 use crate::exit;
@@ -37,8 +37,13 @@ pub(crate) struct ReportArgs {
     #[arg(long, value_enum, default_value = "json")]
     format: Format,
     /// Name the records behind each number (for staff; never publish it).
+    /// Counted from the records themselves; the public version is counted
+    /// from the per-day counters kept as records are written.
     #[arg(long)]
     staff: bool,
+    /// Rebuild the per-day counters from every record first.
+    #[arg(long)]
+    recount: bool,
     #[command(flatten)]
     db: Database,
 }
@@ -91,6 +96,10 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
     };
     let report = runtime()?.block_on(async {
         let store = open(&args.db, clock).await?;
+        if args.recount {
+            let n = store.recount_reports(&Actor::system("report")).await?;
+            eprintln!("recounted {n} record(s)");
+        }
         let report = count(&store, period, args.staff, signer.as_ref(), today).await;
         store.close().await;
         report
@@ -115,36 +124,42 @@ async fn count(
     signer: Option<&Signer>,
     today: Date,
 ) -> Result<Report> {
-    let rows = store
-        .report_rows(
-            &Actor::system("report"),
-            period.utc_ms(),
-            (period.from.to_string(), period.until.to_string()),
-        )
-        .await?;
-    let contacts: Vec<ContactRow> = rows
-        .contacts
-        .into_iter()
-        .map(|c| ContactRow {
-            id: c.id.0,
-            kind: c.kind.as_str().to_owned(),
-            channel: c.channel.as_str().to_owned(),
-            receiving_unit: c.receiving_unit,
-            received_ms: c.received_ms,
-            scenario: c.scenario,
-            acts_done: c.acts_done,
-        })
-        .collect();
-    let money: Vec<ReimbursementRow> = rows
-        .reimbursements
-        .into_iter()
-        .map(|(contact, amount_cents, received_on)| ReimbursementRow {
-            contact: contact.0,
-            amount_cents,
-            received_on,
-        })
-        .collect();
-    let mut report = Report::count(period, &contacts, &money, staff);
+    let days = (period.from.to_string(), period.until.to_string());
+    let mut report = if staff {
+        let rows = store
+            .report_rows(&Actor::system("report"), period.utc_ms(), days)
+            .await?;
+        let contacts: Vec<ContactRow> = rows
+            .contacts
+            .into_iter()
+            .map(|c| ContactRow {
+                id: c.id.0,
+                kind: c.kind.as_str().to_owned(),
+                channel: c.channel.as_str().to_owned(),
+                receiving_unit: c.receiving_unit,
+                received_ms: c.received_ms,
+                scenario: c.scenario,
+                acts_done: c.acts_done,
+            })
+            .collect();
+        Report::count(period, &contacts, &money_rows(rows.reimbursements), true)
+    } else {
+        let counted = store.report_counts(&Actor::system("report"), days).await?;
+        let counts = counted
+            .counts
+            .into_iter()
+            .map(|(day, breakdown, key, count)| {
+                Ok(DayCount {
+                    day: Date::parse(&day)
+                        .map_err(|e| anyhow::anyhow!("a stored counter's day `{day}`: {e}"))?,
+                    breakdown,
+                    key,
+                    count: u64::try_from(count).unwrap_or(0),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Report::from_counts(period, &counts, &money_rows(counted.reimbursements))
+    };
     if let (Some((origin, key)), true) = (signer, period.until < today) {
         let end_ms = period.utc_ms().1;
         store
@@ -164,6 +179,16 @@ async fn count(
         });
     }
     Ok(report)
+}
+
+fn money_rows(rows: Vec<(trustgate_store::ContactId, i64, String)>) -> Vec<ReimbursementRow> {
+    rows.into_iter()
+        .map(|(contact, amount_cents, received_on)| ReimbursementRow {
+            contact: contact.0,
+            amount_cents,
+            received_on,
+        })
+        .collect()
 }
 
 /// The file names of a period's report.

@@ -217,69 +217,141 @@ impl Report {
         reimbursements: &[ReimbursementRow],
         staff: bool,
     ) -> Report {
-        let mut a = Breakdown {
-            law: QUOTE_A,
-            total: 0,
-            by_type: BTreeMap::new(),
-            by_month: BTreeMap::new(),
-            by_channel: BTreeMap::new(),
-            by_receiving_unit: BTreeMap::new(),
-            records: staff.then(Vec::new),
-        };
+        let mut sections = Sections::new(staff);
+        for row in contacts {
+            let (day, counters) = tally(row);
+            if period.contains(day) {
+                for (breakdown, key) in counters {
+                    sections.add(day, breakdown, &key, 1, Some(row.id));
+                }
+            }
+        }
+        sections.finish(period, reimbursements, staff)
+    }
+
+    /// The same report from per-day counters ([`tally`]'s, summed by day,
+    /// breakdown and key, as the store keeps them): the public version,
+    /// whatever the number of records.
+    pub fn from_counts(
+        period: Period,
+        counts: &[DayCount],
+        reimbursements: &[ReimbursementRow],
+    ) -> Report {
+        let mut sections = Sections::new(false);
+        for c in counts {
+            if period.contains(c.day) {
+                sections.add(c.day, &c.breakdown, &c.key, c.count, None);
+            }
+        }
+        sections.finish(period, reimbursements, false)
+    }
+}
+
+/// One counter of one day: how many records of that day add to `breakdown`
+/// under `key` ([`tally`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayCount {
+    pub day: Date,
+    pub breakdown: String,
+    pub key: String,
+    pub count: u64,
+}
+
+/// The counters a record adds to, under the [`COUNTING_RULES`], and the day
+/// (in Cambridge) it counts on. Breakdowns: `a-type`, `a-channel`, `a-unit`
+/// (all three for a record (a) counts), `b`, `c`, `e` (key empty). The store
+/// keeps these per day as it records, so reports need not read the records.
+pub fn tally(row: &ContactRow) -> (Date, Vec<(&'static str, String)>) {
+    let day = local_date(row.received_ms);
+    let f = serde_json::from_str::<Scenario>(&row.scenario)
+        .unwrap_or_default()
+        .facts;
+    let done = |act: &str| row.acts_done.iter().any(|a| a == act);
+    let mut out = Vec::new();
+    if let Some(kind) = section_a_type(&row.kind, &f) {
+        out.push(("a-type", kind.to_owned()));
+        out.push(("a-channel", row.channel.clone()));
+        out.push(("a-unit", row.receiving_unit.clone()));
+    }
+    let warrant_or_detainer = matches!(row.kind.as_str(), "detainer" | "administrative-warrant");
+    if warrant_or_detainer && (done("detain") || done("extend-detention")) {
+        out.push(("b", String::new()));
+    }
+    if done("transfer-to-ice") {
+        out.push(("c", String::new()));
+    }
+    let ice = matches!(text(&f.requester), Some("ice-ero" | "ice-hsi"));
+    let cooperated = row
+        .acts_done
+        .iter()
+        .any(|a| a.starts_with("disclose.") || a == "disclose" || a == "assist-operation");
+    if ice && cooperated {
+        out.push(("e", String::new()));
+    }
+    (day, out)
+}
+
+/// A report being counted.
+struct Sections {
+    a: Breakdown,
+    b: Count,
+    c: Count,
+    e: Count,
+}
+
+impl Sections {
+    fn new(staff: bool) -> Sections {
         let count = |law| Count {
             law,
             total: 0,
             withheld: None,
             records: staff.then(Vec::new),
         };
-        let (mut b, mut c, mut e) = (count(QUOTE_B), count(QUOTE_C), count(QUOTE_E));
-        e.withheld = Some(Withheld {
-            count: 0,
-            ground: "none recorded: records do not yet mark information that cannot be publicly disclosed",
-        });
-        let mut in_period = Vec::new();
-        for row in contacts {
-            let day = local_date(row.received_ms);
-            if !period.contains(day) {
-                continue;
-            }
-            in_period.push(row.id);
-            let f = serde_json::from_str::<Scenario>(&row.scenario)
-                .unwrap_or_default()
-                .facts;
-            let done = |act: &str| row.acts_done.iter().any(|a| a == act);
-            if let Some(kind) = section_a_type(&row.kind, &f) {
-                a.total += 1;
-                *a.by_type.entry(kind.to_owned()).or_default() += 1;
-                let (y, m, _) = day.ymd();
-                *a.by_month
-                    .entry(format!("{y:04}-{m:02}"))
-                    .or_default()
-                    .entry(kind.to_owned())
-                    .or_default() += 1;
-                *a.by_channel.entry(row.channel.clone()).or_default() += 1;
-                *a.by_receiving_unit
-                    .entry(row.receiving_unit.clone())
-                    .or_default() += 1;
-                push(&mut a.records, row.id);
-            }
-            let warrant_or_detainer =
-                matches!(row.kind.as_str(), "detainer" | "administrative-warrant");
-            if warrant_or_detainer && (done("detain") || done("extend-detention")) {
-                tally(&mut b, row.id);
-            }
-            if done("transfer-to-ice") {
-                tally(&mut c, row.id);
-            }
-            let ice = matches!(text(&f.requester), Some("ice-ero" | "ice-hsi"));
-            let cooperated = row
-                .acts_done
-                .iter()
-                .any(|a| a.starts_with("disclose.") || a == "disclose" || a == "assist-operation");
-            if ice && cooperated {
-                tally(&mut e, row.id);
-            }
+        Sections {
+            a: Breakdown {
+                law: QUOTE_A,
+                total: 0,
+                by_type: BTreeMap::new(),
+                by_month: BTreeMap::new(),
+                by_channel: BTreeMap::new(),
+                by_receiving_unit: BTreeMap::new(),
+                records: staff.then(Vec::new),
+            },
+            b: count(QUOTE_B),
+            c: count(QUOTE_C),
+            e: Count {
+                withheld: Some(Withheld {
+                    count: 0,
+                    ground: "none recorded: records do not yet mark information that cannot be publicly disclosed",
+                }),
+                ..count(QUOTE_E)
+            },
         }
+    }
+
+    /// Adds `n` to a counter; `a-type` also counts the total and the month,
+    /// and names the record.
+    fn add(&mut self, day: Date, breakdown: &str, key: &str, n: u64, id: Option<i64>) {
+        let bump = |map: &mut BTreeMap<String, u64>| *map.entry(key.to_owned()).or_default() += n;
+        match breakdown {
+            "a-type" => {
+                self.a.total += n;
+                bump(&mut self.a.by_type);
+                let (y, m, _) = day.ymd();
+                bump(self.a.by_month.entry(format!("{y:04}-{m:02}")).or_default());
+                push(&mut self.a.records, id);
+            }
+            "a-channel" => bump(&mut self.a.by_channel),
+            "a-unit" => bump(&mut self.a.by_receiving_unit),
+            "b" => tally_count(&mut self.b, n, id),
+            "c" => tally_count(&mut self.c, n, id),
+            "e" => tally_count(&mut self.e, n, id),
+            _ => {}
+        }
+    }
+
+    fn finish(self, period: Period, reimbursements: &[ReimbursementRow], staff: bool) -> Report {
+        let Sections { a, b, c, e } = self;
         let mut cases: BTreeMap<i64, (u64, i64)> = BTreeMap::new();
         for r in reimbursements {
             let Ok(day) = Date::parse(&r.received_on) else {
@@ -330,7 +402,9 @@ impl Report {
             checkpoint: None,
         }
     }
+}
 
+impl Report {
     /// The cover letter, as 2.129.060 addresses the report: a draft for the
     /// Police Commissioner's signature.
     pub fn cover_letter(&self) -> String {
@@ -468,14 +542,14 @@ fn ordinal(n: u32) -> String {
     format!("{n}{suffix}")
 }
 
-fn push(records: &mut Option<Vec<i64>>, id: i64) {
-    if let Some(r) = records {
+fn push(records: &mut Option<Vec<i64>>, id: Option<i64>) {
+    if let (Some(r), Some(id)) = (records, id) {
         r.push(id);
     }
 }
 
-fn tally(count: &mut Count, id: i64) {
-    count.total += 1;
+fn tally_count(count: &mut Count, n: u64, id: Option<i64>) {
+    count.total += n;
     push(&mut count.records, id);
 }
 

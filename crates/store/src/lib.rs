@@ -76,6 +76,11 @@ macro_rules! migrations {
                 "personal data",
                 include_str!(concat!("../migrations/", $dir, "/0003_personal_data.sql")),
             ),
+            m(
+                4,
+                "report counts",
+                include_str!(concat!("../migrations/", $dir, "/0004_report_counts.sql")),
+            ),
         ])
     }};
 }
@@ -867,6 +872,39 @@ impl Store {
         }
     }
 
+    /// The report counters of the days `from_day` to `until_day` (both
+    /// included, YYYY-MM-DD) and the reimbursements received then. Audited
+    /// as `read` of `report`.
+    pub async fn report_counts(
+        &self,
+        actor: &Actor,
+        days: (String, String),
+    ) -> Result<ReportCounts, StoreError> {
+        match self.run(Op::ReportCounts(actor.clone(), days)).await? {
+            OpOut::ReportCounts(r) => Ok(*r),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Rebuilds the report counters from every record (audited as
+    /// `recount` of `report`); returns how many records were read.
+    pub async fn recount_reports(&self, actor: &Actor) -> Result<i64, StoreError> {
+        match self.run(Op::RecountReports(actor.clone())).await? {
+            OpOut::Id(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Recounts once if the counters do not yet cover every record (a
+    /// database with records from before the counters existed). Returns how
+    /// many records were read, if it recounted.
+    pub async fn ensure_report_counts(&self, actor: &Actor) -> Result<Option<i64>, StoreError> {
+        if on_backend!(self.report_counts_complete())? {
+            return Ok(None);
+        }
+        self.recount_reports(actor).await.map(Some)
+    }
+
     /// Lists contacts, newest first (audited as `list` of `contacts`).
     pub async fn list_contacts(
         &self,
@@ -1276,6 +1314,15 @@ pub struct ReportRows {
     pub reimbursements: Vec<(ContactId, i64, String)>,
 }
 
+/// The per-day report counters of a stretch of days, and its reimbursements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportCounts {
+    /// (day YYYY-MM-DD, breakdown, key, count).
+    pub counts: Vec<(String, String, String, i64)>,
+    /// (contact, amount in cents, received on YYYY-MM-DD).
+    pub reimbursements: Vec<(ContactId, i64, String)>,
+}
+
 /// A contact as a report reads it: no personal data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportContact {
@@ -1399,6 +1446,8 @@ pub(crate) enum Op {
     ListAccounts(Actor),
     OpenObligations(Actor, Reach, Option<i64>),
     ReportRows(Actor, (i64, i64), (String, String)),
+    ReportCounts(Actor, (String, String)),
+    RecountReports(Actor),
     DisableAccount(Actor, String),
 }
 
@@ -1411,6 +1460,7 @@ pub(crate) enum OpOut {
     Accounts(Vec<AccountSummary>),
     Obligations(Vec<OpenObligation>),
     ReportRows(Box<ReportRows>),
+    ReportCounts(Box<ReportCounts>),
     SignIn(SignInOutcome),
     Id(i64),
     Done,

@@ -86,6 +86,14 @@ impl This {
         Ok(audit_head_of(&head_of_row(&row)?))
     }
 
+    pub(crate) async fn report_counts_complete(&self) -> Result<bool, StoreError> {
+        let complete: i64 = sqlx::query_scalar("SELECT complete FROM report_counts_state WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(complete == 1)
+    }
+
     pub(crate) async fn account_count(&self) -> Result<i64, StoreError> {
         sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
             .fetch_one(&self.pool)
@@ -492,9 +500,18 @@ async fn apply(
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-            let reimbursements = sqlx::query(
-                "SELECT contact_id, amount_cents, received_on FROM reimbursements \
-                 WHERE received_on >= $1 AND received_on <= $2 ORDER BY id",
+            let reimbursements = reimbursements_between(conn, from_day, until_day).await?;
+            let detail = format!("{from_day} to {until_day}");
+            audit.append(conn, actor, "read", "report".into(), &detail).await?;
+            Ok(OpOut::ReportRows(Box::new(crate::ReportRows {
+                contacts,
+                reimbursements,
+            })))
+        }
+        Op::ReportCounts(actor, (from_day, until_day)) => {
+            let counts = sqlx::query(
+                "SELECT day, breakdown, key, count FROM report_counts \
+                 WHERE day >= $1 AND day <= $2 ORDER BY day, breakdown, key",
             )
             .bind(from_day)
             .bind(until_day)
@@ -504,18 +521,66 @@ async fn apply(
             .iter()
             .map(|r| {
                 Ok((
-                    ContactId(r.try_get(0).map_err(db)?),
+                    r.try_get(0).map_err(db)?,
                     r.try_get(1).map_err(db)?,
                     r.try_get(2).map_err(db)?,
+                    r.try_get(3).map_err(db)?,
                 ))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
+            let reimbursements = reimbursements_between(conn, from_day, until_day).await?;
             let detail = format!("{from_day} to {until_day}");
             audit.append(conn, actor, "read", "report".into(), &detail).await?;
-            Ok(OpOut::ReportRows(Box::new(crate::ReportRows {
-                contacts,
+            Ok(OpOut::ReportCounts(Box::new(crate::ReportCounts {
+                counts,
                 reimbursements,
             })))
+        }
+        Op::RecountReports(actor) => {
+            sqlx::query("DELETE FROM report_counts")
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+            // Sum in memory first: the counters are few, the records many.
+            let mut sums: std::collections::BTreeMap<(String, &'static str, String), i64> =
+                std::collections::BTreeMap::new();
+            let mut records = 0i64;
+            {
+                use futures_util::TryStreamExt as _;
+                let mut rows = sqlx::query(
+                    "SELECT id, kind, channel, receiving_unit, COALESCE(received_ms, created_ms), \
+                     scenario, acts_done FROM contacts",
+                )
+                .fetch(&mut *conn);
+                while let Some(r) = rows.try_next().await.map_err(db)? {
+                    let acts: String = r.try_get(6).map_err(db)?;
+                    let row = trustgate_report::ContactRow {
+                        id: r.try_get(0).map_err(db)?,
+                        kind: r.try_get(1).map_err(db)?,
+                        channel: r.try_get(2).map_err(db)?,
+                        receiving_unit: r.try_get(3).map_err(db)?,
+                        received_ms: r.try_get(4).map_err(db)?,
+                        scenario: r.try_get(5).map_err(db)?,
+                        acts_done: acts_from_json(&acts)?,
+                    };
+                    let (day, counters) = trustgate_report::tally(&row);
+                    let day = day.to_string();
+                    for (breakdown, key) in counters {
+                        *sums.entry((day.clone(), breakdown, key)).or_default() += 1;
+                    }
+                    records += 1;
+                }
+            }
+            for ((day, breakdown, key), n) in &sums {
+                add_count(conn, day, breakdown, key, *n).await?;
+            }
+            sqlx::query("UPDATE report_counts_state SET complete = 1 WHERE id = 1")
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+            let detail = format!("{records} records");
+            audit.append(conn, actor, "recount", "report".into(), &detail).await?;
+            Ok(OpOut::Id(records))
         }
         Op::ListAccounts(actor) => {
             let rows = sqlx::query(
@@ -778,6 +843,20 @@ async fn insert_contact(
         .await
         .map_err(db)?;
     }
+    count_for_reports(
+        conn,
+        &trustgate_report::ContactRow {
+            id: id.0,
+            kind: c.kind.as_str().to_owned(),
+            channel: c.channel.as_str().to_owned(),
+            receiving_unit: c.receiving_unit.clone(),
+            received_ms: c.received_ms.unwrap_or(now),
+            scenario: c.scenario.clone(),
+            acts_done: c.acts_done.clone(),
+        },
+        1,
+    )
+    .await?;
     let detail = crate::create_detail(prohibited);
     audit.append(conn, actor, "create", id.object(), detail).await?;
     Ok(crate::Recorded {
@@ -805,6 +884,84 @@ async fn seal_person(
         .execute(&mut *conn)
         .await
         .map_err(db)?;
+    Ok(())
+}
+
+/// Reimbursements received between two days (YYYY-MM-DD, both included).
+async fn reimbursements_between(
+    conn: &mut Conn,
+    from_day: &str,
+    until_day: &str,
+) -> Result<Vec<(ContactId, i64, String)>, StoreError> {
+    sqlx::query(
+        "SELECT contact_id, amount_cents, received_on FROM reimbursements \
+         WHERE received_on >= $1 AND received_on <= $2 ORDER BY id",
+    )
+    .bind(from_day)
+    .bind(until_day)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(|r| {
+        Ok((
+            ContactId(r.try_get(0).map_err(db)?),
+            r.try_get(1).map_err(db)?,
+            r.try_get(2).map_err(db)?,
+        ))
+    })
+    .collect()
+}
+
+/// Adds a record to the report counters of its day (under the report's own
+/// counting rules, `trustgate_report::tally`).
+async fn count_for_reports(
+    conn: &mut Conn,
+    row: &trustgate_report::ContactRow,
+    n: i64,
+) -> Result<(), StoreError> {
+    let (day, counters) = trustgate_report::tally(row);
+    if counters.is_empty() {
+        return Ok(());
+    }
+    // One statement for all of a record's counters (at most six; unused
+    // slots are NULL and filtered out), so the writer pays one round trip.
+    let mut q = sqlx::query(
+        "INSERT INTO report_counts (day, breakdown, key, count) \
+         SELECT $1, column1, column2, $14 FROM (VALUES ($2, $3), ($4, $5), ($6, $7), ($8, $9), ($10, $11), ($12, $13)) AS counters \
+         WHERE column1 IS NOT NULL \
+         ON CONFLICT (day, breakdown, key) DO UPDATE SET count = report_counts.count + excluded.count",
+    )
+    .bind(day.to_string());
+    for slot in 0..6 {
+        let (breakdown, key) = match counters.get(slot) {
+            Some((b, k)) => (Some(*b), Some(k.as_str())),
+            None => (None, None),
+        };
+        q = q.bind(breakdown).bind(key);
+    }
+    q.bind(n).execute(&mut *conn).await.map_err(db)?;
+    Ok(())
+}
+
+async fn add_count(
+    conn: &mut Conn,
+    day: &str,
+    breakdown: &str,
+    key: &str,
+    n: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO report_counts (day, breakdown, key, count) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (day, breakdown, key) DO UPDATE SET count = report_counts.count + $4",
+    )
+    .bind(day)
+    .bind(breakdown)
+    .bind(key)
+    .bind(n)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
     Ok(())
 }
 

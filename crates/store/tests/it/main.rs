@@ -62,4 +62,5 @@ conformance!(
     disabled_accounts_cannot_sign_in_and_their_sessions_end,
     open_obligations_are_listed_by_due_time,
     proofs_from_the_stored_log_verify,
+    report_counters_match_the_records,
 );
