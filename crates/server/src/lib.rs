@@ -15,8 +15,9 @@
 //! `oneshot`; [`serve`] runs it on a listener until the shutdown future resolves.
 //!
 //! ## What this crate does not do
-//! It holds no rule and no SQL; it reads no files or environment: the binary
-//! wires it. Logs carry the method, the path (never the query string or the
+//! It holds no rule and no SQL; it reads no environment and no file except
+//! the published reports in the folder it is given ([`Settings::reports`]):
+//! the binary wires it. Logs carry the method, the path (never the query string or the
 //! body: a scenario may describe a person) and the request id.
 
 mod auth;
