@@ -50,7 +50,7 @@ pub struct ReimbursementRow {
 /// check the numbers against the law's words.
 pub const COUNTING_RULES: &[&str] = &[
     "A record counts in the period of the day it was received, in Cambridge time (America/New_York).",
-    "(a) counts detainers, administrative warrants and notification requests whose scenario names the Police Department, or no department; a detainer is a hold request if its documents include an I-247A custody request (detainer-hold) or another hold request, and notify-only otherwise.",
+    "(a) counts instruments, not records: a record lodged with the Police Department (its scenario names the Police Department, or no department) counts once for each of a detainer, an administrative warrant (Form I-200, I-203 or I-205) and a notification request that it is or that its documents include, so an I-247A with an I-200 attached is one detainer and one administrative warrant. A detainer is a hold request if its documents include an I-247A custody request (detainer-hold) or another hold request, and notify-only otherwise. The breakdowns by month, channel and receiving unit count the same instruments.",
     "(b) counts detainer and administrative-warrant records on which the person was held (acts done include detain or extend-detention). The law prohibits such holds, so each is also a compliance exception.",
     "(c) counts records on which the person was transferred to ICE custody (acts done include transfer-to-ice).",
     "(d) sums the reimbursements received in the period (by the day received), by the record of the case.",
@@ -192,20 +192,25 @@ fn has_document(f: &Facts, names: &[&str]) -> bool {
         })
 }
 
-/// The type under which (a) counts a contact, if it does.
-fn section_a_type(kind: &str, f: &Facts) -> Option<&'static str> {
+/// The instruments (a) counts in a record, at most one of each type.
+fn section_a_types(kind: &str, f: &Facts) -> Vec<&'static str> {
     if text(&f.department).is_some_and(|d| d != "police") {
-        return None;
+        return Vec::new();
     }
-    match kind {
-        "detainer" if has_document(f, &["detainer-hold", "hold-request"]) => {
-            Some("detainer (hold)")
-        }
-        "detainer" => Some("detainer (notify only)"),
-        "administrative-warrant" => Some("administrative warrant"),
-        "notification-request" => Some("notification request"),
-        _ => None,
+    let mut out = Vec::new();
+    let hold = has_document(f, &["detainer-hold", "hold-request"]);
+    if hold {
+        out.push("detainer (hold)");
+    } else if kind == "detainer" || has_document(f, &["detainer-notify"]) {
+        out.push("detainer (notify only)");
     }
+    if kind == "administrative-warrant" || has_document(f, &["i-200", "i-203", "i-205"]) {
+        out.push("administrative warrant");
+    }
+    if kind == "notification-request" || has_document(f, &["notification-request"]) {
+        out.push("notification request");
+    }
+    out
 }
 
 impl Report {
@@ -247,6 +252,10 @@ impl Report {
     }
 }
 
+/// The most counters one record adds to: three instruments × three
+/// breakdowns, and (b), (c), (e).
+pub const MAX_COUNTERS: usize = 12;
+
 /// One counter of one day: how many records of that day add to `breakdown`
 /// under `key` ([`tally`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,7 +268,8 @@ pub struct DayCount {
 
 /// The counters a record adds to, under the [`COUNTING_RULES`], and the day
 /// (in Cambridge) it counts on. Breakdowns: `a-type`, `a-channel`, `a-unit`
-/// (all three for a record (a) counts), `b`, `c`, `e` (key empty). The store
+/// (all three for each instrument (a) counts), `b`, `c`, `e` (key empty):
+/// at most [`MAX_COUNTERS`]. The store
 /// keeps these per day as it records, so reports need not read the records.
 pub fn tally(row: &ContactRow) -> (Date, Vec<(&'static str, String)>) {
     let day = local_date(row.received_ms);
@@ -268,7 +278,7 @@ pub fn tally(row: &ContactRow) -> (Date, Vec<(&'static str, String)>) {
         .facts;
     let done = |act: &str| row.acts_done.iter().any(|a| a == act);
     let mut out = Vec::new();
-    if let Some(kind) = section_a_type(&row.kind, &f) {
+    for kind in section_a_types(&row.kind, &f) {
         out.push(("a-type", kind.to_owned()));
         out.push(("a-channel", row.channel.clone()));
         out.push(("a-unit", row.receiving_unit.clone()));
@@ -542,8 +552,11 @@ fn ordinal(n: u32) -> String {
     format!("{n}{suffix}")
 }
 
+/// Names a record behind a number, once (a record's counters come together).
 fn push(records: &mut Option<Vec<i64>>, id: Option<i64>) {
-    if let (Some(r), Some(id)) = (records, id) {
+    if let (Some(r), Some(id)) = (records, id)
+        && r.last() != Some(&id)
+    {
         r.push(id);
     }
 }

@@ -101,16 +101,16 @@ fn each_section_counts_what_its_rule_says() {
         (r.period.from.as_str(), r.period.until.as_str()),
         ("2026-02-10", "2026-08-09")
     );
-    assert_eq!(
-        r.a.total, 4,
-        "the school's notification is not the Police Department's"
-    );
+    // Five instruments: record 1 is an I-247A with an I-200 attached (one
+    // detainer and one administrative warrant); the school's notification
+    // is not the Police Department's.
+    assert_eq!(r.a.total, 5);
     assert_eq!(r.a.records, Some(vec![1, 2, 3, 4]));
     let types: Vec<_> = r.a.by_type.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     assert_eq!(
         types,
         [
-            ("administrative warrant", 1),
+            ("administrative warrant", 2),
             ("detainer (hold)", 1),
             ("detainer (notify only)", 1),
             ("notification request", 1)

@@ -924,23 +924,42 @@ async fn count_for_reports(
     if counters.is_empty() {
         return Ok(());
     }
-    // One statement for all of a record's counters (at most six; unused
-    // slots are NULL and filtered out), so the writer pays one round trip.
+    // One statement for all of a record's counters (at most
+    // MAX_COUNTERS = 12; unused slots are NULL and filtered out), so the
+    // writer pays one round trip. A counter named twice (two instruments
+    // on one channel) is summed first: one statement may touch a row once.
+    let mut summed: Vec<(&str, &str, i64)> = Vec::with_capacity(counters.len());
+    for (breakdown, key) in &counters {
+        match summed.iter_mut().find(|(b, k, _)| b == breakdown && k == key) {
+            Some(slot) => slot.2 += n,
+            None => summed.push((breakdown, key, n)),
+        }
+    }
+    if summed.len() > trustgate_report::MAX_COUNTERS {
+        return Err(StoreError::Corrupt(format!(
+            "contact/{} adds to {} report counters, more than {}",
+            row.id,
+            summed.len(),
+            trustgate_report::MAX_COUNTERS
+        )));
+    }
     let mut q = sqlx::query(
         "INSERT INTO report_counts (day, breakdown, key, count) \
-         SELECT $1, column1, column2, $14 FROM (VALUES ($2, $3), ($4, $5), ($6, $7), ($8, $9), ($10, $11), ($12, $13)) AS counters \
-         WHERE column1 IS NOT NULL \
+         SELECT $1, column1, column2, column3 FROM (VALUES ($2, $3, $4), ($5, $6, $7), \
+         ($8, $9, $10), ($11, $12, $13), ($14, $15, $16), ($17, $18, $19), ($20, $21, $22), \
+         ($23, $24, $25), ($26, $27, $28), ($29, $30, $31), ($32, $33, $34), ($35, $36, $37)) \
+         AS counters WHERE column1 IS NOT NULL \
          ON CONFLICT (day, breakdown, key) DO UPDATE SET count = report_counts.count + excluded.count",
     )
     .bind(day.to_string());
-    for slot in 0..6 {
-        let (breakdown, key) = match counters.get(slot) {
-            Some((b, k)) => (Some(*b), Some(k.as_str())),
-            None => (None, None),
+    for slot in 0..trustgate_report::MAX_COUNTERS {
+        let (breakdown, key, count) = match summed.get(slot) {
+            Some((b, k, c)) => (Some(*b), Some(*k), Some(*c)),
+            None => (None, None, None),
         };
-        q = q.bind(breakdown).bind(key);
+        q = q.bind(breakdown).bind(key).bind(count);
     }
-    q.bind(n).execute(&mut *conn).await.map_err(db)?;
+    q.execute(&mut *conn).await.map_err(db)?;
     Ok(())
 }
 

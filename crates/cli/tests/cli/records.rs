@@ -467,8 +467,11 @@ fn the_report_counts_the_records_of_a_period() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["period"]["from"], "2026-02-10");
-    assert_eq!(v["a"]["total"], 2);
-    assert_eq!(v["a"]["by_type"]["detainer (hold)"], 1);
+    assert_eq!(
+        v["a"]["total"], 3,
+        "the warrant also carries a detainer: two instruments"
+    );
+    assert_eq!(v["a"]["by_type"]["detainer (hold)"], 2);
     assert_eq!(v["b"]["total"], 1);
     assert_eq!(v["c"]["total"], 1);
     assert_eq!(v["d"]["total_cents"], 12_345);
@@ -541,7 +544,7 @@ fn the_report_counts_the_records_of_a_period() {
         "{index}"
     );
     assert!(
-        index.contains("period 12: 1; period 13: 2; period 14: 0"),
+        index.contains("period 12: 1; period 13: 3; period 14: 0"),
         "{index}"
     );
     let published: serde_json::Value =
