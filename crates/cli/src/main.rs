@@ -24,6 +24,7 @@ macro_rules! say_raw {
 
 mod check;
 mod pack;
+mod reconcile;
 mod records;
 mod report;
 mod serve;
@@ -101,6 +102,8 @@ enum Command {
     Keys(records::KeysCommand),
     /// The 2.129.060 report of a six-month period, counted from the records (JSON or CSV).
     Report(report::ReportArgs),
+    /// Compare the city's detainer records with ICE's own released detainer data.
+    Reconcile(reconcile::ReconcileArgs),
 }
 
 fn main() -> ExitCode {
@@ -115,6 +118,7 @@ fn main() -> ExitCode {
         Command::Audit(cmd) => records::audit(&cmd),
         Command::Keys(cmd) => records::keys(&cmd),
         Command::Report(args) => report::run(&args),
+        Command::Reconcile(args) => reconcile::run(&args),
         Command::Openapi => trustgate_server::openapi()
             .to_pretty_json()
             .map(|json| {

@@ -12,6 +12,7 @@
 //! exception) shows under (b).
 
 mod period;
+pub mod reconcile;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -190,6 +191,18 @@ fn has_document(f: &Facts, names: &[&str]) -> bool {
             d.iter()
                 .any(|x| x.as_str().is_some_and(|x| names.contains(&x)))
         })
+}
+
+/// Whether a record carries an immigration detainer (for reconciliation
+/// with ICE's detainer data): a detainer record, or one whose documents
+/// include one, lodged with the Police Department.
+pub fn carries_detainer(row: &ContactRow) -> bool {
+    let f = serde_json::from_str::<Scenario>(&row.scenario)
+        .unwrap_or_default()
+        .facts;
+    section_a_types(&row.kind, &f)
+        .iter()
+        .any(|t| t.starts_with("detainer"))
 }
 
 /// The instruments (a) counts in a record, at most one of each type.

@@ -657,3 +657,116 @@ impl trustgate_store::Clock for Fixed {
         self.0
     }
 }
+
+#[test]
+fn reconciliation_finds_the_planted_gaps() {
+    use trustgate_store::{Actor, Channel, ContactKind, NewContact};
+    let tmp = TempDb::new("reconcile");
+    let db = tmp.db();
+    // Noon in Cambridge (EST/EDT) of a day, as UTC ms.
+    let noon = |day: &str| {
+        let d = trustgate_law::Date::parse(day).unwrap();
+        let est = i64::from(d.unix_days()) * 86_400_000 + 17 * 3_600_000;
+        if day >= "2026-03-08" {
+            est - 3_600_000
+        } else {
+            est
+        }
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = trustgate_store::Store::open(&db, std::sync::Arc::new(crate::durability::Wall)).await.unwrap();
+        for (day, unit) in [("2026-03-02", "booking"), ("2026-03-06", "booking"), ("2026-03-10", "district-4"), ("2026-04-05", "booking"), ("2026-04-20", "booking"), ("2026-05-01", "booking")] {
+            store
+                .record_contact(
+                    &Actor::user("clerk"),
+                    NewContact {
+                        kind: ContactKind::Detainer,
+                        channel: Channel::Fax,
+                        receiving_unit: unit.into(),
+                        received_ms: Some(noon(day)),
+                        scenario: r#"{"place":"cambridge","date":"2026-03-01","facts":{"department":"police","documents":["detainer-hold"]}}"#.into(),
+                        decision: r#"{"items":[]}"#.into(),
+                        acts_done: vec![],
+                        done_by: None,
+                        obligations_due: Default::default(),
+                        person: None,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        store.close().await;
+    });
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../report/tests/fixtures/ice-detainers-sample.csv"
+    );
+    let o = trustgate(
+        &[
+            "reconcile",
+            "--ice",
+            sample,
+            "--facility",
+            "CAMBRIDGE POLICE DEPARTMENT=booking",
+            "--period",
+            "13",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains(
+            "5 of ICE's 8 rows are at the city's facilities; 3 matched the city's records"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("in ICE's data, never logged by the city: 2\n  row 4: prepared 2026-03-10"),
+        "{out}"
+    );
+    assert!(out.contains("logged by the city, not in ICE's data: 3\n  contact/3: received 2026-03-10 at district-4"), "{out}");
+    let j = trustgate(
+        &[
+            "reconcile",
+            "--ice",
+            sample,
+            "--facility",
+            "CAMBRIDGE POLICE DEPARTMENT=booking",
+            "--from",
+            "2026-03-01",
+            "--until",
+            "2026-03-31",
+            "--format",
+            "json",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
+    assert_eq!(v["matched"], 2);
+    assert_eq!(v["missing_from_city_records"][0]["row"], 4);
+    let bad = trustgate(
+        &[
+            "reconcile",
+            "--ice",
+            sample,
+            "--facility",
+            "no equals sign",
+            "--period",
+            "13",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("expected NAME=UNIT"), "{}", text(&bad));
+}
