@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 use trustgate_law::Date;
 use trustgate_report::reconcile::{CityDetainer, read_ice_csv, reconcile};
-use trustgate_report::{ContactRow, Period, carries_detainer, local_date};
+use trustgate_report::{Period, carries_detainer, local_date};
 use trustgate_store::Actor;
 
 use crate::exit;
@@ -104,16 +104,7 @@ pub(crate) fn run(args: &ReconcileArgs) -> Result<u8> {
     let city: Vec<CityDetainer> = rows
         .contacts
         .into_iter()
-        .filter_map(|c| {
-            let row = ContactRow {
-                id: c.id.0,
-                kind: c.kind.as_str().to_owned(),
-                channel: c.channel.as_str().to_owned(),
-                receiving_unit: c.receiving_unit,
-                received_ms: c.received_ms,
-                scenario: c.scenario,
-                acts_done: c.acts_done,
-            };
+        .filter_map(|row| {
             carries_detainer(&row).then(|| CityDetainer {
                 contact: row.id,
                 received: local_date(row.received_ms).to_string(),

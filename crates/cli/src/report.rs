@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 use trustgate_law::Date;
-use trustgate_report::{ContactRow, DayCount, Period, ReimbursementRow, Report, local_date};
+use trustgate_report::{DayCount, Period, ReimbursementRow, Report, local_date};
 use trustgate_store::{Actor, Clock as _};
 
 use crate::exit;
@@ -129,20 +129,12 @@ async fn count(
         let rows = store
             .report_rows(&Actor::system("report"), period.utc_ms(), days)
             .await?;
-        let contacts: Vec<ContactRow> = rows
-            .contacts
-            .into_iter()
-            .map(|c| ContactRow {
-                id: c.id.0,
-                kind: c.kind.as_str().to_owned(),
-                channel: c.channel.as_str().to_owned(),
-                receiving_unit: c.receiving_unit,
-                received_ms: c.received_ms,
-                scenario: c.scenario,
-                acts_done: c.acts_done,
-            })
-            .collect();
-        Report::count(period, &contacts, &money_rows(rows.reimbursements), true)
+        Report::count(
+            period,
+            &rows.contacts,
+            &money_rows(rows.reimbursements),
+            true,
+        )
     } else {
         let counted = store.report_counts(&Actor::system("report"), days).await?;
         let counts = counted

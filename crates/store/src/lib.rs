@@ -1309,7 +1309,8 @@ pub struct ConsistencyProof {
 /// What a report reads of the records of one stretch of time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportRows {
-    pub contacts: Vec<ReportContact>,
+    /// The contacts, as the report reads them (no personal data).
+    pub contacts: Vec<trustgate_report::ContactRow>,
     /// (contact, amount in cents, received on YYYY-MM-DD).
     pub reimbursements: Vec<(ContactId, i64, String)>,
 }
@@ -1321,19 +1322,6 @@ pub struct ReportCounts {
     pub counts: Vec<(String, String, String, i64)>,
     /// (contact, amount in cents, received on YYYY-MM-DD).
     pub reimbursements: Vec<(ContactId, i64, String)>,
-}
-
-/// A contact as a report reads it: no personal data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportContact {
-    pub id: ContactId,
-    pub kind: ContactKind,
-    pub channel: Channel,
-    pub receiving_unit: String,
-    pub received_ms: i64,
-    /// The scenario's JSON (its facts are categories, never a person).
-    pub scenario: String,
-    pub acts_done: Vec<String>,
 }
 
 /// What [`Store::verify_audit_log`] found when the log is intact.

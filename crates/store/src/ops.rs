@@ -485,20 +485,7 @@ async fn apply(
             .await
             .map_err(db)?
             .iter()
-            .map(|r| {
-                let kind: String = r.try_get(1).map_err(db)?;
-                let channel: String = r.try_get(2).map_err(db)?;
-                let acts: String = r.try_get(6).map_err(db)?;
-                Ok(crate::ReportContact {
-                    id: ContactId(r.try_get(0).map_err(db)?),
-                    kind: crate::parse_stored(&kind)?,
-                    channel: crate::parse_stored(&channel)?,
-                    receiving_unit: r.try_get(3).map_err(db)?,
-                    received_ms: r.try_get(4).map_err(db)?,
-                    scenario: r.try_get(5).map_err(db)?,
-                    acts_done: acts_from_json(&acts)?,
-                })
-            })
+            .map(report_row_of)
             .collect::<Result<Vec<_>, StoreError>>()?;
             let reimbursements = reimbursements_between(conn, from_day, until_day).await?;
             let detail = format!("{from_day} to {until_day}");
@@ -553,16 +540,7 @@ async fn apply(
                 )
                 .fetch(&mut *conn);
                 while let Some(r) = rows.try_next().await.map_err(db)? {
-                    let acts: String = r.try_get(6).map_err(db)?;
-                    let row = trustgate_report::ContactRow {
-                        id: r.try_get(0).map_err(db)?,
-                        kind: r.try_get(1).map_err(db)?,
-                        channel: r.try_get(2).map_err(db)?,
-                        receiving_unit: r.try_get(3).map_err(db)?,
-                        received_ms: r.try_get(4).map_err(db)?,
-                        scenario: r.try_get(5).map_err(db)?,
-                        acts_done: acts_from_json(&acts)?,
-                    };
+                    let row = report_row_of(&r)?;
                     let (day, counters) = trustgate_report::tally(&row);
                     let day = day.to_string();
                     for (breakdown, key) in counters {
@@ -885,6 +863,21 @@ async fn seal_person(
         .await
         .map_err(db)?;
     Ok(())
+}
+
+/// A contact as the report reads it, from `id, kind, channel,
+/// receiving_unit, COALESCE(received_ms, created_ms), scenario, acts_done`.
+fn report_row_of(r: &DbRow) -> Result<trustgate_report::ContactRow, StoreError> {
+    let acts: String = r.try_get(6).map_err(db)?;
+    Ok(trustgate_report::ContactRow {
+        id: r.try_get(0).map_err(db)?,
+        kind: r.try_get(1).map_err(db)?,
+        channel: r.try_get(2).map_err(db)?,
+        receiving_unit: r.try_get(3).map_err(db)?,
+        received_ms: r.try_get(4).map_err(db)?,
+        scenario: r.try_get(5).map_err(db)?,
+        acts_done: acts_from_json(&acts)?,
+    })
 }
 
 /// Reimbursements received between two days (YYYY-MM-DD, both included).
