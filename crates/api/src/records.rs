@@ -29,6 +29,11 @@ pub struct RecordContact {
     pub acts_done: Vec<String>,
     /// Who did those acts, when not the one recording (a badge number, a unit).
     pub done_by: Option<String>,
+    /// If part of what was given to ICE cannot be publicly disclosed, the
+    /// ground: `investigatory`, `statute` or `privacy` (G.L. c. 4, § 7,
+    /// cl. 26(f), (a), (c)). The record then counts in 2.129.060 (e) as
+    /// withheld on that ground, not in its total.
+    pub withheld: Option<String>,
     /// When obligations the decision opens fall due, by their id
     /// (`{"copy-to-person": "2026-03-01T18:00:00Z"}`), where known.
     #[serde(default)]
@@ -92,6 +97,8 @@ pub struct ContactView {
     pub decision: serde_json::Value,
     pub acts_done: Vec<String>,
     pub done_by: Option<String>,
+    /// The ground on which part of it is withheld from the public report.
+    pub withheld: Option<String>,
     /// The person, when the record has one.
     pub person: Option<PersonView>,
     pub compliance_exception: bool,

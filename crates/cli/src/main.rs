@@ -23,6 +23,7 @@ macro_rules! say_raw {
 }
 
 mod check;
+mod generate;
 mod pack;
 mod reconcile;
 mod records;
@@ -104,6 +105,9 @@ enum Command {
     Report(report::ReportArgs),
     /// Compare the city's detainer records with ICE's own released detainer data.
     Reconcile(reconcile::ReconcileArgs),
+    /// Write realistic synthetic records into a database of their own (for
+    /// load tests, benchmarks and demonstrations; never beside real ones).
+    Generate(generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
         Command::Keys(cmd) => records::keys(&cmd),
         Command::Report(args) => report::run(&args),
         Command::Reconcile(args) => reconcile::run(&args),
+        Command::Generate(args) => generate::run(cli.packs.as_deref(), &args),
         Command::Openapi => trustgate_server::openapi()
             .to_pretty_json()
             .map(|json| {

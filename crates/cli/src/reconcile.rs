@@ -1,15 +1,17 @@
 //! `trustgate reconcile`: the city's detainer records against ICE's own
-//! released detainer data (CSV), for the city's facilities.
+//! released detainer data (CSV or XLSX), for the city's facilities.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Read, Seek as _, SeekFrom};
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 use trustgate_law::Date;
-use trustgate_report::reconcile::{CityDetainer, read_ice_csv, reconcile};
+use trustgate_report::reconcile::{CityDetainer, IceRows, read_ice_csv, read_ice_xlsx, reconcile};
 use trustgate_report::{Period, carries_detainer, local_date};
 use trustgate_store::Actor;
 
@@ -18,8 +20,9 @@ use crate::records::{Database, SystemClock, open, runtime};
 
 #[derive(Args)]
 pub(crate) struct ReconcileArgs {
-    /// ICE's detainer records as CSV (the Deportation Data Project's
-    /// columns: Detainer Prepare Date, Detention Facility, …).
+    /// ICE's detainer records as CSV or XLSX (told apart by their bytes;
+    /// the Deportation Data Project's columns: Detainer Prepare Date,
+    /// Detention Facility, …).
     #[arg(long, value_name = "FILE")]
     ice: PathBuf,
     /// One of the city's facilities as ICE's data names it, and the
@@ -45,6 +48,8 @@ pub(crate) struct ReconcileArgs {
 enum Format {
     Text,
     Json,
+    /// A page for the records unit (it names the city's records).
+    Html,
 }
 
 pub(crate) fn run(args: &ReconcileArgs) -> Result<u8> {
@@ -66,23 +71,7 @@ pub(crate) fn run(args: &ReconcileArgs) -> Result<u8> {
         };
         facilities.insert(name.trim().to_owned(), unit.trim().to_owned());
     }
-    let file = std::fs::File::open(&args.ice)
-        .with_context(|| format!("opening {}", args.ice.display()))?;
-    let tty = std::io::stderr().is_terminal();
-    let (read, ice) = read_ice_csv(
-        std::io::BufReader::new(file),
-        &facilities,
-        (from, until),
-        |n| {
-            if tty {
-                eprint!("\rreading ICE's rows: {n}");
-            }
-        },
-    )
-    .map_err(|e| anyhow::anyhow!("{}:{e}", args.ice.display()))?;
-    if tty {
-        eprintln!();
-    }
+    let (read, ice) = read_ice(&args.ice, &facilities, (from, until))?;
     let span = Period {
         number: 0,
         from,
@@ -115,6 +104,10 @@ pub(crate) fn run(args: &ReconcileArgs) -> Result<u8> {
     let r = reconcile((from, until), read, ice, city);
     match args.format {
         Format::Json => say!("{}", serde_json::to_string_pretty(&r)?),
+        Format::Html => say_raw!(
+            "{}",
+            trustgate_render::render_reconciliation(&r, &args.ice.display().to_string())
+        ),
         Format::Text => {
             say!(
                 "{} to {}: {} of ICE's {} rows are at the city's facilities; {} matched the city's records",
@@ -157,6 +150,65 @@ pub(crate) fn run(args: &ReconcileArgs) -> Result<u8> {
         }
     }
     Ok(exit::OK)
+}
+
+/// Reads ICE's file, CSV or XLSX, with a progress line on a terminal: the
+/// rows read, and for a CSV how far through the file that is.
+fn read_ice(
+    path: &std::path::Path,
+    facilities: &BTreeMap<String, String>,
+    range: (Date, Date),
+) -> Result<IceRows> {
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut magic = [0u8; 4];
+    let is_xlsx = file.read_exact(&mut magic).is_ok() && magic == *b"PK\x03\x04";
+    file.seek(SeekFrom::Start(0))
+        .with_context(|| format!("reading {}", path.display()))?;
+    let tty = std::io::stderr().is_terminal();
+    let done = Rc::new(Cell::new(0u64));
+    let show = |rows: u64| {
+        if !tty {
+            return;
+        }
+        if is_xlsx || size == 0 {
+            eprint!("\rreading ICE's rows: {rows}");
+        } else {
+            eprint!(
+                "\rreading ICE's rows: {rows} ({}% of the file)",
+                done.get().saturating_mul(100) / size
+            );
+        }
+    };
+    let read = if is_xlsx {
+        read_ice_xlsx(std::io::BufReader::new(file), facilities, range, show)
+    } else {
+        let counted = Counted {
+            inner: std::io::BufReader::new(file),
+            done: Rc::clone(&done),
+        };
+        read_ice_csv(counted, facilities, range, show)
+    };
+    if tty {
+        eprintln!();
+    }
+    read.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// A reader that counts the bytes read through it, for the progress line.
+struct Counted<R> {
+    inner: R,
+    done: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done
+            .set(self.done.get() + u64::try_from(n).unwrap_or(0));
+        Ok(n)
+    }
 }
 
 fn day(s: &str) -> Result<Date> {

@@ -1,8 +1,10 @@
 //! `trustgate report`: the 2.129.060 report of one period, counted from the
-//! records, as JSON, CSV, an HTML page or the cover letter; or every period
-//! published as files for the public transparency page (`--publish DIR`,
-//! served by `trustgate serve --reports DIR`). PDF and charts come next.
+//! records, as JSON, CSV, an HTML page, a tagged PDF or the cover letter; or
+//! every period published as files for the public transparency page
+//! (`--publish DIR`, served by `trustgate serve --reports DIR`), with charts
+//! across periods on its index.
 
+use std::io::{IsTerminal as _, Write as _};
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
@@ -26,8 +28,8 @@ pub(crate) struct ReportArgs {
     /// List every period since the ordinance passed, and stop.
     #[arg(long)]
     list: bool,
-    /// Write every period's report (page, JSON, CSV, cover letter) and an
-    /// index page into this folder: the public version only.
+    /// Write every period's report (page, PDF, JSON, CSV, cover letter) and
+    /// an index page into this folder: the public version only.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["period", "containing", "staff"])]
     publish: Option<std::path::PathBuf>,
     /// Sign, with this key (from `trustgate audit keygen`), the audit log's
@@ -54,11 +56,20 @@ enum Format {
     Csv,
     /// The report as a page.
     Html,
+    /// The report as a tagged, accessible PDF (PDF/UA-1), to a file or a
+    /// pipe (never to a terminal).
+    Pdf,
     /// The cover letter to the City Clerk (a draft for signature).
     Letter,
 }
 
 pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
+    if matches!(args.format, Format::Pdf)
+        && args.publish.is_none()
+        && std::io::stdout().is_terminal()
+    {
+        bail!("--format pdf writes a PDF's bytes: redirect them to a file (`> report.pdf`)");
+    }
     let clock = Arc::new(SystemClock);
     let today = local_date(clock.now_ms());
     if args.list {
@@ -108,6 +119,12 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
         Format::Json => say!("{}", report.to_json()),
         Format::Csv => say_raw!("{}", report.to_csv()),
         Format::Html => say_raw!("{}", trustgate_render::render_report(&report, &[])),
+        Format::Pdf => {
+            let pdf = trustgate_report_pdf::report_pdf(&report)?;
+            if let Err(e) = std::io::stdout().lock().write_all(&pdf) {
+                crate::stdout_failed(e);
+            }
+        }
         Format::Letter => say_raw!("{}", report.cover_letter()),
     }
     Ok(exit::OK)
@@ -183,11 +200,12 @@ fn money_rows(rows: Vec<(trustgate_store::ContactId, i64, String)>) -> Vec<Reimb
         .collect()
 }
 
-/// The file names of a period's report.
-fn files(r: &Report) -> [(&'static str, String); 4] {
+/// The file names of a period's report, its page first.
+fn files(r: &Report) -> Vec<(&'static str, String)> {
     let base = format!("2.129.060-period-{:02}", r.period.number);
-    [
+    vec![
         ("page", format!("{base}.html")),
+        ("PDF", format!("{base}.pdf")),
         ("JSON", format!("{base}.json")),
         ("CSV", format!("{base}.csv")),
         ("cover letter", format!("{base}-letter.txt")),
@@ -216,27 +234,39 @@ fn publish(
         store.close().await;
         Ok::<_, anyhow::Error>(reports)
     })?;
-    let write = |name: &str, text: &str| {
+    let write = |name: &str, bytes: &[u8]| {
         let path = dir.join(name);
-        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
     };
     for r in &reports {
-        let [page, json, csv, letter] = files(r);
-        let links: Vec<(&str, &str)> = [&json, &csv, &letter]
+        let names = files(r);
+        let name = |label: &str| {
+            names
+                .iter()
+                .find(|(l, _)| *l == label)
+                .map(|(_, f)| f.as_str())
+                .unwrap_or_default()
+        };
+        let links: Vec<(&str, &str)> = names
             .iter()
+            .skip(1)
             .map(|(l, f)| (*l, f.as_str()))
             .collect();
-        write(&page.1, &trustgate_render::render_report(r, &links))?;
-        write(&json.1, &r.to_json())?;
-        write(&csv.1, &r.to_csv())?;
-        write(&letter.1, &r.cover_letter())?;
+        write(
+            name("page"),
+            trustgate_render::render_report(r, &links).as_bytes(),
+        )?;
+        write(name("PDF"), &trustgate_report_pdf::report_pdf(r)?)?;
+        write(name("JSON"), r.to_json().as_bytes())?;
+        write(name("CSV"), r.to_csv().as_bytes())?;
+        write(name("cover letter"), r.cover_letter().as_bytes())?;
     }
     write(
         "index.html",
-        &trustgate_render::render_report_index(&reports, files),
+        trustgate_render::render_report_index(&reports, files).as_bytes(),
     )?;
     say!(
-        "published {} period(s) to {} (index.html, and a page, JSON, CSV and cover letter each)",
+        "published {} period(s) to {} (index.html, and a page, PDF, JSON, CSV and cover letter each)",
         reports.len(),
         dir.display()
     );

@@ -23,7 +23,9 @@
 mod block;
 mod style;
 
+mod reconcile;
 mod report;
+pub use reconcile::render_reconciliation;
 pub use report::{render_report, render_report_index};
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -67,13 +67,19 @@ pub fn render_report(r: &Report, downloads: &[(&str, &str)]) -> String {
     section(&mut b, "c", r.c.law, r.c.total, "Individuals transferred");
     section_money(&mut b, r);
     section(&mut b, "e", r.e.law, r.e.total, "Investigations");
-    if let Some(w) = &r.e.withheld {
+    if let Some(withheld) = &r.e.withheld {
+        let total: u64 = withheld.iter().map(|w| w.count).sum();
         let _ = writeln!(
             b,
-            "<p>Withheld as not publicly disclosable: {} ({}).</p>",
-            w.count,
-            esc(w.ground)
+            "<p>Withheld as not publicly disclosable, and not in the total above: {total}.</p>"
         );
+        if total > 0 {
+            b.push_str("<ul>\n");
+            for w in withheld.iter().filter(|w| w.count > 0) {
+                let _ = writeln!(b, "<li>{}: {}</li>", w.count, esc(w.ground));
+            }
+            b.push_str("</ul>\n");
+        }
     }
     if let Some(cp) = &r.checkpoint {
         let _ = writeln!(
@@ -142,11 +148,11 @@ fn table(b: &mut String, caption: &str, key: &str, rows: &BTreeMap<String, u64>)
 }
 
 /// The public transparency page: every period's report, newest first, with
-/// its totals and downloads. `files(report)` names a report's files (page,
-/// JSON, CSV, letter), relative to the index.
+/// its totals and downloads. `files(report)` names a report's files, its
+/// page first, as (label, file name) relative to the index.
 pub fn render_report_index(
     reports: &[Report],
-    files: impl Fn(&Report) -> [(&'static str, String); 4],
+    files: impl Fn(&Report) -> Vec<(&'static str, String)>,
 ) -> String {
     let title = "Reports under 2.129.060 of the Welcoming Community Ordinance";
     let mut b = String::new();
@@ -161,10 +167,11 @@ pub fn render_report_index(
             .iter()
             .map(|(label, file)| format!("<a href=\"{}\">{}</a>", esc(file), esc(label)))
             .collect();
+        let page = f.first().map_or("", |(_, file)| file.as_str());
         let _ = writeln!(
             b,
             "<tr><th scope=\"row\"><a href=\"{}\">{} to {}</a></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&f[0].1),
+            esc(page),
             esc(&r.period.from),
             esc(&r.period.until),
             r.a.total,

@@ -36,6 +36,35 @@ pub struct ContactRow {
     pub scenario: String,
     /// The acts done, by key.
     pub acts_done: Vec<String>,
+    /// Why part of what was given to ICE cannot be publicly disclosed, if
+    /// it cannot: a key of [`WITHHOLDING_GROUNDS`].
+    pub withheld: Option<String>,
+}
+
+/// The grounds on which an investigation's information can be withheld from
+/// (e), as the Massachusetts public records law states them (G.L. c. 4,
+/// § 7, cl. 26): the key a record carries, and the ground as printed.
+pub const WITHHOLDING_GROUNDS: &[(&str, &str)] = &[
+    (
+        "investigatory",
+        "investigatory materials whose disclosure would prejudice effective law enforcement (G.L. c. 4, § 7, cl. 26(f))",
+    ),
+    (
+        "statute",
+        "exempted from disclosure by statute, such as criminal offender record information (G.L. c. 4, § 7, cl. 26(a))",
+    ),
+    (
+        "privacy",
+        "disclosure would be an unwarranted invasion of personal privacy (G.L. c. 4, § 7, cl. 26(c))",
+    ),
+];
+
+/// The ground printed for a withholding key, if the key is one.
+pub fn withholding_ground(key: &str) -> Option<&'static str> {
+    WITHHOLDING_GROUNDS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, ground)| *ground)
 }
 
 /// A reimbursement received, by case.
@@ -55,7 +84,7 @@ pub const COUNTING_RULES: &[&str] = &[
     "(b) counts detainer and administrative-warrant records on which the person was held (acts done include detain or extend-detention). The law prohibits such holds, so each is also a compliance exception.",
     "(c) counts records on which the person was transferred to ICE custody (acts done include transfer-to-ice).",
     "(d) sums the reimbursements received in the period (by the day received), by the record of the case.",
-    "(e) counts records of a request by ICE (ERO or HSI) on which information was given or an operation assisted (acts done include a disclose field or assist-operation).",
+    "(e) counts records of a request by ICE (ERO or HSI) on which information was given or an operation assisted (acts done include a disclose field or assist-operation). A record marked as holding information that cannot be publicly disclosed is not in the total: it is counted under the ground the record gives (G.L. c. 4, § 7, cl. 26), so the report says how many were withheld and why.",
     "One record is one request as received; a person who is the subject of several records is counted once per record (records keep no identity to merge them).",
 ];
 
@@ -128,9 +157,10 @@ pub struct Breakdown {
 pub struct Count {
     pub law: &'static str,
     pub total: u64,
-    /// For (e): how many were withheld as not publicly disclosable, and why.
+    /// For (e): how many were withheld as not publicly disclosable, by
+    /// ground (every ground listed, zeros included).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub withheld: Option<Withheld>,
+    pub withheld: Option<Vec<Withheld>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<i64>>,
 }
@@ -138,8 +168,13 @@ pub struct Count {
 /// Investigations left out of (e) because part cannot be disclosed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Withheld {
-    pub count: u64,
+    /// The key records carry (`investigatory`, `statute`, `privacy`).
+    pub key: &'static str,
     pub ground: &'static str,
+    pub count: u64,
+    /// The records withheld (staff version only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<i64>>,
 }
 
 /// Section (d): reimbursements by case.
@@ -281,7 +316,8 @@ pub struct DayCount {
 
 /// The counters a record adds to, under the [`COUNTING_RULES`], and the day
 /// (in Cambridge) it counts on. Breakdowns: `a-type`, `a-channel`, `a-unit`
-/// (all three for each instrument (a) counts), `b`, `c`, `e` (key empty):
+/// (all three for each instrument (a) counts), `b`, `c`, `e` (key empty),
+/// `e-withheld` (key: the ground's key):
 /// at most [`MAX_COUNTERS`]. The store
 /// keeps these per day as it records, so reports need not read the records.
 pub fn tally(row: &ContactRow) -> (Date, Vec<(&'static str, String)>) {
@@ -309,7 +345,15 @@ pub fn tally(row: &ContactRow) -> (Date, Vec<(&'static str, String)>) {
         .iter()
         .any(|a| a.starts_with("disclose.") || a == "disclose" || a == "assist-operation");
     if ice && cooperated {
-        out.push(("e", String::new()));
+        match row.withheld.as_deref().and_then(|k| {
+            WITHHOLDING_GROUNDS
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(key, _)| *key)
+        }) {
+            Some(key) => out.push(("e-withheld", key.to_owned())),
+            None => out.push(("e", String::new())),
+        }
     }
     (day, out)
 }
@@ -343,10 +387,17 @@ impl Sections {
             b: count(QUOTE_B),
             c: count(QUOTE_C),
             e: Count {
-                withheld: Some(Withheld {
-                    count: 0,
-                    ground: "none recorded: records do not yet mark information that cannot be publicly disclosed",
-                }),
+                withheld: Some(
+                    WITHHOLDING_GROUNDS
+                        .iter()
+                        .map(|(key, ground)| Withheld {
+                            key,
+                            ground,
+                            count: 0,
+                            records: staff.then(Vec::new),
+                        })
+                        .collect(),
+                ),
                 ..count(QUOTE_E)
             },
         }
@@ -369,6 +420,12 @@ impl Sections {
             "b" => tally_count(&mut self.b, n, id),
             "c" => tally_count(&mut self.c, n, id),
             "e" => tally_count(&mut self.e, n, id),
+            "e-withheld" => {
+                if let Some(w) = self.e.withheld.iter_mut().flatten().find(|w| w.key == key) {
+                    w.count += n;
+                    push(&mut w.records, id);
+                }
+            }
             _ => {}
         }
     }
@@ -488,8 +545,8 @@ impl Report {
             row("d", "case cents", &case.case, case.total_cents);
         }
         row("e", "total", "", n(self.e.total));
-        if let Some(w) = &self.e.withheld {
-            row("e", "withheld", w.ground, n(w.count));
+        for w in self.e.withheld.iter().flatten() {
+            row("e", "withheld", w.key, n(w.count));
         }
         out
     }
@@ -505,7 +562,7 @@ pub fn data_package(reports: &[Report], csv_of: impl Fn(&Report) -> String) -> S
              "constraints": {"required": true, "enum": ["a", "b", "c", "d", "e"]}},
             {"name": "breakdown", "type": "string", "description": "total, type, month, channel, receiving unit, total cents, case cents or withheld.",
              "constraints": {"required": true}},
-            {"name": "key", "type": "string", "description": "What the row counts within its breakdown (a type, `YYYY-MM type`, a channel, a unit, a case); empty for totals. A leading ' marks a value a spreadsheet would otherwise run as a formula."},
+            {"name": "key", "type": "string", "description": "What the row counts within its breakdown (a type, `YYYY-MM type`, a channel, a unit, a case, or for withheld the ground: investigatory, statute or privacy, G.L. c. 4, § 7, cl. 26(f), (a) or (c)); empty for totals. A leading ' marks a value a spreadsheet would otherwise run as a formula."},
             {"name": "value", "type": "integer", "description": "A count, or for section d an amount in cents.",
              "constraints": {"required": true, "minimum": 0}}
         ],

@@ -61,19 +61,146 @@ pub struct Reconciliation {
     pub matching_rules: &'static [&'static str],
 }
 
-/// A problem with ICE's file, at a row and column.
+/// A problem with ICE's file, at a line of a CSV or a row of a spreadsheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
-    /// The line in the file (1 = the header).
+    /// The line in a CSV (1 = the header), or the row in a spreadsheet as
+    /// the spreadsheet numbers it.
     pub line: u64,
+    /// The worksheet, for a spreadsheet.
+    pub sheet: Option<String>,
     pub message: String,
+}
+
+impl ImportError {
+    fn at(line: u64, message: impl Into<String>) -> ImportError {
+        ImportError {
+            line,
+            sheet: None,
+            message: message.into(),
+        }
+    }
 }
 
 impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        match &self.sheet {
+            Some(sheet) => write!(f, "sheet `{sheet}`, row {}: {}", self.line, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
     }
 }
+
+/// What a reader found: the data rows read, and those kept.
+pub type IceRows = (u64, Vec<IceDetainer>);
+
+/// The columns of ICE's table that reconciliation reads, found by name in
+/// its header, and the rows kept so far. One filter serves every file type.
+struct Filter<'a> {
+    date: usize,
+    facility: usize,
+    city: Option<usize>,
+    kind: Option<usize>,
+    wanted: BTreeMap<String, &'a String>,
+    range: (Date, Date),
+    rows: u64,
+    kept: Vec<IceDetainer>,
+}
+
+/// One cell of a row as the filter reads it.
+enum Cell<'c> {
+    Text(&'c str),
+    /// A spreadsheet date.
+    Day(Date),
+}
+
+impl<'a> Filter<'a> {
+    fn new(
+        header: &[&str],
+        line: u64,
+        facilities: &'a BTreeMap<String, String>,
+        range: (Date, Date),
+    ) -> Result<Filter<'a>, ImportError> {
+        let column = |name: &str| {
+            header.iter().position(|h| h.trim() == name).ok_or_else(|| {
+                ImportError::at(
+                    line,
+                    format!(
+                        "no column `{name}` (the columns are: {})",
+                        header.join(", ")
+                    ),
+                )
+            })
+        };
+        Ok(Filter {
+            date: column(PREPARE_DATE)?,
+            facility: column(FACILITY)?,
+            city: column(FACILITY_CITY).ok(),
+            kind: column(DETAINER_TYPE).ok(),
+            wanted: facilities
+                .iter()
+                .map(|(k, v)| (k.trim().to_uppercase(), v))
+                .collect(),
+            range,
+            rows: 0,
+            kept: Vec::new(),
+        })
+    }
+
+    /// The columns read, for readers that pick cells out of wide rows.
+    fn columns(&self) -> [Option<usize>; 4] {
+        [Some(self.date), Some(self.facility), self.city, self.kind]
+    }
+
+    /// Reads one data row; `cell(column)` gives a cell (`None` if empty).
+    fn row<'c>(
+        &mut self,
+        line: u64,
+        cell: impl Fn(usize) -> Option<Cell<'c>>,
+    ) -> Result<(), ImportError> {
+        self.rows += 1;
+        let text = |c: Option<usize>| match c.and_then(&cell) {
+            Some(Cell::Text(t)) => t.trim().to_owned(),
+            Some(Cell::Day(d)) => d.to_string(),
+            None => String::new(),
+        };
+        let facility = text(Some(self.facility));
+        let Some(unit) = self.wanted.get(&facility.to_uppercase()) else {
+            return Ok(());
+        };
+        let day = match cell(self.date) {
+            Some(Cell::Day(d)) => d,
+            Some(Cell::Text(raw)) => parse_day(raw).ok_or_else(|| {
+                ImportError::at(line, format!("`{PREPARE_DATE}` is `{raw}`: expected YYYY-MM-DD (a time after it is ignored) or M/D/YYYY"))
+            })?,
+            None => {
+                return Err(ImportError::at(
+                    line,
+                    format!("`{PREPARE_DATE}` is empty"),
+                ));
+            }
+        };
+        if day < self.range.0 || day > self.range.1 {
+            return Ok(());
+        }
+        self.kept.push(IceDetainer {
+            row: self.rows,
+            prepared: day.to_string(),
+            facility,
+            facility_city: text(self.city),
+            detainer_type: text(self.kind),
+            unit: (*unit).clone(),
+        });
+        Ok(())
+    }
+
+    fn finish(self) -> IceRows {
+        (self.rows, self.kept)
+    }
+}
+
+/// How often a reader reports progress, in rows.
+const PROGRESS_EVERY: u64 = 10_000;
 
 /// Reads ICE's detainer CSV, keeping the rows at the city's facilities
 /// (`facilities`: ICE's facility name → the city's receiving unit) prepared
@@ -82,76 +209,164 @@ impl std::fmt::Display for ImportError {
 pub fn read_ice_csv(
     data: impl std::io::Read,
     facilities: &BTreeMap<String, String>,
-    (from, until): (Date, Date),
+    range: (Date, Date),
     mut progress: impl FnMut(u64),
-) -> Result<(u64, Vec<IceDetainer>), ImportError> {
+) -> Result<IceRows, ImportError> {
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(data);
     let header = reader
         .headers()
-        .map_err(|e| ImportError {
-            line: 1,
-            message: e.to_string(),
-        })?
+        .map_err(|e| ImportError::at(1, e.to_string()))?
         .clone();
-    let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| ImportError {
-                line: 1,
-                message: format!(
-                    "no column `{name}` (the columns are: {})",
-                    header.iter().collect::<Vec<_>>().join(", ")
-                ),
-            })
-    };
-    let (date_col, facility_col) = (column(PREPARE_DATE)?, column(FACILITY)?);
-    let (city_col, type_col) = (column(FACILITY_CITY).ok(), column(DETAINER_TYPE).ok());
-    let wanted: BTreeMap<String, &String> = facilities
-        .iter()
-        .map(|(k, v)| (k.trim().to_uppercase(), v))
-        .collect();
-    let mut rows = 0u64;
-    let mut kept = Vec::new();
+    let names: Vec<&str> = header.iter().collect();
+    let mut filter = Filter::new(&names, 1, facilities, range)?;
     for record in reader.records() {
-        rows += 1;
-        if rows.is_multiple_of(10_000) {
-            progress(rows);
+        let line = filter.rows + 2;
+        let record = record.map_err(|e| ImportError::at(line, e.to_string()))?;
+        filter.row(line, |c| record.get(c).map(Cell::Text))?;
+        if filter.rows.is_multiple_of(PROGRESS_EVERY) {
+            progress(filter.rows);
         }
-        let line = rows + 1;
-        let record = record.map_err(|e| ImportError {
-            line,
-            message: e.to_string(),
-        })?;
-        let facility = record.get(facility_col).unwrap_or_default().trim();
-        let Some(unit) = wanted.get(&facility.to_uppercase()) else {
-            continue;
-        };
-        let raw = record.get(date_col).unwrap_or_default();
-        let day = parse_day(raw).ok_or_else(|| ImportError {
-            line,
-            message: format!("`{PREPARE_DATE}` is `{raw}`: expected YYYY-MM-DD (a time after it is ignored) or M/D/YYYY"),
-        })?;
-        if day < from || day > until {
-            continue;
-        }
-        let get = |c: Option<usize>| {
-            c.and_then(|c| record.get(c))
-                .unwrap_or_default()
-                .trim()
-                .to_owned()
-        };
-        kept.push(IceDetainer {
-            row: rows,
-            prepared: day.to_string(),
-            facility: facility.to_owned(),
-            facility_city: get(city_col),
-            detainer_type: get(type_col),
-            unit: (*unit).clone(),
-        });
     }
-    progress(rows);
-    Ok((rows, kept))
+    progress(filter.rows);
+    Ok(filter.finish())
+}
+
+/// How many rows above the header a spreadsheet may have (ICE's releases
+/// put a title and notes there).
+const HEADER_SEARCH_ROWS: u32 = 50;
+
+/// Reads ICE's detainer spreadsheet (XLSX, as the Deportation Data Project
+/// and ICE's FOIA office release it) as [`read_ice_csv`] reads a CSV: the
+/// first worksheet, whose header is the first row naming both
+/// `Detainer Prepare Date` and `Detention Facility` (title rows above it are
+/// skipped). Cells are streamed, so a 100 MB release is not held in memory
+/// as a grid; dates may be spreadsheet dates or text.
+pub fn read_ice_xlsx<'f, R: std::io::Read + std::io::Seek>(
+    data: R,
+    facilities: &'f BTreeMap<String, String>,
+    range: (Date, Date),
+    mut progress: impl FnMut(u64),
+) -> Result<IceRows, ImportError> {
+    use calamine::{DataRef, Reader as _, Xlsx};
+
+    let not_a_workbook =
+        |e: calamine::XlsxError| ImportError::at(0, format!("not a readable XLSX workbook: {e}"));
+    let mut book = Xlsx::new(data).map_err(not_a_workbook)?;
+    let Some(sheet) = book.sheet_names().first().cloned() else {
+        return Err(ImportError::at(0, "the workbook has no worksheet"));
+    };
+    let in_sheet = |line: u64, message: String| ImportError {
+        line,
+        sheet: Some(sheet.clone()),
+        message,
+    };
+    let mut cells = book
+        .worksheet_cells_reader(&sheet)
+        .map_err(|e| in_sheet(0, e.to_string()))?;
+
+    // Cells arrive in row order, empty ones left out: gather one row at a
+    // time, keeping every cell until the header is found and then only the
+    // columns read.
+    let mut filter: Option<Filter<'f>> = None;
+    let mut keep: Vec<usize> = Vec::new();
+    let mut current: Option<u32> = None;
+    let mut row: BTreeMap<usize, RowCell> = BTreeMap::new();
+    let mut flush = |at: u32,
+                     row: &mut BTreeMap<usize, RowCell>,
+                     filter: &mut Option<Filter<'f>>,
+                     keep: &mut Vec<usize>|
+     -> Result<(), ImportError> {
+        let line = u64::from(at) + 1;
+        match filter {
+            Some(f) => {
+                f.row(line, |c| match row.get(&c) {
+                    Some(RowCell::Text(t)) => Some(Cell::Text(t)),
+                    Some(RowCell::Day(d)) => Some(Cell::Day(*d)),
+                    None => None,
+                })
+                .map_err(|e| in_sheet(e.line, e.message))?;
+                if f.rows.is_multiple_of(PROGRESS_EVERY) {
+                    progress(f.rows);
+                }
+            }
+            None => {
+                let width = row.keys().next_back().map_or(0, |last| last + 1);
+                let names: Vec<&str> = (0..width)
+                    .map(|c| match row.get(&c) {
+                        Some(RowCell::Text(t)) => t.as_str(),
+                        _ => "",
+                    })
+                    .collect();
+                let is_header = names.iter().any(|n| n.trim() == PREPARE_DATE)
+                    && names.iter().any(|n| n.trim() == FACILITY);
+                if is_header {
+                    let f = Filter::new(&names, line, facilities, range)
+                        .map_err(|e| in_sheet(e.line, e.message))?;
+                    *keep = f.columns().into_iter().flatten().collect();
+                    *filter = Some(f);
+                } else if at + 1 >= HEADER_SEARCH_ROWS {
+                    return Err(in_sheet(
+                        line,
+                        format!(
+                            "no header row naming `{PREPARE_DATE}` and `{FACILITY}` in the first {HEADER_SEARCH_ROWS} rows"
+                        ),
+                    ));
+                }
+            }
+        }
+        row.clear();
+        Ok(())
+    };
+    loop {
+        let next = cells
+            .next_cell()
+            .map_err(|e| in_sheet(current.map_or(0, |r| u64::from(r) + 1), e.to_string()))?;
+        let Some(cell) = next else { break };
+        let (r, c) = cell.get_position();
+        if current != Some(r) {
+            if let Some(at) = current {
+                flush(at, &mut row, &mut filter, &mut keep)?;
+            }
+            current = Some(r);
+        }
+        let c = usize::try_from(c).unwrap_or(usize::MAX);
+        if filter.is_some() && !keep.contains(&c) {
+            continue;
+        }
+        let value = match cell.get_value() {
+            DataRef::String(s) | DataRef::DateTimeIso(s) => RowCell::Text(s.clone()),
+            DataRef::SharedString(s) => RowCell::Text((*s).to_owned()),
+            DataRef::Int(i) => RowCell::Text(i.to_string()),
+            DataRef::Float(f) => RowCell::Text(f.to_string()),
+            DataRef::Bool(b) => RowCell::Text(b.to_string()),
+            DataRef::DateTime(dt) => {
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                match Date::from_ymd(i32::from(y), i32::from(m), i32::from(d)) {
+                    Some(day) => RowCell::Day(day),
+                    None => RowCell::Text(dt.as_f64().to_string()),
+                }
+            }
+            DataRef::DurationIso(_) | DataRef::Error(_) | DataRef::Empty => continue,
+        };
+        row.insert(c, value);
+    }
+    if let Some(at) = current {
+        flush(at, &mut row, &mut filter, &mut keep)?;
+    }
+    let Some(filter) = filter else {
+        return Err(in_sheet(
+            0,
+            format!("no header row naming `{PREPARE_DATE}` and `{FACILITY}`"),
+        ));
+    };
+    progress(filter.rows);
+    Ok(filter.finish())
+}
+
+/// A spreadsheet cell kept for the row being read.
+enum RowCell {
+    Text(String),
+    Day(Date),
 }
 
 /// `2024-03-05`, `2024-03-05 14:00:00`, `2024-03-05T14:00:00` or `3/5/2024`.

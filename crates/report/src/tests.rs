@@ -21,6 +21,7 @@ fn row(id: i64, kind: &str, facts: &str, acts: &[&str], received_ms: i64) -> Con
             r#"{{"place":"cambridge","date":"2026-03-01","facts":{{{facts}}},"acts":{{}}}}"#
         ),
         acts_done: acts.iter().map(|a| (*a).to_owned()).collect(),
+        withheld: None,
     }
 }
 
@@ -182,6 +183,82 @@ fn nothing_is_assumed_zero_and_the_same_records_give_the_same_bytes() {
     let two = Report::count(period13(), &reversed, &[], false);
     assert_eq!(one.to_json(), two.to_json());
     assert_eq!(one.to_csv(), two.to_csv());
+}
+
+#[test]
+fn withheld_investigations_leave_the_total_and_are_counted_by_ground() {
+    let ice = r#""department":"police","requester":"ice-hsi""#;
+    let mut rows = vec![
+        row(1, "information-request", ice, &["disclose.address"], MARCH),
+        row(
+            2,
+            "information-request",
+            ice,
+            &["disclose.address"],
+            MARCH + DAY,
+        ),
+        row(
+            3,
+            "assistance-request",
+            ice,
+            &["assist-operation"],
+            MARCH + 2 * DAY,
+        ),
+        row(
+            4,
+            "information-request",
+            ice,
+            &["disclose.address"],
+            MARCH + 3 * DAY,
+        ),
+    ];
+    rows[1].withheld = Some("investigatory".into());
+    rows[2].withheld = Some("investigatory".into());
+    rows[3].withheld = Some("privacy".into());
+    for staff in [false, true] {
+        let r = Report::count(period13(), &rows, &[], staff);
+        assert_eq!(r.e.total, 1, "only the disclosable one is in the total");
+        let by: Vec<(&str, u64)> =
+            r.e.withheld
+                .iter()
+                .flatten()
+                .map(|w| (w.key, w.count))
+                .collect();
+        assert_eq!(by, [("investigatory", 2), ("statute", 0), ("privacy", 1)]);
+        let investigatory = &r.e.withheld.as_ref().unwrap()[0];
+        assert!(investigatory.ground.contains("cl. 26(f)"));
+        assert_eq!(
+            investigatory.records,
+            staff.then(|| vec![2, 3]),
+            "staff see which records, the public never"
+        );
+    }
+    let csv = Report::count(period13(), &rows, &[], false).to_csv();
+    assert!(csv.contains("\"e\",\"total\",\"\",1\r\n\"e\",\"withheld\",\"investigatory\",2\r\n\"e\",\"withheld\",\"statute\",0\r\n\"e\",\"withheld\",\"privacy\",1\r\n"), "{csv}");
+    // The counters give the same, as for every other section.
+    let mut counts: BTreeMap<(Date, &str, String), u64> = BTreeMap::new();
+    for r in &rows {
+        let (day, counters) = tally(r);
+        for (b, k) in counters {
+            *counts.entry((day, b, k)).or_default() += 1;
+        }
+    }
+    let counts: Vec<DayCount> = counts
+        .into_iter()
+        .map(|((day, breakdown, key), count)| DayCount {
+            day,
+            breakdown: breakdown.to_owned(),
+            key,
+            count,
+        })
+        .collect();
+    assert_eq!(
+        Report::from_counts(period13(), &counts, &[]),
+        Report::count(period13(), &rows, &[], false)
+    );
+    // A key that is no ground counts as disclosable: never silently dropped.
+    rows[3].withheld = Some("because".into());
+    assert_eq!(Report::count(period13(), &rows, &[], false).e.total, 2);
 }
 
 #[test]

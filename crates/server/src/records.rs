@@ -131,6 +131,7 @@ pub(crate) async fn record_contact(
                 decision: decision_json,
                 acts_done: body.acts_done,
                 done_by: body.done_by,
+                withheld: body.withheld,
                 obligations_due,
                 person: body.person.map(|p| Person {
                     name: p.name,
@@ -198,6 +199,7 @@ pub(crate) async fn read_contact(
         decision: parse(&c.contact.decision)?,
         acts_done: c.contact.acts_done,
         done_by: c.contact.done_by,
+        withheld: c.contact.withheld,
         person: c.person.map(|p| match p {
             PersonRecord::Known(p) => PersonView {
                 name: p.name,

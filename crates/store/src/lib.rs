@@ -81,6 +81,11 @@ macro_rules! migrations {
                 "report counts",
                 include_str!(concat!("../migrations/", $dir, "/0004_report_counts.sql")),
             ),
+            m(
+                5,
+                "withheld",
+                include_str!(concat!("../migrations/", $dir, "/0005_withheld.sql")),
+            ),
         ])
     }};
 }
@@ -276,6 +281,10 @@ pub struct NewContact {
     pub acts_done: Vec<String>,
     /// Who did them, when not the one recording (a badge number, a unit).
     pub done_by: Option<String>,
+    /// Why part of what was given to ICE cannot be publicly disclosed, if it
+    /// cannot: a key of [`trustgate_report::WITHHOLDING_GROUNDS`]. The record
+    /// then counts in 2.129.060 (e) as withheld on that ground.
+    pub withheld: Option<String>,
     /// When obligations the decision opens fall due (UTC ms), by their id in
     /// the law pack, where the recorder knows (a release time, say).
     pub obligations_due: BTreeMap<String, i64>,
@@ -1042,6 +1051,13 @@ impl Store {
         }
     }
 
+    /// How many contacts someone other than `actor` recorded (the synthetic
+    /// generator writes only into a database that holds nothing real).
+    /// Not audited: it reads no record.
+    pub async fn contacts_not_recorded_by(&self, actor: &Actor) -> Result<i64, StoreError> {
+        on_backend!(self.contacts_not_by(actor.as_str()))
+    }
+
     /// How many accounts exist (for the first-run message).
     pub async fn account_count(&self) -> Result<i64, StoreError> {
         on_backend!(self.account_count())
@@ -1564,6 +1580,18 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
         return Err(StoreError::Field {
             field: "done_by",
             message: "must be 1 to 200 characters, not blank, or left out".into(),
+        });
+    }
+    if let Some(key) = &contact.withheld
+        && trustgate_report::withholding_ground(key).is_none()
+    {
+        let keys: Vec<&str> = trustgate_report::WITHHOLDING_GROUNDS
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        return Err(StoreError::Field {
+            field: "withheld",
+            message: format!("`{key}` is not a ground (one of: {})", keys.join(", ")),
         });
     }
     let acts_done_json = serde_json::to_string(&contact.acts_done).map_err(db)?;

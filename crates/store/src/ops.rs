@@ -94,6 +94,14 @@ impl This {
         Ok(complete == 1)
     }
 
+    pub(crate) async fn contacts_not_by(&self, actor: &str) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE created_by <> $1")
+            .bind(actor)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
+    }
+
     pub(crate) async fn account_count(&self) -> Result<i64, StoreError> {
         sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
             .fetch_one(&self.pool)
@@ -475,7 +483,7 @@ async fn apply(
         Op::ReportRows(actor, (from_ms, until_ms), (from_day, until_day)) => {
             let contacts = sqlx::query(
                 "SELECT id, kind, channel, receiving_unit, COALESCE(received_ms, created_ms), \
-                 scenario, acts_done FROM contacts \
+                 scenario, acts_done, withheld FROM contacts \
                  WHERE COALESCE(received_ms, created_ms) >= $1 AND COALESCE(received_ms, created_ms) < $2 \
                  ORDER BY id",
             )
@@ -536,7 +544,7 @@ async fn apply(
                 use futures_util::TryStreamExt as _;
                 let mut rows = sqlx::query(
                     "SELECT id, kind, channel, receiving_unit, COALESCE(received_ms, created_ms), \
-                     scenario, acts_done FROM contacts",
+                     scenario, acts_done, withheld FROM contacts",
                 )
                 .fetch(&mut *conn);
                 while let Some(r) = rows.try_next().await.map_err(db)? {
@@ -770,8 +778,8 @@ async fn insert_contact(
     } = checked;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contacts (kind, channel, receiving_unit, received_ms, scenario, decision, \
-         acts_done, compliance_exception, created_by, created_ms, done_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         acts_done, compliance_exception, created_by, created_ms, done_by, withheld) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(c.kind.as_str())
     .bind(c.channel.as_str())
@@ -784,6 +792,7 @@ async fn insert_contact(
     .bind(actor.as_str())
     .bind(now)
     .bind(&c.done_by)
+    .bind(&c.withheld)
     .fetch_one(&mut *conn)
     .await
     .map_err(db)?;
@@ -831,6 +840,7 @@ async fn insert_contact(
             received_ms: c.received_ms.unwrap_or(now),
             scenario: c.scenario.clone(),
             acts_done: c.acts_done.clone(),
+            withheld: c.withheld.clone(),
         },
         1,
     )
@@ -866,7 +876,8 @@ async fn seal_person(
 }
 
 /// A contact as the report reads it, from `id, kind, channel,
-/// receiving_unit, COALESCE(received_ms, created_ms), scenario, acts_done`.
+/// receiving_unit, COALESCE(received_ms, created_ms), scenario, acts_done,
+/// withheld`.
 fn report_row_of(r: &DbRow) -> Result<trustgate_report::ContactRow, StoreError> {
     let acts: String = r.try_get(6).map_err(db)?;
     Ok(trustgate_report::ContactRow {
@@ -877,6 +888,7 @@ fn report_row_of(r: &DbRow) -> Result<trustgate_report::ContactRow, StoreError> 
         received_ms: r.try_get(4).map_err(db)?,
         scenario: r.try_get(5).map_err(db)?,
         acts_done: acts_from_json(&acts)?,
+        withheld: r.try_get(7).map_err(db)?,
     })
 }
 
@@ -992,8 +1004,8 @@ async fn read_contact(
 ) -> Result<Contact, StoreError> {
     let row = sqlx::query(
         "SELECT kind, channel, receiving_unit, received_ms, scenario, decision, acts_done, \
-         compliance_exception, created_by, created_ms, person_key, person_sealed, done_by \
-         FROM contacts WHERE id = $1",
+         compliance_exception, created_by, created_ms, person_key, person_sealed, done_by, \
+         withheld FROM contacts WHERE id = $1",
     )
     .bind(id.0)
     .fetch_optional(&mut *conn)
@@ -1060,6 +1072,7 @@ async fn read_contact(
             decision: row.try_get(5).map_err(db)?,
             acts_done: acts_from_json(&acts)?,
             done_by: row.try_get(12).map_err(db)?,
+            withheld: row.try_get(13).map_err(db)?,
             obligations_due: obligations
                 .iter()
                 .filter_map(|o| o.due_ms.map(|due| (o.obligation.clone(), due)))

@@ -418,6 +418,7 @@ fn the_report_counts_the_records_of_a_period() {
             decision: r#"{"items":[]}"#.into(),
             acts_done: acts.iter().map(|a| (*a).to_owned()).collect(),
             done_by: None,
+            withheld: None,
             obligations_due: Default::default(),
             person: None,
         };
@@ -571,6 +572,51 @@ fn the_report_counts_the_records_of_a_period() {
         read("2.129.060-period-13-letter.txt")
             .starts_with("DRAFT FOR SIGNATURE\n\nTo: the City Clerk\n")
     );
+    // The PDF of every period is tagged, and the one printed to a pipe is
+    // the published one, byte for byte.
+    let pdf_path = |n: u32| {
+        std::path::Path::new(&out)
+            .join(format!("2.129.060-period-{n:02}.pdf"))
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    for n in 1..=14 {
+        let info = std::process::Command::new("pdfinfo")
+            .arg(pdf_path(n))
+            .output()
+            .expect("pdfinfo (poppler-utils, installed by .ci/run)");
+        let info = String::from_utf8_lossy(&info.stdout).into_owned();
+        assert!(info.contains("Tagged:          yes"), "period {n}: {info}");
+    }
+    assert!(
+        page.contains("<a href=\"2.129.060-period-13.pdf\">PDF</a>"),
+        "{page}"
+    );
+    let printed = trustgate(
+        &[
+            "report",
+            "--period",
+            "13",
+            "--format",
+            "pdf",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(printed.status.code(), Some(0), "{}", text(&printed));
+    assert!(
+        printed.stdout == std::fs::read(pdf_path(13)).unwrap(),
+        "the same records give the same PDF"
+    );
+    let shown = std::process::Command::new("pdftotext")
+        .args([&pdf_path(13), "-"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout).into_owned();
+    assert!(shown.contains("(b) Individuals held: 1"), "{shown}");
+    assert!(shown.contains("$123.45"), "{shown}");
 
     // With a signing key, the ended period carries the log's checkpoint as of
     // its end, which `audit verify` accepts against the log.
@@ -692,6 +738,7 @@ fn reconciliation_finds_the_planted_gaps() {
                         decision: r#"{"items":[]}"#.into(),
                         acts_done: vec![],
                         done_by: None,
+                        withheld: None,
                         obligations_due: Default::default(),
                         person: None,
                     },
@@ -753,6 +800,79 @@ fn reconciliation_finds_the_planted_gaps() {
     let v: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
     assert_eq!(v["matched"], 2);
     assert_eq!(v["missing_from_city_records"][0]["row"], 4);
+    // The same rows as a spreadsheet (told apart by its bytes, not its
+    // name) give the same answer.
+    let xlsx = tmp.file("ice-sample.data");
+    {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let mut rows = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(sample)
+            .unwrap();
+        for (r, record) in rows.records().enumerate() {
+            for (c, cell) in record.unwrap().iter().enumerate() {
+                sheet
+                    .write_string(u32::try_from(r).unwrap(), u16::try_from(c).unwrap(), cell)
+                    .unwrap();
+            }
+        }
+        book.save(&xlsx).unwrap();
+    }
+    let jx = trustgate(
+        &[
+            "reconcile",
+            "--ice",
+            &xlsx,
+            "--facility",
+            "CAMBRIDGE POLICE DEPARTMENT=booking",
+            "--from",
+            "2026-03-01",
+            "--until",
+            "2026-03-31",
+            "--format",
+            "json",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(jx.status.code(), Some(0), "{}", text(&jx));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&jx.stdout).unwrap(),
+        v
+    );
+    // The page states the rules and lists both sides' gaps.
+    let page = trustgate(
+        &[
+            "reconcile",
+            "--ice",
+            &xlsx,
+            "--facility",
+            "CAMBRIDGE POLICE DEPARTMENT=booking",
+            "--period",
+            "13",
+            "--format",
+            "html",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    let page = text(&page);
+    assert!(
+        page.contains(
+            "<h2 id=\"missing-from-city\">In ICE's data, never logged by the city: 2</h2>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<tr><th scope=\"row\">contact/3</th><td>2026-03-10</td><td>district-4</td></tr>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("up to two days after"), "{page}");
     let bad = trustgate(
         &[
             "reconcile",
@@ -769,4 +889,118 @@ fn reconciliation_finds_the_planted_gaps() {
     );
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad).contains("expected NAME=UNIT"), "{}", text(&bad));
+}
+
+/// The generator writes decided, realistic records through the store, the
+/// same seed gives the same reports, the counters agree with the records,
+/// and it refuses a database that holds real records.
+#[test]
+fn synthetic_records_are_realistic_repeatable_and_kept_apart() {
+    let report = |db: &str, staff: bool| -> serde_json::Value {
+        let mut args = vec!["report", "--period", "13", "--database", db];
+        if staff {
+            args.push("--staff");
+        }
+        let o = trustgate(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let generate = |db: &str| {
+        trustgate(
+            &[
+                "generate",
+                "--records",
+                "600",
+                "--from",
+                "2026-02-10",
+                "--until",
+                "2026-08-09",
+                "--seed",
+                "7",
+                "--database",
+                db,
+            ],
+            None,
+        )
+    };
+    let one = TempDb::new("generate-1");
+    let two = TempDb::new("generate-2");
+    for tmp in [&one, &two] {
+        let o = generate(&tmp.db());
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert!(
+            text(&o).contains("wrote 600 synthetic record(s)"),
+            "{}",
+            text(&o)
+        );
+    }
+    let public = report(&one.db(), false);
+    assert_eq!(
+        public,
+        report(&two.db(), false),
+        "the same seed, the same report"
+    );
+    // Every section has something to count, and the counters kept while
+    // writing agree with counting the records themselves.
+    for section in ["a", "b", "e"] {
+        assert!(
+            public[section]["total"].as_u64().unwrap() > 0,
+            "{section}: {public}"
+        );
+    }
+    let staff = report(&one.db(), true);
+    for section in ["a", "b", "c", "e"] {
+        assert_eq!(
+            public[section]["total"], staff[section]["total"],
+            "{section}"
+        );
+    }
+    assert_eq!(
+        public["e"]["withheld"][0]["count"],
+        staff["e"]["withheld"][0]["count"]
+    );
+    assert!(
+        public["e"]["withheld"][0]["count"].as_u64().unwrap() > 0,
+        "{public}"
+    );
+    // Prohibited acts done are flagged, and the log verifies.
+    let o = trustgate(&["audit", "verify", "--database", &one.db()], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Generating more into a generated database is fine; into one with a
+    // real record it is refused, and nothing is written.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store =
+            trustgate_store::Store::open(&two.db(), std::sync::Arc::new(crate::durability::Wall))
+                .await
+                .unwrap();
+        let real = trustgate_store::NewContact {
+            kind: trustgate_store::ContactKind::Detainer,
+            channel: trustgate_store::Channel::Fax,
+            receiving_unit: "booking".into(),
+            received_ms: None,
+            scenario: r#"{"place":"cambridge","date":"2026-03-01","facts":{}}"#.into(),
+            decision: r#"{"items":[]}"#.into(),
+            acts_done: vec![],
+            done_by: None,
+            withheld: None,
+            obligations_due: Default::default(),
+            person: None,
+        };
+        store
+            .record_contact(&trustgate_store::Actor::user("clerk"), real)
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let o = generate(&two.db());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("holds 1 record(s) made by someone other than the generator"),
+        "{}",
+        text(&o)
+    );
 }

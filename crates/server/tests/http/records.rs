@@ -49,6 +49,7 @@ async fn a_clerk_signs_in_records_and_reads_a_contact() {
 
     let mut held = detainer(&["detain"]);
     held["done_by"] = json!("badge 4471");
+    held["withheld"] = json!("investigatory");
     held["obligations_due"] = json!({"copy-to-person": "2026-03-01T12:05:00Z"});
     let (status, rec) = app
         .call(post("/api/v1/contacts", Some(&clerk), &held))
@@ -76,6 +77,7 @@ async fn a_clerk_signs_in_records_and_reads_a_contact() {
     assert_eq!(c["received_at"], "2026-03-01T09:30:00.000Z");
     assert_eq!(c["recorded_by"], "user/clerk.one");
     assert_eq!(c["done_by"], "badge 4471");
+    assert_eq!(c["withheld"], "investigatory");
     assert_eq!(
         c["scenario"]["facts"]["documents"],
         json!(["detainer-hold", "i-200"])
@@ -649,6 +651,12 @@ async fn bad_records_input_says_where() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "$.obligations_due",
             "not an obligation this decision opens",
+        ),
+        (
+            with(json!({"withheld": "secret"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.withheld",
+            "is not a ground (one of: investigatory, statute, privacy)",
         ),
         (
             with(json!({"colour": "red"})),

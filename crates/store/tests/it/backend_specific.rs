@@ -42,6 +42,7 @@ async fn sqlite_reopened_carries_on_the_same_log() {
                 decision: r#"{"items":[]}"#.into(),
                 acts_done: vec![],
                 done_by: None,
+                withheld: None,
                 obligations_due: Default::default(),
                 person: None,
             },

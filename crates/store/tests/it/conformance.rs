@@ -26,6 +26,7 @@ pub fn contact(acts_done: &[&str]) -> NewContact {
         decision: DETAINER_DECISION.into(),
         acts_done: acts_done.iter().map(|a| (*a).to_owned()).collect(),
         done_by: None,
+        withheld: None,
         obligations_due: Default::default(),
         person: None,
     }
@@ -85,6 +86,9 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
                 vec![]
             },
             done_by: (i % 3 == 0).then(|| format!("badge {i}, district 4")),
+            withheld: ["investigatory", "statute", "privacy"]
+                .get(i % 4)
+                .map(|g| (*g).to_owned()),
             obligations_due: Default::default(),
             person: None,
         };
@@ -327,6 +331,9 @@ pub async fn invalid_input_is_refused_and_appends_nothing(fx: Arc<Fixture>) {
     bad.push(contact(&[""]));
     let mut c = contact(&[]);
     c.receiving_unit = "  ".into();
+    bad.push(c);
+    let mut c = contact(&[]);
+    c.withheld = Some("secret".into());
     bad.push(c);
     for c in bad {
         let got = fx.store.record_contact(&officer(), c.clone()).await;
