@@ -33,13 +33,35 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, AppError> {
-        let presented = parts
+        let bearer = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or(AppError::Unauthenticated)?;
+            .map(str::trim);
+        let presented = match bearer {
+            Some(b) => b,
+            None => {
+                // The staff UI's cookie holds a session token (never an API
+                // token); a change made with it must come from this origin.
+                let cookie =
+                    crate::ui::cookie_session(&parts.headers).ok_or(AppError::Unauthenticated)?;
+                if !parts.method.is_safe() && !crate::ui::same_origin(&parts.headers) {
+                    return Err(AppError::CrossSite);
+                }
+                return match token::parse(token::Kind::Session, cookie) {
+                    Some(hash) => match state.store.session(&hash).await? {
+                        Ok(principal) => Ok(Caller {
+                            principal,
+                            session: Some(hash),
+                        }),
+                        Err(Unauthenticated::Expired) => Err(AppError::SessionExpired),
+                        Err(Unauthenticated::Invalid) => Err(AppError::Unauthenticated),
+                    },
+                    None => Err(AppError::Unauthenticated),
+                };
+            }
+        };
         if let Some(hash) = token::parse(token::Kind::Session, presented) {
             return match state.store.session(&hash).await? {
                 Ok(principal) => Ok(Caller {
@@ -112,12 +134,6 @@ pub(crate) async fn sign_in(
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0);
-    if let Some(addr) = peer {
-        state
-            .sign_in_throttle
-            .admit(addr.ip(), state.clock.now_ms())
-            .map_err(|retry_after_s| AppError::Throttled { retry_after_s })?;
-    }
     let SignIn {
         username,
         password,
@@ -127,7 +143,32 @@ pub(crate) async fn sign_in(
         "a sign-in is a JSON object: {\"username\": …, \"password\": …, \"code\": …}",
     )
     .await?;
-    let material = state.store.sign_in_material(&username).await?;
+    let (token, role) = authenticate(&state, peer, &username, password, code).await?;
+    Ok(created(&SessionCreated {
+        token,
+        role: role.as_str().to_owned(),
+        idle_timeout_seconds: SESSION_IDLE_MS / 1000,
+    }))
+}
+
+/// Checks a password and an authenticator code, throttled per client
+/// address and in the number of checks at once, and opens a session: its
+/// token (shown once) and the account's role. Shared by the API and the
+/// sign-in page.
+pub(crate) async fn authenticate(
+    state: &AppState,
+    peer: Option<std::net::SocketAddr>,
+    username: &str,
+    password: String,
+    code: String,
+) -> Result<(String, Role), AppError> {
+    if let Some(addr) = peer {
+        state
+            .sign_in_throttle
+            .admit(addr.ip(), state.clock.now_ms())
+            .map_err(|retry_after_s| AppError::Throttled { retry_after_s })?;
+    }
+    let material = state.store.sign_in_material(username).await?;
     let now = state.clock.now_ms();
     let decoy = state.decoy_hash.clone();
     // At most a few password checks at once, whatever the number of callers.
@@ -160,12 +201,8 @@ pub(crate) async fn sign_in(
         totp_step,
         session_hash: issued.hash,
     };
-    match state.store.finish_sign_in(&username, attempt).await? {
-        SignInOutcome::SignedIn(role) => Ok(created(&SessionCreated {
-            token: issued.secret,
-            role: role.as_str().to_owned(),
-            idle_timeout_seconds: SESSION_IDLE_MS / 1000,
-        })),
+    match state.store.finish_sign_in(username, attempt).await? {
+        SignInOutcome::SignedIn(role) => Ok((issued.secret, role)),
         SignInOutcome::Failed => Err(AppError::SignInFailed),
         SignInOutcome::Locked { .. } => Err(AppError::Locked),
     }
@@ -183,6 +220,12 @@ pub(crate) async fn sign_out(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Response, AppError> {
+    end_session(&state, &caller).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Ends the caller's session (audited); an API token is not a session.
+pub(crate) async fn end_session(state: &AppState, caller: &Caller) -> Result<(), AppError> {
     let Some(hash) = caller.session else {
         return Err(AppError::Invalid(InputError {
             path: "$".into(),
@@ -190,7 +233,7 @@ pub(crate) async fn sign_out(
         }));
     };
     state.store.sign_out(&caller.principal.actor, hash).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    Ok(())
 }
 
 /// Who the caller is and what they may do.

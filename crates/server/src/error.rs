@@ -37,6 +37,8 @@ pub enum AppError {
     Locked,
     /// Authenticated, but the role or token does not allow it (audited).
     Forbidden,
+    /// A change made with the staff UI's cookie came from another site.
+    CrossSite,
     /// The record exists already, or is already in that state.
     Conflict(String),
     /// The request took longer than [`crate::TIME_LIMIT`].
@@ -146,6 +148,12 @@ impl IntoResponse for AppError {
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 "your role does not allow this; the attempt is recorded in the audit log".to_owned(),
+                None,
+            ),
+            AppError::CrossSite => (
+                StatusCode::FORBIDDEN,
+                "cross-site",
+                "a change made with a signed-in browser must come from this site's own pages".to_owned(),
                 None,
             ),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),

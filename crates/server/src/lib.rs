@@ -26,6 +26,7 @@ mod error;
 mod records;
 mod routes;
 mod throttle;
+mod ui;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -103,6 +104,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application, with its middleware.
 pub fn app(state: AppState) -> Router {
     let (router, _) = routes::router().split_for_parts();
+    let router = router.merge(ui::routes());
     let reports = state.reports.clone();
     let mut router = router.with_state(state);
     if let Some(dir) = reports {

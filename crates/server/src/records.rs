@@ -72,6 +72,17 @@ pub(crate) async fn record_contact(
         "a contact is a JSON object: {\"kind\": …, \"channel\": …, \"receiving_unit\": …, \"scenario\": {…}, \"acts_done\": […]}",
     )
     .await?;
+    let recorded = record(&state, &caller, body).await?;
+    Ok(created(&recorded))
+}
+
+/// Records a contact whose caller may record: decides its scenario now and
+/// keeps the decision with it. Shared by the API and the staff UI.
+pub(crate) async fn record(
+    state: &AppState,
+    caller: &Caller,
+    body: RecordContact,
+) -> Result<Recorded, AppError> {
     let kind: ContactKind = body
         .kind
         .parse()
@@ -141,14 +152,14 @@ pub(crate) async fn record_contact(
             },
         )
         .await?;
-    Ok(created(&Recorded {
+    Ok(Recorded {
         id: recorded.id.0,
         compliance_exception: !recorded.prohibited.is_empty(),
         routed_to: (!recorded.prohibited.is_empty())
             .then(|| recorded.routed_to.as_str().to_owned()),
         prohibited_acts_done: recorded.prohibited,
         obligations: recorded.obligations,
-    }))
+    })
 }
 
 fn contact_id(raw: &str) -> Result<ContactId, AppError> {

@@ -1021,3 +1021,56 @@ async fn published_reports_are_served_to_anyone() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
     }
 }
+
+/// The staff UI's cookie holds a session token; a change made with it
+/// must come from the site's own pages, and pages and assets are served.
+#[tokio::test]
+async fn a_cookie_session_changes_nothing_from_another_site() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    let clerk = app.staff(&admin, "clerk.cookie", Role::RecordsClerk).await;
+    let with_cookie = |site: &str| {
+        Request::post("/api/v1/contacts")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, format!("__Host-tg-session={clerk}"))
+            .header("sec-fetch-site", site)
+            .body(Body::from(detainer(&[]).to_string()))
+            .unwrap()
+    };
+    let (status, body) = app.call(with_cookie("cross-site")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "cross-site", "{body}");
+    let (status, body) = app.call(with_cookie("same-origin")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // An API token is never taken from a cookie.
+    let (status, _) = app
+        .call(
+            Request::get("/api/v1/me")
+                .header(header::COOKIE, "__Host-tg-session=tgt_0000")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A sign-in form posted from another site is refused.
+    let (status, _, _) = app
+        .send(
+            Request::post("/sign-in")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "cross-site")
+                .body(Body::from("username=clerk.cookie&password=x&code=000000"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The pages and the design system's stylesheet are served.
+    let (status, headers, page) = app.send(get("/ask", None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert!(String::from_utf8_lossy(&page).contains("What is happening?"));
+    let (status, headers, _) = app.send(get("/assets/uswds/css/uswds.min.css", None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+}

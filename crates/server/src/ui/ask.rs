@@ -1,0 +1,453 @@
+//! Ask: the guided page. The officer picks a situation, which fixes what is
+//! asked (the acts) and what is already known (some facts); the engine
+//! decides with what is known and lists only the unknown facts whose answer
+//! can still change an answer (its partial evaluation). The page asks
+//! those, and once every answer is settled it shows the decision per act
+//! and field, with the law's words, and offers to record it.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+use trustgate_api::{Catalogue, Decision, Detail, Scenario};
+use trustgate_law::Library;
+
+use super::session::{signed_in, who};
+use super::{Chrome, render};
+use crate::AppState;
+
+/// A situation an officer or desk clerk meets.
+#[derive(Debug)]
+pub(crate) struct Situation {
+    pub(crate) id: &'static str,
+    pub(crate) title: &'static str,
+    pub(crate) description: &'static str,
+    /// The kind of contact it is recorded as.
+    pub(crate) kind: &'static str,
+    pub(crate) channel: &'static str,
+    pub(crate) unit: &'static str,
+    /// What the situation already tells (JSON object of facts).
+    facts: &'static str,
+    /// What is asked (JSON object of acts).
+    acts: &'static str,
+}
+
+pub(crate) const SITUATIONS: &[Situation] = &[
+    Situation {
+        id: "ice-phone-custody",
+        title: "ICE on the phone about someone in custody",
+        description: "They ask when the person will be released, or about their status, charges or address.",
+        kind: "notification-request",
+        channel: "phone",
+        unit: "front-desk",
+        facts: r#"{"requester": "ice-ero", "department": "police", "custody": "in-police-custody"}"#,
+        acts: r#"{"disclose": ["release-date", "incarceration-status", "immigration-status", "home-address", "charges"]}"#,
+    },
+    Situation {
+        id: "detainer-arrived",
+        title: "A detainer arrived",
+        description: "An ICE detainer (Form I-247A) by fax, email or the portal, perhaps with a warrant form attached.",
+        kind: "detainer",
+        channel: "fax",
+        unit: "booking",
+        facts: r#"{"requester": "ice-ero", "department": "police"}"#,
+        acts: r#"{"detain": true, "extend-detention": true, "transfer-to-ice": true, "disclose": ["release-date"]}"#,
+    },
+    Situation {
+        id: "agents-front-desk",
+        title: "ICE agents at the front desk",
+        description: "Agents ask to see, interview or take someone held here.",
+        kind: "access-request",
+        channel: "in-person",
+        unit: "front-desk",
+        facts: r#"{"requester": "ice-ero", "department": "police"}"#,
+        acts: r#"{"grant-access": true, "transfer-to-ice": true}"#,
+    },
+    Situation {
+        id: "federal-operation",
+        title: "A federal operation asks for help",
+        description: "A federal agency asks officers to assist an operation, a raid or a task force.",
+        kind: "assistance-request",
+        channel: "phone",
+        unit: "operations",
+        facts: r#"{"department": "police", "operation-lead": "federal-agency"}"#,
+        acts: r#"{"assist-operation": true}"#,
+    },
+    Situation {
+        id: "school-enrolment",
+        title: "A school enrolment",
+        description: "A family enrols a child; residency is being established.",
+        kind: "information-request",
+        channel: "in-person",
+        unit: "school-enrolment",
+        facts: r#"{"department": "school"}"#,
+        acts: r#"{"require-status-for-enrollment": true, "inquire-status": true, "keep-learned-status": true}"#,
+    },
+    Situation {
+        id: "unlicensed-driver",
+        title: "An unlicensed driver",
+        description: "A traffic stop finds a driver without a valid license.",
+        kind: "information-request",
+        channel: "in-person",
+        unit: "traffic",
+        facts: r#"{"department": "police", "unlicensed-driving": true}"#,
+        acts: r#"{"take-driver-into-custody": true, "issue-summons": true, "impound-vehicle": true, "inquire-status": true}"#,
+    },
+    Situation {
+        id: "city-lot",
+        title: "Federal agents want a City lot",
+        description: "Agents ask to use a City parking lot, building or other property.",
+        kind: "property-use-request",
+        channel: "phone",
+        unit: "traffic-parking",
+        facts: r#"{"city-property": true, "department": "other-city", "assistance-kind": "city-property-use"}"#,
+        acts: r#"{"allow-property-use": true}"#,
+    },
+];
+
+/// The channels a contact can come by, for the record form.
+pub(crate) const CHANNELS: &[&str] = &["fax", "email", "phone", "in-person", "ncic", "portal"];
+
+#[derive(Debug)]
+pub(crate) enum AskStep {
+    Choose,
+    Answer(Box<Answer>),
+}
+
+/// One question, with its choices.
+#[derive(Debug)]
+pub(crate) struct QuestionView {
+    pub(crate) fact: String,
+    pub(crate) ask: String,
+    /// Any of (check boxes) rather than one of (radio buttons).
+    pub(crate) many: bool,
+    pub(crate) values: Vec<Choice>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Choice {
+    pub(crate) value: String,
+    pub(crate) label: String,
+}
+
+/// One answer (an act, or a field of a disclosure).
+#[derive(Debug)]
+pub(crate) struct ItemView {
+    pub(crate) key: String,
+    pub(crate) what: String,
+    pub(crate) outcome: &'static str,
+    /// prohibited, permitted, required or open: the colour, which is never
+    /// the only cue.
+    pub(crate) tone: &'static str,
+    pub(crate) why: Option<String>,
+    pub(crate) rules: Vec<RuleView>,
+    pub(crate) doubts: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct RuleView {
+    pub(crate) cite: String,
+    pub(crate) quote: String,
+    /// Its place in the law browser.
+    pub(crate) href: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct DutyView {
+    pub(crate) duty: String,
+    pub(crate) due: Option<String>,
+    pub(crate) cite: String,
+    pub(crate) href: String,
+    pub(crate) certain: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) situation: &'static Situation,
+    pub(crate) place_title: String,
+    pub(crate) date: String,
+    /// Facts answered so far, as form pairs, carried to the next step.
+    pub(crate) known: Vec<(String, String)>,
+    pub(crate) questions: Vec<QuestionView>,
+    pub(crate) items: Vec<ItemView>,
+    pub(crate) obligations: Vec<DutyView>,
+    pub(crate) settled: bool,
+    pub(crate) may_record: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ask.html")]
+struct AskPage<'a> {
+    chrome: Chrome,
+    step: AskStep,
+    situations: &'a [Situation],
+    channels: &'a [&'a str],
+}
+
+fn chrome(who: Option<String>) -> Chrome {
+    Chrome {
+        title: "Ask".into(),
+        nav: "ask",
+        who,
+    }
+}
+
+pub(super) async fn choose(State(state): State<AppState>, req: Request) -> Response {
+    let (mut parts, _) = req.into_parts();
+    let caller = signed_in(&mut parts, &state).await;
+    render(
+        StatusCode::OK,
+        &AskPage {
+            chrome: chrome(caller.as_ref().map(who)),
+            step: AskStep::Choose,
+            situations: SITUATIONS,
+            channels: CHANNELS,
+        },
+    )
+}
+
+/// The form's pairs: `situation`, and `fact.<name>` (repeated for a fact
+/// that takes several values; `-none` for an empty choice).
+pub(crate) type Pairs = Vec<(String, String)>;
+
+pub(super) async fn answer(State(state): State<AppState>, req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let caller = signed_in(&mut parts, &state).await;
+    let pairs = match super::form_pairs(body).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let may_record = caller
+        .as_ref()
+        .is_some_and(|c| c.principal.may(trustgate_access::Permission::RecordContact));
+    let today = trustgate_report::local_date(state.clock.now_ms()).to_string();
+    match build(&state.lib, &pairs, &today) {
+        Ok(mut a) => {
+            a.may_record = may_record;
+            render(
+                StatusCode::OK,
+                &AskPage {
+                    chrome: chrome(caller.as_ref().map(who)),
+                    step: AskStep::Answer(Box::new(a)),
+                    situations: SITUATIONS,
+                    channels: CHANNELS,
+                },
+            )
+        }
+        Err(_) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &AskPage {
+                chrome: chrome(caller.as_ref().map(who)),
+                step: AskStep::Choose,
+                situations: SITUATIONS,
+                channels: CHANNELS,
+            },
+        ),
+    }
+}
+
+/// The scenario the pairs describe: the situation's facts and acts, and
+/// the facts answered, typed by the catalogue.
+pub(crate) fn scenario(
+    lib: &Library,
+    pairs: &Pairs,
+    date: &str,
+) -> Result<(&'static Situation, Scenario, Pairs), String> {
+    let id = pairs
+        .iter()
+        .find(|(k, _)| k == "situation")
+        .map(|(_, v)| v.as_str())
+        .ok_or("no situation was chosen")?;
+    let situation = SITUATIONS
+        .iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| format!("`{id}` is not a situation"))?;
+    let catalogue = Catalogue::of(lib);
+    let mut facts: serde_json::Map<String, Value> =
+        serde_json::from_str(situation.facts).map_err(|e| e.to_string())?;
+    let mut answered: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (k, v) in pairs {
+        if let Some(name) = k.strip_prefix("fact.") {
+            answered.entry(name).or_default().push(v);
+        }
+    }
+    let mut known = Vec::new();
+    for (name, values) in &answered {
+        let fact = catalogue
+            .facts
+            .iter()
+            .find(|f| f.fact == *name)
+            .ok_or_else(|| format!("`{name}` is not a fact"))?;
+        let value = match fact.kind.as_str() {
+            "yes/no" => json!(values.first().is_some_and(|v| *v == "yes")),
+            "any of" => json!(values.iter().filter(|v| **v != "-none").collect::<Vec<_>>()),
+            _ => json!(values.first().copied().unwrap_or_default()),
+        };
+        facts.insert((*name).to_owned(), value);
+        for v in values {
+            known.push(((*name).to_owned(), (*v).to_owned()));
+        }
+    }
+    let scenario: Scenario = serde_json::from_value(json!({
+        "place": "cambridge",
+        "date": date,
+        "facts": facts,
+        "acts": serde_json::from_str::<Value>(situation.acts).map_err(|e| e.to_string())?,
+    }))
+    .map_err(|e| e.to_string())?;
+    Ok((situation, scenario, known))
+}
+
+fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
+    let (situation, scenario, known) = scenario(lib, pairs, date)?;
+    let query = scenario.to_query(lib).map_err(|e| e.to_string())?;
+    let decided = lib.decide(&query);
+    let decision = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
+    let catalogue = Catalogue::of(lib);
+    let href = |law: &str, version: &str, id: Option<&str>| {
+        lib.laws()
+            .find(|l| l.law() == law && l.version() == version)
+            .map_or_else(
+                || "/laws/".to_owned(),
+                |l| {
+                    let page = trustgate_render::page_file_name(&l);
+                    match id {
+                        Some(id) => format!("/laws/{page}#rule-{id}"),
+                        None => format!("/laws/{page}"),
+                    }
+                },
+            )
+    };
+    let questions = decision
+        .questions
+        .iter()
+        .map(|q| {
+            let entry = catalogue.facts.iter().find(|f| f.fact == q.fact);
+            let many = q.kind == "any of";
+            let mut values: Vec<Choice> = if q.kind == "yes/no" {
+                vec![
+                    Choice {
+                        value: "yes".into(),
+                        label: "Yes".into(),
+                    },
+                    Choice {
+                        value: "no".into(),
+                        label: "No".into(),
+                    },
+                ]
+            } else {
+                q.values
+                    .iter()
+                    .map(|v| Choice {
+                        value: (*v).to_owned(),
+                        label: entry
+                            .and_then(|e| e.values.iter().find(|x| x.value == *v))
+                            .map_or_else(|| (*v).to_owned(), |x| capitalized(&x.means)),
+                    })
+                    .collect()
+            };
+            if many {
+                values.push(Choice {
+                    value: "-none".into(),
+                    label: "None of these".into(),
+                });
+            }
+            QuestionView {
+                fact: q.fact.to_owned(),
+                ask: q.ask.to_owned(),
+                many,
+                values,
+            }
+        })
+        .collect();
+    let items = decision
+        .items
+        .iter()
+        .map(|item| {
+            let act_means = catalogue
+                .acts
+                .iter()
+                .find(|a| a.act == item.act)
+                .map(|a| a.means.trim_end_matches('.').to_owned());
+            let what = match item.field {
+                Some(field) => format!("Tell them the {}", field.replace('-', " ")),
+                None => act_means.unwrap_or_else(|| item.act.to_owned()),
+            };
+            let (outcome, tone) = match item.outcome {
+                "prohibited" => ("Prohibited", "prohibited"),
+                "permitted" => ("Permitted", "permitted"),
+                "required" => ("Required", "required"),
+                "not-addressed" => ("Not addressed by these laws", "permitted"),
+                "conflict" => ("The laws conflict: ask a supervisor", "open"),
+                _ => ("Depends on the questions above", "open"),
+            };
+            let rules: Vec<RuleView> = item
+                .decided_by
+                .iter()
+                .filter_map(|r| {
+                    let r = r.to_string();
+                    decision.rules.iter().find(|x| x.reference.to_string() == r)
+                })
+                .map(|r| RuleView {
+                    cite: r.cite.to_owned(),
+                    quote: r.quote.to_owned(),
+                    href: href(r.law, r.version, Some(r.id)),
+                })
+                .collect();
+            let why = item
+                .decided_by
+                .iter()
+                .filter_map(|r| {
+                    let r = r.to_string();
+                    decision.rules.iter().find(|x| x.reference.to_string() == r)
+                })
+                .find_map(|r| r.explain.map(str::to_owned));
+            ItemView {
+                key: item.key.to_string(),
+                what,
+                outcome,
+                tone,
+                why,
+                rules,
+                doubts: item.doubts.iter().map(|d| d.doubt.to_owned()).collect(),
+            }
+        })
+        .collect();
+    let obligations = decision
+        .obligations
+        .iter()
+        .map(|o| DutyView {
+            duty: o.duty.to_owned(),
+            due: o.due.map(str::to_owned),
+            cite: o.cite.to_owned(),
+            href: lib.laws().find(|l| l.law() == o.law).map_or_else(
+                || "/laws/".to_owned(),
+                |l| format!("/laws/{}", trustgate_render::page_file_name(&l)),
+            ),
+            certain: o.certain,
+        })
+        .collect();
+    Ok(Answer {
+        situation,
+        place_title: decision.place.title.to_owned(),
+        date: decision.date.clone(),
+        known,
+        questions,
+        items,
+        obligations,
+        settled: decision.settled,
+        may_record: false,
+    })
+}
+
+/// The first letter in upper case (the schema writes values in lower case,
+/// to read inside a sentence).
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}

@@ -1,0 +1,273 @@
+//! Recording a contact from Ask, a contact's page, and the work list of
+//! obligations due.
+
+use askama::Template;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use trustgate_access::Permission;
+use trustgate_api::{RecordContact, format_utc_ms};
+use trustgate_store::{ContactId, Reach};
+
+use super::ask::{Pairs, scenario};
+use super::session::{signed_in, who};
+use super::{Chrome, render};
+use crate::auth::Caller;
+use crate::{AppError, AppState};
+
+/// The signed-in caller, or a redirect to the sign-in page.
+async fn staff(state: &AppState, req: Request) -> Result<(Caller, axum::body::Body), Response> {
+    let (mut parts, body) = req.into_parts();
+    match signed_in(&mut parts, state).await {
+        Some(c) => Ok((c, body)),
+        None => {
+            // A change from another site is refused, not redirected.
+            if super::cookie_session(&parts.headers).is_some()
+                && !parts.method.is_safe()
+                && !super::same_origin(&parts.headers)
+            {
+                return Err(AppError::CrossSite.into_response());
+            }
+            Err(Redirect::to("/sign-in").into_response())
+        }
+    }
+}
+
+/// Records the contact Ask decided, with what was done.
+pub(super) async fn record(State(state): State<AppState>, req: Request) -> Response {
+    let (caller, body) = match staff(&state, req).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let pairs: Pairs = match super::form_pairs(body).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let today = trustgate_report::local_date(state.clock.now_ms()).to_string();
+    let (situation, scenario, _) = match scenario(&state.lib, &pairs, &today) {
+        Ok(x) => x,
+        Err(message) => {
+            return AppError::Invalid(trustgate_api::InputError {
+                path: "$".into(),
+                message,
+            })
+            .into_response();
+        }
+    };
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let body = RecordContact {
+        kind: situation.kind.to_owned(),
+        channel: get("channel").unwrap_or_else(|| situation.channel.to_owned()),
+        receiving_unit: get("receiving_unit").unwrap_or_default(),
+        received_at: None,
+        scenario,
+        acts_done: pairs
+            .iter()
+            .filter(|(k, _)| k == "done")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        done_by: None,
+        withheld: None,
+        obligations_due: Default::default(),
+        person: None,
+    };
+    match crate::records::record(&state, &caller, body).await {
+        Ok(recorded) => Redirect::to(&format!("/contacts/{}", recorded.id)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Debug)]
+struct DutyRow {
+    id: i64,
+    contact: i64,
+    duty: String,
+    due: String,
+    done: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+struct ContactPage {
+    chrome: Chrome,
+    id: i64,
+    kind: String,
+    channel: String,
+    unit: String,
+    received: String,
+    recorded_by: String,
+    acts_done: Vec<String>,
+    exception: bool,
+    prohibited: Vec<String>,
+    duties: Vec<DutyRow>,
+    may_fulfil: bool,
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let (caller, _) = match staff(&state, req).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Some(id) = id.parse::<i64>().ok().filter(|n| *n > 0).map(ContactId) else {
+        return AppError::NotFound.into_response();
+    };
+    let reach = match caller.read_reach(&state).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let c = match state
+        .store
+        .read_contact(&caller.principal.actor, id, reach)
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let due = |ms: Option<i64>, words: &Option<String>| match (ms, words) {
+        (Some(ms), _) => format_utc_ms(ms),
+        (None, Some(w)) => w.clone(),
+        (None, None) => "as the law says".to_owned(),
+    };
+    let page = ContactPage {
+        chrome: Chrome {
+            title: format!("Contact {}", c.id.0),
+            nav: "work",
+            who: Some(who(&caller)),
+        },
+        id: c.id.0,
+        kind: c.contact.kind.as_str().to_owned(),
+        channel: c.contact.channel.as_str().to_owned(),
+        unit: c.contact.receiving_unit.clone(),
+        received: format_utc_ms(c.contact.received_ms.unwrap_or(c.recorded_ms)),
+        recorded_by: c.recorded_by.as_str().to_owned(),
+        acts_done: c.contact.acts_done.clone(),
+        exception: c.compliance_exception,
+        prohibited: c.prohibited_acts_done.clone(),
+        duties: c
+            .obligations
+            .iter()
+            .map(|o| DutyRow {
+                id: o.id,
+                contact: c.id.0,
+                duty: o.duty.clone(),
+                due: due(o.due_ms, &o.due),
+                done: o
+                    .fulfilment
+                    .as_ref()
+                    .map(|f| format!("{} by {}", format_utc_ms(f.at_ms), f.by.as_str())),
+            })
+            .collect(),
+        may_fulfil: caller.principal.may(Permission::FulfilObligations),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Marks an obligation fulfilled (`contact` and `note` in the form).
+pub(super) async fn fulfil(
+    State(state): State<AppState>,
+    Path(obligation): Path<String>,
+    req: Request,
+) -> Response {
+    let (caller, body) = match staff(&state, req).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let pairs = match super::form_pairs(body).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    if let Err(e) = caller.require(&state, Permission::FulfilObligations).await {
+        return e.into_response();
+    }
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let (Some(contact), Ok(obligation)) = (
+        get("contact").and_then(|c| c.parse::<i64>().ok()),
+        obligation.parse::<i64>(),
+    ) else {
+        return AppError::NotFound.into_response();
+    };
+    let reach = if caller.principal.may(Permission::ReadAllContacts) {
+        Reach::All
+    } else {
+        Reach::Own
+    };
+    let note = get("note").unwrap_or_default().to_owned();
+    match state
+        .store
+        .fulfil_obligation(
+            &caller.principal.actor,
+            ContactId(contact),
+            obligation,
+            note,
+            reach,
+        )
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/contacts/{contact}")).into_response(),
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "work.html")]
+struct WorkPage {
+    chrome: Chrome,
+    open: Vec<DutyRow>,
+}
+
+/// The obligations not yet fulfilled, oldest contact first.
+pub(super) async fn work(State(state): State<AppState>, req: Request) -> Response {
+    let (caller, _) = match staff(&state, req).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let reach = match caller.read_reach(&state).await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let open = match state
+        .store
+        .open_obligations(&caller.principal.actor, reach, None)
+        .await
+    {
+        Ok(o) => o,
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let page = WorkPage {
+        chrome: Chrome {
+            title: "Work list".into(),
+            nav: "work",
+            who: Some(who(&caller)),
+        },
+        open: open
+            .into_iter()
+            .map(|o| DutyRow {
+                id: o.obligation.id,
+                contact: o.contact.0,
+                duty: o.obligation.duty,
+                due: o
+                    .obligation
+                    .due_ms
+                    .map(format_utc_ms)
+                    .or(o.obligation.due)
+                    .unwrap_or_else(|| "as the law says".into()),
+                done: None,
+            })
+            .collect(),
+    };
+    render(StatusCode::OK, &page)
+}

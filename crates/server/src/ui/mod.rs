@@ -1,0 +1,109 @@
+//! The staff web UI: server-rendered pages (askama templates in
+//! `templates/`, the U.S. Web Design System's stylesheet vendored and
+//! compiled in). Every page works without JavaScript; forms post back and
+//! errors are shown beside what they concern.
+//!
+//! Pages sign in with a session cookie (`__Host-tg-session`: `Secure`,
+//! `HttpOnly`, `SameSite=Strict`, path `/`), which holds the same session
+//! token the API gives as a bearer token. A cookie-authenticated request
+//! that changes something must come from this origin (`Sec-Fetch-Site`, or
+//! `Origin` against `Host`), so another site cannot post on a signed-in
+//! officer's behalf. Facts travel in POST bodies, never in URLs.
+
+mod ask;
+mod contacts;
+mod session;
+#[rustfmt::skip]
+mod vendored;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub(crate) use session::{cookie_session, same_origin};
+
+/// The UI's routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/ask") }))
+        .route("/assets/{*path}", get(asset))
+        .route(
+            "/sign-in",
+            get(session::sign_in_page).post(session::sign_in),
+        )
+        .route("/sign-out", post(session::sign_out))
+        .route("/ask", get(ask::choose).post(ask::answer))
+        .route("/contacts", post(contacts::record))
+        .route("/contacts/{id}", get(contacts::show))
+        .route("/obligations/{id}/fulfil", post(contacts::fulfil))
+        .route("/work", get(contacts::work))
+}
+
+/// What every page's frame needs: its title, the navigation entry it is
+/// under, and who is signed in.
+#[derive(Debug)]
+pub(crate) struct Chrome {
+    pub(crate) title: String,
+    pub(crate) nav: &'static str,
+    pub(crate) who: Option<String>,
+}
+
+/// A page, rendered; a template error is a defect, answered as a plain 500
+/// without detail (it is logged).
+pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, no_store(), Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The page could not be shown.",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The pairs of a URL-encoded form body (at most 64 KiB).
+pub(crate) async fn form_pairs(body: axum::body::Body) -> Result<Vec<(String, String)>, Response> {
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response())?;
+    Ok(form_urlencoded::parse(&bytes).into_owned().collect())
+}
+
+/// Staff pages hold records: never cached.
+fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
+    [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
+}
+
+const OWN_CSS: &[u8] = include_bytes!("../../assets/trustgate.css");
+
+/// The compiled-in stylesheets, fonts and images.
+async fn asset(Path(path): Path<String>) -> Response {
+    let found = if path == "trustgate.css" {
+        Some((OWN_CSS, "text/css; charset=utf-8"))
+    } else {
+        vendored::FILES
+            .iter()
+            .find(|(p, _, _)| *p == path)
+            .map(|(_, bytes, kind)| (*bytes, *kind))
+    };
+    match found {
+        Some((bytes, kind)) => {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            );
+            (headers, bytes).into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

@@ -1,0 +1,179 @@
+//! Signing in and out from a browser: the session cookie, and the rule
+//! that a change made with it comes from this site.
+
+use askama::Template;
+use axum::extract::{ConnectInfo, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::{Chrome, render};
+use crate::auth::{Caller, authenticate};
+use crate::{AppError, AppState};
+
+/// The cookie's name. `__Host-` makes the browser refuse it unless it is
+/// `Secure`, has no `Domain` and has path `/`: no other host or path can
+/// set or shadow it.
+pub(crate) const SESSION_COOKIE: &str = "__Host-tg-session";
+
+/// The session token in the request's cookie, if any.
+pub(crate) fn cookie_session(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            kv.trim()
+                .strip_prefix(SESSION_COOKIE)
+                .and_then(|rest| rest.strip_prefix('='))
+        })
+}
+
+/// Whether a request comes from this site's own pages: the browser says so
+/// (`Sec-Fetch-Site: same-origin`, or `none` for what the user typed), or,
+/// from a browser too old to say, its `Origin` names this host. A request
+/// with neither is not from a browser and carries no ambient cookie risk.
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    origin
+        .split_once("://")
+        .is_some_and(|(_, authority)| !host.is_empty() && authority == host)
+}
+
+fn set_cookie(value: &str, max_age_s: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={max_age_s}"
+    ))
+    .unwrap_or_else(|_| {
+        HeaderValue::from_static(
+            "__Host-tg-session=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
+        )
+    })
+}
+
+/// Who is signed in, for a page's frame; `None` for anyone else (an expired
+/// or unknown cookie reads as signed out).
+pub(crate) async fn signed_in(parts: &mut Parts, state: &AppState) -> Option<Caller> {
+    use axum::extract::FromRequestParts as _;
+    cookie_session(&parts.headers)?;
+    Caller::from_request_parts(parts, state).await.ok()
+}
+
+/// The name a page shows for who is signed in.
+pub(crate) fn who(caller: &Caller) -> String {
+    caller
+        .principal
+        .actor
+        .as_str()
+        .strip_prefix("user/")
+        .unwrap_or(caller.principal.actor.as_str())
+        .to_owned()
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    error: Option<String>,
+    username: String,
+}
+
+fn page(status: StatusCode, error: Option<String>, username: String) -> Response {
+    render(
+        status,
+        &SignInPage {
+            chrome: Chrome {
+                title: "Sign in".into(),
+                nav: "sign-in",
+                who: None,
+            },
+            error,
+            username,
+        },
+    )
+}
+
+pub(super) async fn sign_in_page() -> Response {
+    page(StatusCode::OK, None, String::new())
+}
+
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    // A sign-in posted from another site would sign the browser into an
+    // account of that site's choosing.
+    if !same_origin(&parts.headers) {
+        return AppError::CrossSite.into_response();
+    }
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    let pairs = match super::form_pairs(body).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let username = field("username").trim().to_owned();
+    match authenticate(&state, peer, &username, field("password"), field("code")).await {
+        Ok((token, _role)) => {
+            let mut res = Redirect::to("/ask").into_response();
+            let max_age = trustgate_access::SESSION_IDLE_MS / 1000;
+            res.headers_mut()
+                .insert(header::SET_COOKIE, set_cookie(&token, max_age));
+            res
+        }
+        Err(AppError::SignInFailed) => page(
+            StatusCode::UNAUTHORIZED,
+            Some("The username, password or code is wrong. A code works only once: wait for the next one.".into()),
+            username,
+        ),
+        Err(AppError::Locked) => page(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("Too many failed sign-ins: the account is locked for 15 minutes.".into()),
+            username,
+        ),
+        Err(AppError::Throttled { retry_after_s }) => page(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(format!(
+                "Too many sign-in attempts from this address: try again in {retry_after_s} seconds."
+            )),
+            username,
+        ),
+        Err(other) => other.into_response(),
+    }
+}
+
+pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+) -> Response {
+    let (mut parts, _) = req.into_parts();
+    if let Some(caller) = signed_in(&mut parts, &state).await
+        && let Err(e) = crate::auth::end_session(&state, &caller).await
+    {
+        return e.into_response();
+    }
+    let mut res = Redirect::to("/sign-in").into_response();
+    res.headers_mut()
+        .insert(header::SET_COOKIE, set_cookie("", 0));
+    res
+}

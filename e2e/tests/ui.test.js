@@ -1,0 +1,237 @@
+// The staff UI in a real browser: Debian's chromium, driven by
+// playwright-core (nothing downloads a browser). The server is the debug
+// binary cargo built, on a fresh SQLite file and a free port; a records
+// clerk is made with the CLI and signs in with a real TOTP code.
+// axe-core runs on every page visited: WCAG 2.2 AA, 0 violations.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = process.env.TRUSTGATE_BIN ?? join(root, 'target', 'debug', 'trustgate');
+const axeSource = readFileSync(join(root, 'e2e', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const shots = join(root, 'docs', 'screenshots');
+
+let server, browser, base, secret;
+const password = 'correct horse battery staple';
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+// RFC 6238 with SHA-1, 30 s steps, 6 digits, from a base32 key.
+function totp(base32, at = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of base32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(code).padStart(6, '0');
+}
+
+async function axe(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert.deepEqual(found, [], `axe on ${label}`);
+}
+
+before(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trustgate-e2e-'));
+  const db = join(dir, 'e2e.db');
+  const made = execFileSync(bin, ['user', 'add', 'clerk', '--role', 'records-clerk', '--password-stdin', '--database', db],
+    { input: password + '\n', encoding: 'utf8' });
+  secret = made.match(/key: ([A-Z2-7]+)/)[1];
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--database', db], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+});
+
+async function newPage(width = 390, height = 844) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  return context.newPage();
+}
+
+async function signIn(page) {
+  await page.goto(`${base}/sign-in`);
+  await axe(page, 'sign-in');
+  await page.getByLabel('Username').fill('clerk');
+  await page.getByLabel('Password').fill(password);
+  // A code works once: wait for a fresh step if this one may be used.
+  await page.getByLabel('Code from your authenticator app').fill(totp(secret));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/ask`);
+}
+
+// Walks a situation through Ask, answering each question asked from
+// `answers` (fact → value or values), until the answer is settled.
+async function walk(page, situation, answers) {
+  await page.goto(`${base}/ask`);
+  // USWDS draws its own radio buttons and check boxes: the label is what
+  // a person taps.
+  await page.locator('label.usa-radio__label', { hasText: situation }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  for (let round = 0; round < 6; round++) {
+    const asked = await page.locator('fieldset input[name^="fact."]').evaluateAll((els) =>
+      [...new Set(els.map((e) => e.name.slice(5)))]);
+    if (asked.length === 0) break;
+    for (const fact of asked) {
+      assert.ok(fact in answers, `${situation}: asked about ${fact}, which the test does not answer`);
+      for (const v of [answers[fact]].flat()) await page.locator(`label[for="q-${fact}-${v}"]`).click();
+    }
+    await page.getByRole('button', { name: 'Answer' }).click();
+  }
+  await assert.doesNotReject(page.getByRole('heading', { name: 'The answer', exact: true }).waitFor({ timeout: 2000 }),
+    `${situation}: the answer is settled`);
+  await axe(page, `answer to "${situation}"`);
+}
+
+async function outcome(page, what) {
+  const h = page.locator('.tg-item h3', { hasText: what }).first();
+  return (await h.locator('.tg-outcome').textContent()).trim();
+}
+
+test('asking needs no account and every page passes axe', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/ask`);
+  await axe(page, 'ask');
+  await page.screenshot({ path: join(shots, 'ask-phone.png'), fullPage: true });
+  const desktop = await newPage(1280, 900);
+  await desktop.goto(`${base}/ask`);
+  await desktop.screenshot({ path: join(shots, 'ask-desktop.png'), fullPage: true });
+});
+
+test('five situations walked through Ask give the law\'s answers', async () => {
+  const page = await newPage();
+  await walk(page, 'ICE on the phone about someone in custody', {
+    documents: ['notification-request'], arrested: 'yes', 'separate-log': 'no', 'age-group': 'adult',
+    'operation-purpose': 'civil-immigration', 'legal-mandate': 'no', 'other-custody-basis': 'no',
+  });
+  assert.equal(await outcome(page, 'release date'), 'Prohibited');
+  assert.equal(await outcome(page, 'incarceration status'), 'Prohibited');
+  // Federal law (8 U.S.C. 1373) protects sharing immigration status itself.
+  assert.equal(await outcome(page, 'immigration status'), 'Permitted');
+  await page.screenshot({ path: join(shots, 'answer-phone.png'), fullPage: true });
+
+  await walk(page, 'A detainer arrived', {
+    documents: ['detainer-hold', 'i-200'], custody: 'in-police-custody', 'other-custody-basis': 'no',
+    'legal-mandate': 'no', 'operation-purpose': 'civil-immigration', arrested: 'yes', 'separate-log': 'no', 'age-group': 'adult',
+  });
+  assert.equal(await outcome(page, 'Arrest or hold a person'), 'Prohibited');
+
+  await walk(page, 'Federal agents want a City lot', {
+    'operation-purpose': 'civil-immigration', requester: 'ice-ero', 'legal-mandate': 'no',
+  });
+  assert.equal(await outcome(page, 'Let federal agents use City property'), 'Prohibited');
+
+  await walk(page, 'A federal operation asks for help', {
+    requester: 'ice-hsi', 'operation-purpose': 'human-trafficking', 'assistance-kind': 'traffic-perimeter',
+    'legal-mandate': 'no', 'federal-arrest-on-scene': 'no',
+  });
+  const help = await outcome(page, 'Take part in or assist a federal operation');
+  assert.notEqual(help, 'Depends on the questions above');
+
+  await walk(page, 'A school enrolment', { 'legal-mandate': 'no', requester: 'public' });
+  assert.equal(await outcome(page, 'Require a student or parent to state immigration'), 'Prohibited');
+});
+
+test('a clerk signs in with a second factor, records a detainer and fulfils its obligation', async () => {
+  const page = await newPage();
+  await signIn(page);
+  await walk(page, 'A detainer arrived', {
+    documents: ['detainer-hold'], custody: 'in-police-custody', 'other-custody-basis': 'no',
+    'legal-mandate': 'no', 'operation-purpose': 'civil-immigration', arrested: 'yes', 'separate-log': 'no', 'age-group': 'adult',
+  });
+  await page.getByLabel('Receiving unit').fill('booking');
+  await page.getByRole('button', { name: 'Record this contact' }).click();
+  await page.waitForURL(/\/contacts\/\d+$/);
+  await axe(page, 'contact');
+  await page.screenshot({ path: join(shots, 'contact-phone.png'), fullPage: true });
+  const duties = page.locator('.tg-item');
+  assert.ok(await duties.count() > 0, 'the detainer opens an obligation');
+  const contactUrl = page.url();
+
+  await page.goto(`${base}/work`);
+  await axe(page, 'work list');
+  assert.ok(await page.getByRole('link', { name: /Contact \d+/ }).count() > 0, 'the obligation is on the work list');
+
+  await page.goto(contactUrl);
+  const first = duties.first();
+  await first.getByLabel('How it was done').fill('copy handed to the person at booking');
+  await first.getByRole('button', { name: 'Mark fulfilled' }).click();
+  await page.waitForURL(contactUrl);
+  assert.match(await duties.first().textContent(), /Fulfilled .* by user\/clerk/);
+});
+
+test('Ask can be completed with the keyboard alone', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/ask`);
+  // From the top: skip link, then the navigation, then the situations.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter'); // the skip link moves focus to main
+  let focused = '';
+  for (let i = 0; i < 10 && !focused.startsWith('situation-'); i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.id ?? '');
+  }
+  assert.ok(focused.startsWith('situation-'), `focus reached a situation (${focused})`);
+  // Arrow keys move within the radio group; Space picks; Enter submits.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Space');
+  const picked = await page.evaluate(() => document.activeElement.value);
+  assert.equal(picked, 'detainer-arrived');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('h1:has-text("A detainer arrived")');
+  // Answer each question from the keyboard: Tab through the page, tick the
+  // first choice met in each question with Space, and press Enter on Answer.
+  for (let round = 0; round < 6; round++) {
+    if (await page.getByRole('heading', { name: 'The answer', exact: true }).count()) break;
+    const answered = new Set();
+    for (let i = 0; i < 300; i++) {
+      await page.keyboard.press('Tab');
+      const el = await page.evaluate(() => {
+        const a = document.activeElement;
+        return { name: a?.name ?? '', type: a?.type ?? '', text: a?.textContent?.trim() ?? '' };
+      });
+      if (el.name.startsWith('fact.') && !answered.has(el.name)) {
+        await page.keyboard.press('Space');
+        answered.add(el.name);
+      } else if (el.type === 'submit' && el.text === 'Answer') {
+        await page.keyboard.press('Enter');
+        break;
+      }
+    }
+    await page.waitForLoadState();
+  }
+  assert.ok(await page.getByRole('heading', { name: 'The answer', exact: true }).count(), 'settled from the keyboard');
+});
