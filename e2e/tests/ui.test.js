@@ -185,6 +185,13 @@ test('a clerk signs in with a second factor, records a detainer and fulfils its 
   await axe(page, 'work list');
   assert.ok(await page.getByRole('link', { name: /Contact \d+/ }).count() > 0, 'the obligation is on the work list');
 
+  // The staff report counts it, and links the number to the record.
+  const contactPath = new URL(contactUrl).pathname;
+  await page.goto(`${base}/report`);
+  await axe(page, 'staff report');
+  assert.ok(await page.locator(`#section-a ~ p.records a[href="${contactPath}"]`).count() > 0,
+    'the detainer is linked under (a)');
+
   await page.goto(contactUrl);
   const first = duties.first();
   await first.getByLabel('How it was done').fill('copy handed to the person at booking');

@@ -26,7 +26,10 @@ mod style;
 mod reconcile;
 mod report;
 pub use reconcile::render_reconciliation;
-pub use report::{render_report, render_report_index};
+pub use report::{
+    MAX_LINKED_RECORDS, RecordLink, render_report, render_report_body, render_report_index,
+    report_title,
+};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;

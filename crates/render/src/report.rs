@@ -12,14 +12,47 @@ use crate::{esc, page};
 /// One report as a page. `downloads` are (label, file name) pairs linked at
 /// the top (the JSON and CSV of the same report).
 pub fn render_report(r: &Report, downloads: &[(&str, &str)]) -> String {
-    let mut b = String::new();
-    let title = format!(
+    let body = format!(
+        "<a class=\"skip\" href=\"#main\">Skip to the report</a>\n<header class=\"top\">\n{}</header>\n<main id=\"main\" tabindex=\"-1\">\n{}</main>\n",
+        intro(r, downloads),
+        sections(r, None)
+    );
+    page(&report_title(r), &body)
+}
+
+/// A report's title.
+pub fn report_title(r: &Report) -> String {
+    format!(
         "Report under 2.129.060, {} to {}",
         r.period.from, r.period.until
-    );
+    )
+}
+
+/// How a staff page links a record: its id to the record's address.
+pub type RecordLink<'a> = &'a dyn Fn(i64) -> String;
+
+/// At most this many records are linked under a number; the rest are
+/// counted (the staff JSON names them all).
+pub const MAX_LINKED_RECORDS: usize = 200;
+
+/// The report's content, for a page of its own or inside the staff UI's
+/// frame (no landmarks of its own). With `record_link`, each number of a
+/// staff version is followed by links to the records behind it.
+pub fn render_report_body(
+    r: &Report,
+    downloads: &[(&str, &str)],
+    record_link: Option<RecordLink<'_>>,
+) -> String {
+    format!("{}{}", intro(r, downloads), sections(r, record_link))
+}
+
+/// The heading, who it is from and to, and the downloads.
+fn intro(r: &Report, downloads: &[(&str, &str)]) -> String {
+    let mut b = String::new();
+    let title = report_title(r);
     let _ = write!(
         b,
-        "<a class=\"skip\" href=\"#main\">Skip to the report</a>\n<header class=\"top\">\n<p class=\"eyebrow\">City of Cambridge · {}</p>\n<h1>{}</h1>\n<p>From {} to {}, with a copy to {}, for {}. Period {} since the ordinance passed on 10 February 2020.</p>\n",
+        "<p class=\"eyebrow\">City of Cambridge · {}</p>\n<h1>{}</h1>\n<p>From {} to {}, with a copy to {}, for {}. Period {} since the ordinance passed on 10 February 2020.</p>\n",
         esc(r.ordinance),
         esc(&title),
         esc(r.addressed.from),
@@ -38,9 +71,14 @@ pub fn render_report(r: &Report, downloads: &[(&str, &str)]) -> String {
         }
         b.push_str("</p>\n");
     }
-    b.push_str("</header>\n<main id=\"main\" tabindex=\"-1\">\n");
+    b
+}
 
+/// The sections (a) to (e), the checkpoint and the counting rules.
+fn sections(r: &Report, record_link: Option<RecordLink<'_>>) -> String {
+    let mut b = String::new();
     section(&mut b, "a", r.a.law, r.a.total, "Requests lodged");
+    records(&mut b, r.a.records.as_ref(), record_link);
     table(&mut b, "By type", "Type", &r.a.by_type);
     let mut months = String::new();
     let _ = write!(
@@ -64,9 +102,12 @@ pub fn render_report(r: &Report, downloads: &[(&str, &str)]) -> String {
     table(&mut b, "By channel", "Channel", &r.a.by_channel);
     table(&mut b, "By receiving unit", "Unit", &r.a.by_receiving_unit);
     section(&mut b, "b", r.b.law, r.b.total, "Individuals held");
+    records(&mut b, r.b.records.as_ref(), record_link);
     section(&mut b, "c", r.c.law, r.c.total, "Individuals transferred");
+    records(&mut b, r.c.records.as_ref(), record_link);
     section_money(&mut b, r);
     section(&mut b, "e", r.e.law, r.e.total, "Investigations");
+    records(&mut b, r.e.records.as_ref(), record_link);
     if let Some(withheld) = &r.e.withheld {
         let total: u64 = withheld.iter().map(|w| w.count).sum();
         let _ = writeln!(
@@ -77,6 +118,7 @@ pub fn render_report(r: &Report, downloads: &[(&str, &str)]) -> String {
             b.push_str("<ul>\n");
             for w in withheld.iter().filter(|w| w.count > 0) {
                 let _ = writeln!(b, "<li>{}: {}</li>", w.count, esc(w.ground));
+                records(&mut b, w.records.as_ref(), record_link);
             }
             b.push_str("</ul>\n");
         }
@@ -94,8 +136,29 @@ pub fn render_report(r: &Report, downloads: &[(&str, &str)]) -> String {
     for rule in r.counting_rules {
         let _ = writeln!(b, "<li>{}</li>", esc(rule));
     }
-    b.push_str("</ul>\n</main>\n");
-    page(&title, &b)
+    b.push_str("</ul>\n");
+    b
+}
+
+/// Links to the records behind a number (staff versions only).
+fn records(b: &mut String, ids: Option<&Vec<i64>>, link: Option<RecordLink<'_>>) {
+    let (Some(ids), Some(link)) = (ids, link) else {
+        return;
+    };
+    if ids.is_empty() {
+        return;
+    }
+    b.push_str("<p class=\"records\">Records: ");
+    for (i, id) in ids.iter().take(MAX_LINKED_RECORDS).enumerate() {
+        if i > 0 {
+            b.push_str(", ");
+        }
+        let _ = write!(b, "<a href=\"{}\">{id}</a>", esc(&link(*id)));
+    }
+    if ids.len() > MAX_LINKED_RECORDS {
+        let _ = write!(b, " and {} more", ids.len() - MAX_LINKED_RECORDS);
+    }
+    b.push_str("</p>\n");
 }
 
 fn section(b: &mut String, letter: &str, law: &str, total: u64, noun: &str) {

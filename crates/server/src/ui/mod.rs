@@ -12,6 +12,7 @@
 
 mod ask;
 mod contacts;
+mod report;
 mod session;
 #[rustfmt::skip]
 mod vendored;
@@ -42,6 +43,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/contacts/{id}", get(contacts::show))
         .route("/obligations/{id}/fulfil", post(contacts::fulfil))
         .route("/work", get(contacts::work))
+        .route("/report", get(report::show))
 }
 
 /// What every page's frame needs: its title, the navigation entry it is
