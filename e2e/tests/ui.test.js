@@ -20,7 +20,7 @@ const bin = process.env.TRUSTGATE_BIN ?? join(root, 'target', 'debug', 'trustgat
 const axeSource = readFileSync(join(root, 'e2e', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const shots = join(root, 'docs', 'screenshots');
 
-let server, browser, base, secret;
+let server, browser, base, secret, db;
 const password = 'correct horse battery staple';
 
 function freePort() {
@@ -54,7 +54,7 @@ async function axe(page, label) {
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'trustgate-e2e-'));
-  const db = join(dir, 'e2e.db');
+  db = join(dir, 'e2e.db');
   const made = execFileSync(bin, ['user', 'add', 'clerk', '--role', 'records-clerk', '--password-stdin', '--database', db],
     { input: password + '\n', encoding: 'utf8' });
   secret = made.match(/key: ([A-Z2-7]+)/)[1];
@@ -241,4 +241,36 @@ test('Ask can be completed with the keyboard alone', async () => {
     await page.waitForLoadState();
   }
   assert.ok(await page.getByRole('heading', { name: 'The answer', exact: true }).count(), 'settled from the keyboard');
+});
+
+test('a new colleague enrols with a code: their own password, their authenticator from a QR code', async () => {
+  const made = execFileSync(bin, ['user', 'add', 'new.officer', '--role', 'officer', '--enrol', '--database', db], { encoding: 'utf8' });
+  const code = made.match(/enrolment code for new\.officer .*: ([A-Z2-7-]+)/)[1];
+  const page = await newPage();
+  await page.goto(`${base}/sign-in`);
+  await page.getByRole('link', { name: 'Set up your account' }).click();
+  await page.waitForURL(`${base}/enrol`);
+  await axe(page, 'enrol');
+  assert.equal(await page.getByRole('img', { name: /QR code of your new authenticator key/ }).count(), 1);
+  await page.screenshot({ path: join(shots, 'enrol-phone.png'), fullPage: true });
+  // The app adds the key printed as text (as a screen-reader user would).
+  const key = (await page.locator('#totp-key').textContent()).replace(/\s/g, '');
+  const mine = 'my own long passphrase';
+  await page.getByLabel('Username').fill('new.officer');
+  await page.getByLabel('Enrolment code').fill(code.toLowerCase());
+  await page.getByLabel('New password', { exact: true }).fill(mine);
+  await page.getByLabel('New password, again').fill(mine);
+  // Enrol with the previous step's code, so that this step's is fresh for
+  // signing in (a code works once).
+  await page.getByLabel('Code from your authenticator app').fill(totp(key, Date.now() - 30_000));
+  await page.getByRole('button', { name: 'Set up my account' }).click();
+  await page.waitForURL(`${base}/sign-in?enrolled`);
+  await axe(page, 'sign-in after enrolment');
+  assert.ok(await page.getByText('Your account is set up.').count());
+  await page.getByLabel('Username').fill('new.officer');
+  await page.getByLabel('Password').fill(mine);
+  await page.getByLabel('Code from your authenticator app').fill(totp(key));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/ask`);
+  assert.ok(await page.getByRole('button', { name: 'Sign out new.officer' }).count());
 });

@@ -11,6 +11,7 @@
 //! The crate is pure: no I/O and no clock (callers pass the time in), so
 //! lockout and idle rules live beside the data in the store.
 
+pub mod enrolment;
 pub mod password;
 pub mod token;
 pub mod totp;

@@ -36,6 +36,24 @@ impl Secret {
         b.try_into().ok().map(Secret)
     }
 
+    /// A secret from its base32 text (as [`Secret::base32`] writes it;
+    /// case and spaces do not matter).
+    pub fn from_base32(text: &str) -> Option<Secret> {
+        const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
+        for c in text.chars().filter(|c| !c.is_whitespace() && *c != '=') {
+            let c = u8::try_from(c.to_ascii_uppercase()).ok()?;
+            let v = ALPHABET.iter().position(|a| *a == c)?;
+            buffer = (buffer << 5) | u32::try_from(v).ok()?;
+            bits += 5;
+            if bits >= 8 {
+                bits -= 8;
+                out.push(u8::try_from((buffer >> bits) & 0xff).ok()?);
+            }
+        }
+        Secret::from_bytes(&out)
+    }
+
     /// The raw bytes, to store.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
@@ -107,7 +125,7 @@ fn hotp(key: &[u8], counter: i64, digits: u32) -> u32 {
     bin % 10u32.pow(digits)
 }
 
-fn base32(bytes: &[u8]) -> String {
+pub(crate) fn base32(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
     let (mut buffer, mut bits) = (0u32, 0u32);
@@ -141,6 +159,27 @@ fn percent(s: &str) -> String {
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
     use super::*;
+
+    #[test]
+    fn base32_round_trips() {
+        let s = Secret::generate().unwrap();
+        let text = s.base32();
+        assert_eq!(Secret::from_base32(&text).unwrap().as_bytes(), s.as_bytes());
+        let spaced: String = text
+            .to_lowercase()
+            .chars()
+            .collect::<Vec<_>>()
+            .chunks(4)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(
+            Secret::from_base32(&spaced).unwrap().as_bytes(),
+            s.as_bytes()
+        );
+        assert!(Secret::from_base32("not base32!").is_none());
+        assert!(Secret::from_base32("ABCD").is_none(), "too short");
+    }
 
     /// RFC 6238 appendix B, SHA-1 rows (8 digits there).
     #[test]

@@ -269,19 +269,37 @@ pub struct NewAccountRequest {
     pub username: String,
     /// officer, records-clerk, professional-standards, city-manager, school-staff, auditor or admin.
     pub role: String,
-    /// 12 to 256 characters.
-    pub password: String,
+    /// 12 to 256 characters. Leave it out (recommended) to get an enrolment
+    /// code instead: the person then sets their own password and
+    /// authenticator at `/enrol`, and no administrator ever knows them.
+    pub password: Option<String>,
 }
 
-/// A created account, with its second factor to enrol (shown once).
+/// A created account: with a password given, its second factor to enrol
+/// (shown once); without, an enrolment code to hand to the person.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountCreated {
     pub username: String,
     pub role: String,
     /// The TOTP secret, base32, to type into an authenticator app.
-    pub totp_secret: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
     /// The same as an `otpauth://` URI, for a QR code.
-    pub otpauth_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub otpauth_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enrolment: Option<EnrolmentIssued>,
+}
+
+/// A one-time enrolment code: the person enters it at `/enrol` with their
+/// username, chooses a password and scans their new authenticator key.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnrolmentIssued {
+    pub username: String,
+    /// `ABCD-EFGH-IJKL-MNOP-QRST`: shown once; only its hash is kept.
+    pub code: String,
+    /// RFC 3339 UTC; it works once, until then.
+    pub expires_at: String,
 }
 
 /// An API token to create.

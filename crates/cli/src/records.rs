@@ -171,6 +171,15 @@ pub(crate) enum UserCommand {
         #[command(flatten)]
         db: Database,
     },
+    /// Issue an enrolment code for an account (a new colleague, or one who
+    /// lost their authenticator): they set their own password and
+    /// authenticator at /enrol with it, once, within 72 hours.
+    Enrol {
+        /// The username.
+        username: String,
+        #[command(flatten)]
+        db: Database,
+    },
     /// Disable an account (staff who left): no more sign-ins, sessions end.
     /// Nothing is deleted.
     Disable {
@@ -189,8 +198,12 @@ pub(crate) struct UserAddArgs {
     #[arg(long)]
     role: Role,
     /// Read the password from standard input (one line) instead of generating one.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "enrol")]
     password_stdin: bool,
+    /// Print an enrolment code instead of a password and key: the person
+    /// sets their own at /enrol, and no one else ever knows them.
+    #[arg(long)]
+    enrol: bool,
     /// The issuer authenticator apps show.
     #[arg(long, env = "TRUSTGATE_ISSUER", default_value = "trustgate")]
     issuer: String,
@@ -202,6 +215,16 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<u8> {
     let args = match cmd {
         UserCommand::Add(args) => args,
         UserCommand::List { db } => return list_users(db),
+        UserCommand::Enrol { username, db } => {
+            let (code, expires_ms) = runtime()?.block_on(async {
+                let store = open(db, Arc::new(SystemClock)).await?;
+                let issued = issue_enrolment(&store, "user-enrol", username).await;
+                store.close().await;
+                issued
+            })?;
+            print_enrolment(username, &code, expires_ms);
+            return Ok(exit::OK);
+        }
         UserCommand::Disable { username, db } => {
             runtime()?.block_on(async {
                 let store = open(db, Arc::new(SystemClock)).await?;
@@ -215,6 +238,33 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<u8> {
             return Ok(exit::OK);
         }
     };
+    if args.enrol {
+        let secret = totp::Secret::generate().context("drawing a TOTP secret")?;
+        let (code, expires_ms) = runtime()?.block_on(async {
+            let store = open(&args.db, Arc::new(SystemClock)).await?;
+            let issued = async {
+                store
+                    .add_account(
+                        &Actor::system("user-add"),
+                        NewAccount {
+                            username: args.username.clone(),
+                            role: args.role,
+                            password_hash: trustgate_access::enrolment::UNUSABLE_PASSWORD
+                                .to_owned(),
+                            totp_secret: secret.as_bytes().to_vec(),
+                        },
+                    )
+                    .await?;
+                issue_enrolment(&store, "user-add", &args.username).await
+            }
+            .await;
+            store.close().await;
+            issued
+        })?;
+        say!("created account {} with role {}", args.username, args.role);
+        print_enrolment(&args.username, &code, expires_ms);
+        return Ok(exit::OK);
+    }
     let (password, generated) = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -255,6 +305,23 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<u8> {
     );
     say!("sign in: POST /api/v1/sessions with username, password and the app's 6-digit code");
     Ok(exit::OK)
+}
+
+async fn issue_enrolment(store: &Store, command: &str, username: &str) -> Result<(String, i64)> {
+    let (code, hash) = trustgate_access::enrolment::issue().context("drawing an enrolment code")?;
+    let expires_ms = SystemClock.now_ms() + trustgate_access::enrolment::ENROLMENT_VALID_MS;
+    store
+        .issue_enrolment(&Actor::system(command), username, hash, expires_ms)
+        .await?;
+    Ok((code, expires_ms))
+}
+
+fn print_enrolment(username: &str, code: &str, expires_ms: i64) {
+    say!("enrolment code for {username} (shown once; hand it over in person or by phone): {code}");
+    say!(
+        "it works once, until {}: at /enrol they choose a password and add their authenticator",
+        trustgate_api::format_utc_ms(expires_ms)
+    );
 }
 
 fn list_users(db: &Database) -> Result<u8> {

@@ -11,8 +11,8 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use trustgate_access::{Permission, Role, SESSION_IDLE_MS, password, token, totp};
 use trustgate_api::{
-    AccountCreated, InputError, Me, NewAccountRequest, NewTokenRequest, SessionCreated, SignIn,
-    TokenCreated,
+    AccountCreated, EnrolmentIssued, InputError, Me, NewAccountRequest, NewTokenRequest,
+    SessionCreated, SignIn, TokenCreated,
 };
 use trustgate_store::{
     Attempt, Grants, NewAccount, NewToken, Principal, Reach, SignInOutcome, Unauthenticated,
@@ -293,8 +293,32 @@ pub(crate) async fn add_account(
                 message: e.to_string(),
             })
         })?;
+    let secret = totp::Secret::generate().map_err(|e| AppError::Internal(e.to_string()))?;
+    let Some(pw) = body.password else {
+        // No password: an account no one can sign in to until its person
+        // enrols with the code handed to them.
+        state
+            .store
+            .add_account(
+                &caller.principal.actor,
+                NewAccount {
+                    username: body.username.clone(),
+                    role,
+                    password_hash: trustgate_access::enrolment::UNUSABLE_PASSWORD.to_owned(),
+                    totp_secret: secret.as_bytes().to_vec(),
+                },
+            )
+            .await?;
+        let enrolment = issue_enrolment(&state, &caller, &body.username).await?;
+        return Ok(created(&AccountCreated {
+            username: body.username,
+            role: role.as_str().to_owned(),
+            totp_secret: None,
+            otpauth_uri: None,
+            enrolment: Some(enrolment),
+        }));
+    };
     let cost = state.password_cost;
-    let pw = body.password;
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw, cost))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
@@ -304,7 +328,6 @@ pub(crate) async fn add_account(
                 message: e.to_string(),
             })
         })?;
-    let secret = totp::Secret::generate().map_err(|e| AppError::Internal(e.to_string()))?;
     state
         .store
         .add_account(
@@ -318,11 +341,58 @@ pub(crate) async fn add_account(
         )
         .await?;
     Ok(created(&AccountCreated {
-        otpauth_uri: secret.otpauth_uri(&state.issuer, &body.username),
-        totp_secret: secret.base32(),
+        otpauth_uri: Some(secret.otpauth_uri(&state.issuer, &body.username)),
+        totp_secret: Some(secret.base32()),
         username: body.username,
         role: role.as_str().to_owned(),
+        enrolment: None,
     }))
+}
+
+async fn issue_enrolment(
+    state: &AppState,
+    caller: &Caller,
+    username: &str,
+) -> Result<EnrolmentIssued, AppError> {
+    let (code, hash) =
+        trustgate_access::enrolment::issue().map_err(|e| AppError::Internal(e.to_string()))?;
+    let expires_ms = state.clock.now_ms() + trustgate_access::enrolment::ENROLMENT_VALID_MS;
+    state
+        .store
+        .issue_enrolment(&caller.principal.actor, username, hash, expires_ms)
+        .await?;
+    Ok(EnrolmentIssued {
+        username: username.to_owned(),
+        code,
+        expires_at: trustgate_api::format_utc_ms(expires_ms),
+    })
+}
+
+/// Issue an enrolment code for an account (administrators only): for a
+/// new colleague, or one who lost their authenticator. Whoever holds it
+/// sets the account's password and authenticator at `/enrol`, once, within
+/// 72 hours; their earlier sessions then end. Issuing again replaces the
+/// earlier code.
+#[utoipa::path(
+    post,
+    path = "/api/v1/accounts/{username}/enrolment",
+    tag = "access",
+    security(("bearer" = [])),
+    params(("username" = String, Path)),
+    responses(
+        (status = 201, body = EnrolmentIssued),
+        (status = 403, body = trustgate_api::ErrorBody),
+        (status = 404, description = "No such account, or it is disabled", body = trustgate_api::ErrorBody)
+    )
+)]
+pub(crate) async fn enrolment(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(username): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    caller.require(&state, Permission::ManageAccess).await?;
+    let issued = issue_enrolment(&state, &caller, &username).await?;
+    Ok(created(&issued))
 }
 
 /// Create an API token for an integration (administrators only).

@@ -58,6 +58,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::me))
         .routes(routes!(auth::add_account, auth::list_accounts))
         .routes(routes!(auth::disable_account))
+        .routes(routes!(auth::enrolment))
         .routes(routes!(auth::add_token))
         .routes(routes!(auth::revoke_token))
         .routes(routes!(records::record_contact, records::list_contacts))

@@ -86,6 +86,11 @@ macro_rules! migrations {
                 "withheld",
                 include_str!(concat!("../migrations/", $dir, "/0005_withheld.sql")),
             ),
+            m(
+                6,
+                "enrolment",
+                include_str!(concat!("../migrations/", $dir, "/0006_enrolment.sql")),
+            ),
         ])
     }};
 }
@@ -481,6 +486,20 @@ pub struct Attempt {
     pub totp_step: Option<i64>,
     /// The hash of the session token to create on success.
     pub session_hash: [u8; 32],
+}
+
+/// Setting one's own credentials with an enrolment code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    /// SHA-256 of the code the administrator issued.
+    pub code_hash: [u8; 32],
+    /// The new password's argon2id PHC string.
+    pub password_hash: String,
+    /// The new authenticator secret's bytes.
+    pub totp_secret: Vec<u8>,
+    /// The step of the code the person's app showed for it (proves the app
+    /// holds the secret; that code cannot be used again to sign in).
+    pub totp_step: i64,
 }
 
 /// How a sign-in ended. Callers show every failure the same way.
@@ -1033,6 +1052,51 @@ impl Store {
         }
     }
 
+    /// Issues an enrolment code for an account (audited as
+    /// `enrolment-issued`): whoever holds the code until `expires_ms` may set
+    /// the account's password and authenticator, once. Issuing again
+    /// replaces the earlier code. The caller keeps the code; the store only
+    /// its hash.
+    pub async fn issue_enrolment(
+        &self,
+        actor: &Actor,
+        username: &str,
+        code_hash: [u8; 32],
+        expires_ms: i64,
+    ) -> Result<(), StoreError> {
+        match self
+            .run(Op::IssueEnrolment(
+                actor.clone(),
+                username.to_owned(),
+                code_hash,
+                expires_ms,
+            ))
+            .await?
+        {
+            OpOut::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// Sets an account's own password and authenticator with its enrolment
+    /// code (audited as `enrolled`, or `enrol-failed`): the code must match,
+    /// be unexpired and unused; it is then spent, failures are cleared and
+    /// every earlier session ends. Returns whether it worked; a wrong name,
+    /// code or an expired one look the same.
+    pub async fn enrol(&self, username: &str, e: Enrolment) -> Result<bool, StoreError> {
+        if !is_username(username) {
+            return Ok(false);
+        }
+        match self
+            .run(Op::Enrol(username.to_owned(), Box::new(e)))
+            .await?
+        {
+            OpOut::Done => Ok(true),
+            OpOut::Denied => Ok(false),
+            _ => Err(unexpected()),
+        }
+    }
+
     /// Disables an account (audited as `disable`): it can no longer sign
     /// in, and its sessions end at once. Nothing is deleted. An
     /// administrator cannot disable their own account.
@@ -1453,6 +1517,8 @@ pub(crate) enum Op {
     ReportCounts(Actor, (String, String)),
     RecountReports(Actor),
     DisableAccount(Actor, String),
+    IssueEnrolment(Actor, String, [u8; 32], i64),
+    Enrol(String, Box<Enrolment>),
 }
 
 #[derive(Debug)]

@@ -620,6 +620,72 @@ async fn apply(
             audit.append(conn, actor, "disable", object, "").await?;
             Ok(OpOut::Done)
         }
+        Op::IssueEnrolment(actor, username, code_hash, expires_ms) => {
+            let object = format!("account/{username}");
+            let changed = sqlx::query(
+                "UPDATE accounts SET enrolment_hash = $1, enrolment_expires_ms = $2 \
+                 WHERE username = $3 AND disabled_ms IS NULL",
+            )
+            .bind(code_hash.as_slice())
+            .bind(*expires_ms)
+            .bind(username)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            if changed.rows_affected() == 0 {
+                return Err(StoreError::NotFound(object));
+            }
+            audit
+                .append(conn, actor, "enrolment-issued", object, "")
+                .await?;
+            Ok(OpOut::Done)
+        }
+        Op::Enrol(username, e) => {
+            let object = format!("account/{username}");
+            let me = Actor::user(username);
+            let changed = sqlx::query(
+                "UPDATE accounts SET password_hash = $1, totp_secret = $2, totp_last_step = $3, \
+                 failures = 0, first_failure_ms = 0, locked_until_ms = 0, \
+                 enrolment_hash = NULL, enrolment_expires_ms = NULL \
+                 WHERE username = $4 AND enrolment_hash = $5 AND enrolment_expires_ms > $6 \
+                 AND disabled_ms IS NULL",
+            )
+            .bind(&e.password_hash)
+            .bind(&e.totp_secret)
+            .bind(e.totp_step)
+            .bind(username)
+            .bind(e.code_hash.as_slice())
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            if changed.rows_affected() == 0 {
+                // An unknown name is not written to the log (it may be a
+                // mistyped password, or someone's name).
+                let known: Option<String> =
+                    sqlx::query_scalar("SELECT username FROM accounts WHERE username = $1")
+                        .bind(username)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(db)?;
+                let (who, object) = match known {
+                    Some(_) => (me, object),
+                    None => (Actor::new("anonymous"), "account/unknown".to_owned()),
+                };
+                audit.append(conn, &who, "enrol-failed", object, "").await?;
+                return Ok(OpOut::Denied);
+            }
+            sqlx::query(
+                "UPDATE sessions SET ended_ms = $1 WHERE username = $2 AND ended_ms IS NULL",
+            )
+            .bind(now)
+            .bind(username)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            audit.append(conn, &me, "enrolled", object, "").await?;
+            Ok(OpOut::Done)
+        }
         Op::RevokeToken(actor, id) => {
             let object = format!("token/{id}");
             let revoked = sqlx::query(

@@ -1004,3 +1004,48 @@ fn synthetic_records_are_realistic_repeatable_and_kept_apart() {
         text(&o)
     );
 }
+
+/// `user add --enrol` prints an enrolment code and no credentials;
+/// `user enrol` issues a new one (the old one no longer works).
+#[test]
+fn enrolment_codes_from_the_command_line() {
+    let tmp = TempDb::new("enrol");
+    let db = tmp.db();
+    let o = trustgate(
+        &[
+            "user",
+            "add",
+            "new.clerk",
+            "--role",
+            "records-clerk",
+            "--enrol",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        !out.contains("password") || out.contains("choose a password"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("key:"),
+        "no authenticator key for the administrator: {out}"
+    );
+    let code = |out: &str| {
+        out.split("by phone): ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap()
+            .to_owned()
+    };
+    let first = code(&out);
+    assert_eq!(first.len(), 24, "{first}");
+    let o = trustgate(&["user", "enrol", "new.clerk", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_ne!(code(&text(&o)), first);
+    let o = trustgate(&["user", "enrol", "nobody", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}

@@ -16,7 +16,10 @@ use crate::auth::Caller;
 use crate::{AppError, AppState};
 
 /// The signed-in caller, or a redirect to the sign-in page.
-pub(super) async fn staff(state: &AppState, req: Request) -> Result<(Caller, axum::body::Body), Response> {
+pub(super) async fn staff(
+    state: &AppState,
+    req: Request,
+) -> Result<(Caller, axum::body::Body), Response> {
     let (mut parts, body) = req.into_parts();
     match signed_in(&mut parts, state).await {
         Some(c) => Ok((c, body)),

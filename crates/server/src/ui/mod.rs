@@ -12,6 +12,7 @@
 
 mod ask;
 mod contacts;
+mod enrol;
 mod report;
 mod session;
 #[rustfmt::skip]
@@ -38,6 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
             get(session::sign_in_page).post(session::sign_in),
         )
         .route("/sign-out", post(session::sign_out))
+        .route("/enrol", get(enrol::show).post(enrol::enrol))
         .route("/ask", get(ask::choose).post(ask::answer))
         .route("/contacts", post(contacts::record))
         .route("/contacts/{id}", get(contacts::show))

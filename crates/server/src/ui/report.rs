@@ -71,7 +71,12 @@ pub(super) async fn show(State(state): State<AppState>, req: Request) -> Respons
         periods: periods
             .iter()
             .rev()
-            .map(|p| (p.number, format!("{} to {} (period {})", p.from, p.until, p.number)))
+            .map(|p| {
+                (
+                    p.number,
+                    format!("{} to {} (period {})", p.from, p.until, p.number),
+                )
+            })
             .collect(),
         current: period.number,
         body: trustgate_render::render_report_body(&report, &[], Some(&link)),

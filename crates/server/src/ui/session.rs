@@ -86,9 +86,11 @@ struct SignInPage {
     chrome: Chrome,
     error: Option<String>,
     username: String,
+    /// Arrived from enrolment.
+    enrolled: bool,
 }
 
-fn page(status: StatusCode, error: Option<String>, username: String) -> Response {
+fn page(status: StatusCode, error: Option<String>, username: String, enrolled: bool) -> Response {
     render(
         status,
         &SignInPage {
@@ -99,12 +101,16 @@ fn page(status: StatusCode, error: Option<String>, username: String) -> Response
             },
             error,
             username,
+            enrolled,
         },
     )
 }
 
-pub(super) async fn sign_in_page() -> Response {
-    page(StatusCode::OK, None, String::new())
+pub(super) async fn sign_in_page(uri: axum::http::Uri) -> Response {
+    let enrolled = uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv == "enrolled"));
+    page(StatusCode::OK, None, String::new(), enrolled)
 }
 
 pub(super) async fn sign_in(
@@ -145,11 +151,13 @@ pub(super) async fn sign_in(
             StatusCode::UNAUTHORIZED,
             Some("The username, password or code is wrong. A code works only once: wait for the next one.".into()),
             username,
+            false,
         ),
         Err(AppError::Locked) => page(
             StatusCode::TOO_MANY_REQUESTS,
             Some("Too many failed sign-ins: the account is locked for 15 minutes.".into()),
             username,
+            false,
         ),
         Err(AppError::Throttled { retry_after_s }) => page(
             StatusCode::TOO_MANY_REQUESTS,
@@ -157,6 +165,7 @@ pub(super) async fn sign_in(
                 "Too many sign-in attempts from this address: try again in {retry_after_s} seconds."
             )),
             username,
+            false,
         ),
         Err(other) => other.into_response(),
     }

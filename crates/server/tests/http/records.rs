@@ -488,6 +488,12 @@ async fn every_route_by_every_role() {
         ),
         ("GET /api/v1/accounts", &["admin"], StatusCode::OK, &[]),
         (
+            "POST /api/v1/accounts/{u}/enrolment",
+            &["admin"],
+            StatusCode::CREATED,
+            &[],
+        ),
+        (
             "POST /api/v1/accounts/{u}/disable",
             &["admin"],
             StatusCode::NO_CONTENT,
@@ -1073,4 +1079,93 @@ async fn a_cookie_session_changes_nothing_from_another_site() {
     let (status, headers, _) = app.send(get("/assets/uswds/css/uswds.min.css", None)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+}
+
+/// An account made without a password gets an enrolment code; with it the
+/// person sets their own password and authenticator at /enrol (the key
+/// shown as a QR code and as text) and signs in with them. A wrong code is
+/// shown beside its field, and a code works once.
+#[tokio::test]
+async fn a_new_colleague_enrols_with_a_code_and_signs_in() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use trustgate_access::totp;
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    let (status, made) = app
+        .call(post(
+            "/api/v1/accounts",
+            Some(&admin),
+            &json!({"username": "new.officer", "role": "officer"}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert!(
+        made.get("totp_secret").is_none(),
+        "no secret for the administrator: {made}"
+    );
+    let code = made["enrolment"]["code"].as_str().unwrap().to_owned();
+    // 72 hours after it was issued (the clock moved a step for the sign-in).
+    assert_eq!(made["enrolment"]["expires_at"], "2026-03-04T12:00:30.000Z");
+    // Until enrolment nobody can sign in to it.
+    let (status, _) = app
+        .call(post(
+            "/api/v1/sessions",
+            None,
+            &json!({"username": "new.officer", "password": "!awaiting-enrolment", "code": "000000"}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, _, page) = app.send(get("/enrol", None)).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8_lossy(&page).into_owned();
+    assert!(
+        page.contains("<svg") && page.contains("role=\"img\""),
+        "a QR code"
+    );
+    let key = page
+        .split("name=\"secret\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let secret = totp::Secret::from_base32(&key).unwrap();
+    let enrol = |enrolment_code: &str, app_code: String| {
+        Request::post("/enrol")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(format!(
+                "secret={key}&username=new.officer&enrolment_code={enrolment_code}&password=a+long+new+passphrase&password_again=a+long+new+passphrase&code={app_code}"
+            )))
+            .unwrap()
+    };
+    let (status, _, wrong) = app
+        .send(enrol("AAAA-BBBB-CCCC-DDDD-EEEE", app.code(&secret)))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(String::from_utf8_lossy(&wrong).contains("id=\"enrolment_code-error\""));
+    // Typed in lower case with spaces: still the code.
+    let typed = code.to_lowercase().replace('-', " ");
+    let (status, headers, _) = app.send(enrol(&typed, app.code(&secret))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "enrolled");
+    assert_eq!(headers[header::LOCATION], "/sign-in?enrolled");
+    let (status, _, _) = app.send(enrol(&code, app.code(&secret))).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a code works once"
+    );
+    app.sign_in("new.officer", "a long new passphrase", &secret)
+        .await;
+    // The administrator can issue a new code (a lost phone).
+    let (status, again) = app
+        .call(post(
+            "/api/v1/accounts/new.officer/enrolment",
+            Some(&admin),
+            &json!({}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_ne!(again["code"], code.as_str());
 }

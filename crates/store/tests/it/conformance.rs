@@ -36,7 +36,7 @@ pub fn officer() -> Actor {
     Actor::new("officer-17")
 }
 
-async fn all_entries(fx: &Fixture) -> Vec<StoredEntry> {
+pub async fn all_entries(fx: &Fixture) -> Vec<StoredEntry> {
     fx.store.audit_entries(0, u64::MAX).await.unwrap()
 }
 

@@ -63,4 +63,5 @@ conformance!(
     open_obligations_are_listed_by_due_time,
     proofs_from_the_stored_log_verify,
     report_counters_match_the_records,
+    enrolment_sets_ones_own_credentials_once,
 );

@@ -9,7 +9,7 @@ use trustgate_store::{
     SignInOutcome, StoreError, Unauthenticated,
 };
 
-use crate::conformance::{contact, officer, verified_size};
+use crate::conformance::{all_entries, contact, officer, verified_size};
 use crate::harness::Fixture;
 
 fn page() -> Page {
@@ -1104,5 +1104,107 @@ pub async fn report_counters_match_the_records(fx: Arc<Fixture>) {
             .unwrap();
         assert_eq!(counts.counts, before[i], "period {n} after the recount");
     }
+    verified_size(&fx).await;
+}
+
+/// An enrolment code sets the account's own password and authenticator,
+/// once, before it expires; sessions from before end; a wrong code, an
+/// unknown name, a spent or expired code are refused and audited (an
+/// unknown name without the name).
+pub async fn enrolment_sets_ones_own_credentials_once(fx: Arc<Fixture>) {
+    use trustgate_store::{Enrolment, SignInOutcome};
+    let admin = Actor::system("user-add");
+    fx.store
+        .add_account(&admin, account("new.officer", Role::Officer))
+        .await
+        .unwrap();
+    // A session from before enrolment (someone who knew the old secret).
+    assert!(matches!(
+        fx.store
+            .finish_sign_in("new.officer", attempt(true, Some(10), 1))
+            .await
+            .unwrap(),
+        SignInOutcome::SignedIn(Role::Officer)
+    ));
+    let far = i64::MAX / 2;
+    fx.store
+        .issue_enrolment(&Actor::user("admin"), "new.officer", [3; 32], far)
+        .await
+        .unwrap();
+    assert!(matches!(
+        fx.store
+            .issue_enrolment(&Actor::user("admin"), "nobody", [3; 32], far)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    let enrolment = |code: u8| Enrolment {
+        code_hash: [code; 32],
+        password_hash: "$argon2id$v=19$m=8,t=1,p=1$bmV3c2FsdA$bmV3aGFzaA".into(),
+        totp_secret: vec![9; 20],
+        totp_step: 42,
+    };
+    assert!(
+        !fx.store.enrol("new.officer", enrolment(4)).await.unwrap(),
+        "wrong code"
+    );
+    assert!(
+        !fx.store.enrol("nobody", enrolment(3)).await.unwrap(),
+        "unknown name"
+    );
+    assert!(fx.store.enrol("new.officer", enrolment(3)).await.unwrap());
+    assert!(
+        !fx.store.enrol("new.officer", enrolment(3)).await.unwrap(),
+        "spent"
+    );
+    let m = fx
+        .store
+        .sign_in_material("new.officer")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.totp_secret, vec![9; 20]);
+    assert_eq!(
+        m.totp_last_step, 42,
+        "the code shown at enrolment cannot sign in"
+    );
+    assert!(m.password_hash.contains("bmV3aGFzaA"));
+    // The session from before is over.
+    assert!(matches!(
+        fx.store.session(&[1; 32]).await.unwrap(),
+        Err(trustgate_store::Unauthenticated::Invalid | trustgate_store::Unauthenticated::Expired)
+    ));
+    // An expired code is refused.
+    fx.store
+        .issue_enrolment(&Actor::user("admin"), "new.officer", [5; 32], 1)
+        .await
+        .unwrap();
+    assert!(
+        !fx.store.enrol("new.officer", enrolment(5)).await.unwrap(),
+        "expired"
+    );
+    let log = all_entries(&fx).await;
+    let trail: Vec<(&str, &str, &str)> = log
+        .iter()
+        .filter(|s| s.entry.action.starts_with("enrol"))
+        .map(|s| {
+            (
+                s.entry.actor.as_str(),
+                s.entry.action.as_str(),
+                s.entry.object.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            ("user/admin", "enrolment-issued", "account/new.officer"),
+            ("user/new.officer", "enrol-failed", "account/new.officer"),
+            ("anonymous", "enrol-failed", "account/unknown"),
+            ("user/new.officer", "enrolled", "account/new.officer"),
+            ("user/new.officer", "enrol-failed", "account/new.officer"),
+            ("user/admin", "enrolment-issued", "account/new.officer"),
+            ("user/new.officer", "enrol-failed", "account/new.officer"),
+        ]
+    );
     verified_size(&fx).await;
 }
