@@ -82,13 +82,12 @@ async function newPage(width = 390, height = 844) {
   return context.newPage();
 }
 
-async function signIn(page) {
+async function signIn(page, user = 'clerk', key = secret) {
   await page.goto(`${base}/sign-in`);
   await axe(page, 'sign-in');
-  await page.getByLabel('Username').fill('clerk');
+  await page.getByLabel('Username').fill(user);
   await page.getByLabel('Password').fill(password);
-  // A code works once: wait for a fresh step if this one may be used.
-  await page.getByLabel('Code from your authenticator app').fill(totp(secret));
+  await page.getByLabel('Code from your authenticator app').fill(totp(key));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${base}/ask`);
 }
@@ -217,7 +216,11 @@ test('Ask can be completed with the keyboard alone', async () => {
   await page.keyboard.press('Space');
   const picked = await page.evaluate(() => document.activeElement.value);
   assert.equal(picked, 'detainer-arrived');
-  await page.keyboard.press('Enter');
+  await Promise.all([
+    page.waitForURL(`${base}/ask`, { waitUntil: 'load' }),
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/ask')),
+    page.keyboard.press('Enter'),
+  ]);
   await page.waitForSelector('h1:has-text("A detainer arrived")');
   // Answer each question from the keyboard: Tab through the page, tick the
   // first choice met in each question with Space, and press Enter on Answer.
@@ -234,11 +237,15 @@ test('Ask can be completed with the keyboard alone', async () => {
         await page.keyboard.press('Space');
         answered.add(el.name);
       } else if (el.type === 'submit' && el.text === 'Answer') {
-        await page.keyboard.press('Enter');
+        // Enter submits: wait for the next page before reading it.
+        await Promise.all([
+          page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/ask')),
+          page.keyboard.press('Enter'),
+        ]);
         break;
       }
     }
-    await page.waitForLoadState();
+    await page.waitForLoadState('load');
   }
   assert.ok(await page.getByRole('heading', { name: 'The answer', exact: true }).count(), 'settled from the keyboard');
 });
@@ -273,4 +280,66 @@ test('a new colleague enrols with a code: their own password, their authenticato
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${base}/ask`);
   assert.ok(await page.getByRole('button', { name: 'Sign out new.officer' }).count());
+});
+
+// A staff account made with the CLI; returns its authenticator key.
+function account(name, role) {
+  const made = execFileSync(bin, ['user', 'add', name, '--role', role, '--password-stdin', '--database', db],
+    { input: password + '\n', encoding: 'utf8' });
+  return made.match(/key: ([A-Z2-7]+)/)[1];
+}
+
+test('the offices: exceptions explained, contacts searched, accounts managed, the audit log read', async () => {
+  const keys = {
+    desk: account('desk', 'records-clerk'),
+    boss: account('boss', 'admin'),
+    psu: account('psu', 'professional-standards'),
+    aud: account('aud', 'auditor'),
+  };
+  // A hold on a detainer, recorded as done: a compliance exception.
+  const desk = await newPage();
+  await signIn(desk, 'desk', keys.desk);
+  await walk(desk, 'A detainer arrived', {
+    documents: ['detainer-hold'], custody: 'in-police-custody', 'other-custody-basis': 'no',
+    'legal-mandate': 'no', 'operation-purpose': 'civil-immigration', arrested: 'yes', 'separate-log': 'no', 'age-group': 'adult',
+  });
+  await desk.getByLabel('Receiving unit').fill('booking');
+  await desk.locator('label', { hasText: 'Arrest or hold a person' }).click();
+  await desk.getByRole('button', { name: 'Record this contact' }).click();
+  await desk.waitForURL(/\/contacts\/\d+$/);
+  assert.ok(await desk.getByRole('region', { name: 'Compliance exception' }).count(), 'flagged on its page');
+  await desk.goto(`${base}/contacts?exceptions=1`);
+  await axe(desk, 'contacts');
+  assert.equal(await desk.locator('tbody tr').count(), 1, 'one exception among the contacts');
+
+  const psu = await newPage();
+  await signIn(psu, 'psu', keys.psu);
+  await psu.goto(`${base}/exceptions`);
+  await axe(psu, 'exceptions');
+  assert.ok(await psu.getByRole('heading', { name: /Exception \d+: detain/ }).count());
+  await psu.getByLabel('Add an explanation').first().fill('Held 40 minutes on the detainer alone; officer retrained.');
+  await psu.getByRole('button', { name: 'Add explanation' }).first().click();
+  await psu.waitForURL(`${base}/exceptions`);
+  assert.ok(await psu.getByText('officer retrained').count());
+
+  const boss = await newPage(1280, 900);
+  await signIn(boss, 'boss', keys.boss);
+  await boss.goto(`${base}/admin`);
+  await axe(boss, 'accounts');
+  await boss.getByLabel('Username').fill('new.clerk');
+  await boss.getByLabel('Role').selectOption('records-clerk');
+  await boss.getByRole('button', { name: 'Create, and show its enrolment code' }).click();
+  assert.match(await boss.locator('#enrolment-code').textContent(), /^[A-Z2-7]{4}(-[A-Z2-7]{4}){4}$/);
+  await axe(boss, 'accounts with a code');
+  await boss.screenshot({ path: join(shots, 'accounts-desktop.png'), fullPage: true });
+
+  const aud = await newPage(1280, 900);
+  await signIn(aud, 'aud', keys.aud);
+  await aud.goto(`${base}/audit`);
+  await axe(aud, 'audit log');
+  const actions = await aud.locator('tbody td[data-label="What"]').allTextContents();
+  for (const a of ['create', 'explain', 'enrolment-issued', 'sign-in']) assert.ok(actions.includes(a), `${a} is in the log`);
+  // Other roles are refused the auditor's page (and the refusal is logged).
+  const refused = await desk.goto(`${base}/audit`);
+  assert.equal(refused.status(), 403);
 });

@@ -349,7 +349,7 @@ pub(crate) async fn add_account(
     }))
 }
 
-async fn issue_enrolment(
+pub(crate) async fn issue_enrolment(
     state: &AppState,
     caller: &Caller,
     username: &str,

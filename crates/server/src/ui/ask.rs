@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use trustgate_api::{Catalogue, Decision, Detail, Scenario};
 use trustgate_law::Library;
 
-use super::session::{signed_in, who};
+use super::session::signed_in;
 use super::{Chrome, render};
 use crate::AppState;
 
@@ -187,12 +187,8 @@ struct AskPage<'a> {
     channels: &'a [&'a str],
 }
 
-fn chrome(who: Option<String>) -> Chrome {
-    Chrome {
-        title: "Ask".into(),
-        nav: "ask",
-        who,
-    }
+fn chrome(caller: Option<&crate::auth::Caller>) -> Chrome {
+    Chrome::new("Ask", "ask", caller)
 }
 
 pub(super) async fn choose(State(state): State<AppState>, req: Request) -> Response {
@@ -201,7 +197,7 @@ pub(super) async fn choose(State(state): State<AppState>, req: Request) -> Respo
     render(
         StatusCode::OK,
         &AskPage {
-            chrome: chrome(caller.as_ref().map(who)),
+            chrome: chrome(caller.as_ref()),
             step: AskStep::Choose,
             situations: SITUATIONS,
             channels: CHANNELS,
@@ -230,7 +226,7 @@ pub(super) async fn answer(State(state): State<AppState>, req: Request) -> Respo
             render(
                 StatusCode::OK,
                 &AskPage {
-                    chrome: chrome(caller.as_ref().map(who)),
+                    chrome: chrome(caller.as_ref()),
                     step: AskStep::Answer(Box::new(a)),
                     situations: SITUATIONS,
                     channels: CHANNELS,
@@ -240,7 +236,7 @@ pub(super) async fn answer(State(state): State<AppState>, req: Request) -> Respo
         Err(_) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &AskPage {
-                chrome: chrome(caller.as_ref().map(who)),
+                chrome: chrome(caller.as_ref()),
                 step: AskStep::Choose,
                 situations: SITUATIONS,
                 channels: CHANNELS,

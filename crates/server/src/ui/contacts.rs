@@ -10,7 +10,7 @@ use trustgate_api::{RecordContact, format_utc_ms};
 use trustgate_store::{ContactId, Reach};
 
 use super::ask::{Pairs, scenario};
-use super::session::{signed_in, who};
+use super::session::signed_in;
 use super::{Chrome, render};
 use crate::auth::Caller;
 use crate::{AppError, AppState};
@@ -29,7 +29,7 @@ pub(super) async fn staff(
                 && !parts.method.is_safe()
                 && !super::same_origin(&parts.headers)
             {
-                return Err(AppError::CrossSite.into_response());
+                return Err(super::ui_error(AppError::CrossSite));
             }
             Err(Redirect::to("/sign-in").into_response())
         }
@@ -50,11 +50,10 @@ pub(super) async fn record(State(state): State<AppState>, req: Request) -> Respo
     let (situation, scenario, _) = match scenario(&state.lib, &pairs, &today) {
         Ok(x) => x,
         Err(message) => {
-            return AppError::Invalid(trustgate_api::InputError {
+            return super::ui_error(AppError::Invalid(trustgate_api::InputError {
                 path: "$".into(),
                 message,
-            })
-            .into_response();
+            }));
         }
     };
     let get = |name: &str| {
@@ -81,7 +80,7 @@ pub(super) async fn record(State(state): State<AppState>, req: Request) -> Respo
     };
     match crate::records::record(&state, &caller, body).await {
         Ok(recorded) => Redirect::to(&format!("/contacts/{}", recorded.id)).into_response(),
-        Err(e) => e.into_response(),
+        Err(e) => super::ui_error(e),
     }
 }
 
@@ -121,11 +120,11 @@ pub(super) async fn show(
         Err(res) => return res,
     };
     let Some(id) = id.parse::<i64>().ok().filter(|n| *n > 0).map(ContactId) else {
-        return AppError::NotFound.into_response();
+        return super::ui_error(AppError::NotFound);
     };
     let reach = match caller.read_reach(&state).await {
         Ok(r) => r,
-        Err(e) => return e.into_response(),
+        Err(e) => return super::ui_error(e),
     };
     let c = match state
         .store
@@ -133,7 +132,7 @@ pub(super) async fn show(
         .await
     {
         Ok(c) => c,
-        Err(e) => return AppError::from(e).into_response(),
+        Err(e) => return super::ui_error(AppError::from(e)),
     };
     let due = |ms: Option<i64>, words: &Option<String>| match (ms, words) {
         (Some(ms), _) => format_utc_ms(ms),
@@ -141,11 +140,7 @@ pub(super) async fn show(
         (None, None) => "as the law says".to_owned(),
     };
     let page = ContactPage {
-        chrome: Chrome {
-            title: format!("Contact {}", c.id.0),
-            nav: "work",
-            who: Some(who(&caller)),
-        },
+        chrome: Chrome::new(format!("Contact {}", c.id.0), "contacts", Some(&caller)),
         id: c.id.0,
         kind: c.contact.kind.as_str().to_owned(),
         channel: c.contact.channel.as_str().to_owned(),
@@ -189,7 +184,7 @@ pub(super) async fn fulfil(
         Err(res) => return res,
     };
     if let Err(e) = caller.require(&state, Permission::FulfilObligations).await {
-        return e.into_response();
+        return super::ui_error(e);
     }
     let get = |name: &str| {
         pairs
@@ -201,7 +196,7 @@ pub(super) async fn fulfil(
         get("contact").and_then(|c| c.parse::<i64>().ok()),
         obligation.parse::<i64>(),
     ) else {
-        return AppError::NotFound.into_response();
+        return super::ui_error(AppError::NotFound);
     };
     let reach = if caller.principal.may(Permission::ReadAllContacts) {
         Reach::All
@@ -221,7 +216,7 @@ pub(super) async fn fulfil(
         .await
     {
         Ok(()) => Redirect::to(&format!("/contacts/{contact}")).into_response(),
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => super::ui_error(AppError::from(e)),
     }
 }
 
@@ -240,7 +235,7 @@ pub(super) async fn work(State(state): State<AppState>, req: Request) -> Respons
     };
     let reach = match caller.read_reach(&state).await {
         Ok(r) => r,
-        Err(e) => return e.into_response(),
+        Err(e) => return super::ui_error(e),
     };
     let open = match state
         .store
@@ -248,14 +243,10 @@ pub(super) async fn work(State(state): State<AppState>, req: Request) -> Respons
         .await
     {
         Ok(o) => o,
-        Err(e) => return AppError::from(e).into_response(),
+        Err(e) => return super::ui_error(AppError::from(e)),
     };
     let page = WorkPage {
-        chrome: Chrome {
-            title: "Work list".into(),
-            nav: "work",
-            who: Some(who(&caller)),
-        },
+        chrome: Chrome::new("Work list", "work", Some(&caller)),
         open: open
             .into_iter()
             .map(|o| DutyRow {

@@ -60,11 +60,7 @@ fn page(
     render(
         status,
         &EnrolPage {
-            chrome: Chrome {
-                title: "Set up your account".into(),
-                nav: "sign-in",
-                who: None,
-            },
+            chrome: Chrome::new("Set up your account", "sign-in", None),
             username,
             secret: base32,
             secret_grouped: grouped,
@@ -105,7 +101,7 @@ pub(super) async fn show(State(state): State<AppState>) -> Response {
 pub(super) async fn enrol(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     if !same_origin(&parts.headers) {
-        return AppError::CrossSite.into_response();
+        return super::ui_error(AppError::CrossSite);
     }
     // The same throttle as sign-in: a code is a credential.
     if let Some(addr) = parts
@@ -191,6 +187,6 @@ pub(super) async fn enrol(State(state): State<AppState>, req: Request) -> Respon
                 "The username or enrolment code is wrong, or the code has been used or has expired: ask your administrator for a new one.".to_owned(),
             )],
         ),
-        Err(e) => AppError::from(e).into_response(),
+        Err(e) => super::ui_error(AppError::from(e)),
     }
 }

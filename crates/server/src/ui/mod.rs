@@ -13,6 +13,7 @@
 mod ask;
 mod contacts;
 mod enrol;
+mod office;
 mod report;
 mod session;
 #[rustfmt::skip]
@@ -41,11 +42,21 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/sign-out", post(session::sign_out))
         .route("/enrol", get(enrol::show).post(enrol::enrol))
         .route("/ask", get(ask::choose).post(ask::answer))
-        .route("/contacts", post(contacts::record))
+        .route("/contacts", get(office::contacts).post(contacts::record))
         .route("/contacts/{id}", get(contacts::show))
         .route("/obligations/{id}/fulfil", post(contacts::fulfil))
         .route("/work", get(contacts::work))
         .route("/report", get(report::show))
+        .route("/exceptions", get(office::exceptions))
+        .route("/exceptions/{id}/explain", post(office::explain))
+        .route("/audit", get(office::audit))
+        .route("/admin", get(office::accounts))
+        .route("/admin/accounts", post(office::add_account))
+        .route(
+            "/admin/accounts/{username}/enrolment",
+            post(office::enrolment),
+        )
+        .route("/admin/accounts/{username}/disable", post(office::disable))
 }
 
 /// What every page's frame needs: its title, the navigation entry it is
@@ -55,6 +66,45 @@ pub(crate) struct Chrome {
     pub(crate) title: String,
     pub(crate) nav: &'static str,
     pub(crate) who: Option<String>,
+    /// The entries the caller's role may use: (address, label, key).
+    pub(crate) menu: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+impl Chrome {
+    /// A page's frame, its menu cut to what the caller may do (the routes
+    /// check again; the menu only avoids offering what would be refused).
+    pub(crate) fn new(
+        title: impl Into<String>,
+        nav: &'static str,
+        caller: Option<&crate::auth::Caller>,
+    ) -> Chrome {
+        use trustgate_access::Permission as P;
+        let may = |p: P| caller.is_some_and(|c| c.principal.may(p));
+        let mut menu = vec![("/ask", "Ask", "ask")];
+        if may(P::ReadOwnContacts) || may(P::ReadAllContacts) {
+            menu.push(("/work", "Work list", "work"));
+            menu.push(("/contacts", "Contacts", "contacts"));
+        }
+        if may(P::ReadExceptions) {
+            menu.push(("/exceptions", "Exceptions", "exceptions"));
+        }
+        if may(P::ReadAllContacts) {
+            menu.push(("/report", "Report", "report"));
+        }
+        if may(P::ReadAuditLog) {
+            menu.push(("/audit", "Audit log", "audit"));
+        }
+        if may(P::ManageAccess) {
+            menu.push(("/admin", "Accounts", "admin"));
+        }
+        menu.push(("/laws/", "The law", "laws"));
+        Chrome {
+            title: title.into(),
+            nav,
+            who: caller.map(session::who),
+            menu,
+        }
+    }
 }
 
 /// A page, rendered; a template error is a defect, answered as a plain 500
@@ -79,6 +129,51 @@ pub(crate) async fn form_pairs(body: axum::body::Body) -> Result<Vec<(String, St
         .await
         .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response())?;
     Ok(form_urlencoded::parse(&bytes).into_owned().collect())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    heading: &'static str,
+    message: String,
+}
+
+/// An error as a page a person can read (the API answers the same errors
+/// as JSON). A session that ended goes back to the sign-in page.
+pub(crate) fn ui_error(e: crate::AppError) -> Response {
+    use crate::AppError as E;
+    let (status, heading, message) = match e {
+        E::Unauthenticated | E::SessionExpired => {
+            return Redirect::to("/sign-in").into_response();
+        }
+        E::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "Not for your role",
+            "Your role does not allow this. The attempt is recorded in the audit log.".to_owned(),
+        ),
+        E::CrossSite => (
+            StatusCode::FORBIDDEN,
+            "Refused",
+            "This change did not come from trustgate's own pages, so it was refused.".to_owned(),
+        ),
+        E::NotFound => (
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no such page or record, or it is not one you may see.".to_owned(),
+        ),
+        E::Invalid(i) => (StatusCode::UNPROCESSABLE_ENTITY, "Not accepted", i.message),
+        E::Conflict(m) => (StatusCode::CONFLICT, "Already done", m),
+        other => return other.into_response(),
+    };
+    render(
+        status,
+        &ErrorPage {
+            chrome: Chrome::new(heading, "", None),
+            heading,
+            message,
+        },
+    )
 }
 
 /// Staff pages hold records: never cached.

@@ -4,12 +4,11 @@
 use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use trustgate_access::Permission;
 use trustgate_report::{Period, ReimbursementRow, Report, local_date};
 
 use super::contacts::staff;
-use super::session::who;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::routes::query_param;
@@ -31,7 +30,7 @@ pub(super) async fn show(State(state): State<AppState>, req: Request) -> Respons
         Err(res) => return res,
     };
     if let Err(e) = caller.require(&state, Permission::ReadAllContacts).await {
-        return e.into_response();
+        return super::ui_error(e);
     }
     let today = local_date(state.clock.now_ms());
     let periods = Period::through(today);
@@ -40,7 +39,7 @@ pub(super) async fn show(State(state): State<AppState>, req: Request) -> Respons
         .filter(|p| p.from <= today)
         .or_else(|| Period::containing(today))
     else {
-        return crate::AppError::NotFound.into_response();
+        return super::ui_error(crate::AppError::NotFound);
     };
     let days = (period.from.to_string(), period.until.to_string());
     let rows = match state
@@ -49,7 +48,7 @@ pub(super) async fn show(State(state): State<AppState>, req: Request) -> Respons
         .await
     {
         Ok(r) => r,
-        Err(e) => return crate::AppError::from(e).into_response(),
+        Err(e) => return super::ui_error(crate::AppError::from(e)),
     };
     let money: Vec<ReimbursementRow> = rows
         .reimbursements
@@ -63,11 +62,11 @@ pub(super) async fn show(State(state): State<AppState>, req: Request) -> Respons
     let report = Report::count(period, &rows.contacts, &money, true);
     let link = |id: i64| format!("/contacts/{id}");
     let page = ReportPage {
-        chrome: Chrome {
-            title: trustgate_render::report_title(&report),
-            nav: "report",
-            who: Some(who(&caller)),
-        },
+        chrome: Chrome::new(
+            trustgate_render::report_title(&report),
+            "report",
+            Some(&caller),
+        ),
         periods: periods
             .iter()
             .rev()

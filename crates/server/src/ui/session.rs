@@ -94,11 +94,7 @@ fn page(status: StatusCode, error: Option<String>, username: String, enrolled: b
     render(
         status,
         &SignInPage {
-            chrome: Chrome {
-                title: "Sign in".into(),
-                nav: "sign-in",
-                who: None,
-            },
+            chrome: Chrome::new("Sign in", "sign-in", None),
             error,
             username,
             enrolled,
@@ -121,7 +117,7 @@ pub(super) async fn sign_in(
     // A sign-in posted from another site would sign the browser into an
     // account of that site's choosing.
     if !same_origin(&parts.headers) {
-        return AppError::CrossSite.into_response();
+        return super::ui_error(AppError::CrossSite);
     }
     let peer = parts
         .extensions
@@ -179,7 +175,7 @@ pub(super) async fn sign_out(
     if let Some(caller) = signed_in(&mut parts, &state).await
         && let Err(e) = crate::auth::end_session(&state, &caller).await
     {
-        return e.into_response();
+        return super::ui_error(e);
     }
     let mut res = Redirect::to("/sign-in").into_response();
     res.headers_mut()

@@ -1,0 +1,474 @@
+//! The pages of the offices behind the front desk: compliance exceptions
+//! (Professional Standards, the City Manager's Office), the contacts list,
+//! the audit log (auditors) and the accounts (administrators). Each checks
+//! its permission as the API does, so a refusal is audited the same way.
+
+use askama::Template;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use trustgate_access::{Permission, Role};
+use trustgate_api::format_utc_ms;
+use trustgate_store::{ContactKind, NewAccount, Page};
+
+use super::contacts::staff;
+use super::{Chrome, render};
+use crate::auth::Caller;
+use crate::routes::query_param;
+use crate::{AppError, AppState};
+
+/// The caller, if signed in and allowed `p` (a refusal is audited).
+async fn allowed(
+    state: &AppState,
+    req: Request,
+    p: Permission,
+) -> Result<(Caller, axum::body::Body), Response> {
+    let (caller, body) = staff(state, req).await?;
+    caller.require(state, p).await.map_err(super::ui_error)?;
+    Ok((caller, body))
+}
+
+fn field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+// --- compliance exceptions -------------------------------------------------
+
+#[derive(Debug)]
+struct ExceptionRow {
+    id: i64,
+    contact: i64,
+    act: String,
+    routed_to: &'static str,
+    flagged: String,
+    /// (text, "by whom, when").
+    explanations: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "exceptions.html")]
+struct ExceptionsPage {
+    chrome: Chrome,
+    rows: Vec<ExceptionRow>,
+    may_explain: bool,
+}
+
+pub(super) async fn exceptions(State(state): State<AppState>, req: Request) -> Response {
+    let (caller, _) = match allowed(&state, req, Permission::ReadExceptions).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let list = match state
+        .store
+        .compliance_exceptions(&caller.principal.actor, None)
+        .await
+    {
+        Ok(l) => l,
+        Err(e) => return super::ui_error(AppError::from(e)),
+    };
+    let page = ExceptionsPage {
+        chrome: Chrome::new("Compliance exceptions", "exceptions", Some(&caller)),
+        may_explain: caller.principal.may(Permission::ExplainExceptions),
+        rows: list
+            .into_iter()
+            .rev()
+            .map(|x| ExceptionRow {
+                id: x.id,
+                contact: x.contact.0,
+                act: x.act,
+                routed_to: x.routed_to.as_str(),
+                flagged: format_utc_ms(x.flagged_ms),
+                explanations: x
+                    .explanations
+                    .into_iter()
+                    .map(|e| {
+                        (
+                            e.text,
+                            format!("{}, {}", e.by.as_str(), format_utc_ms(e.at_ms)),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub(super) async fn explain(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let (caller, body) = match allowed(&state, req, Permission::ExplainExceptions).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return super::ui_error(AppError::NotFound);
+    };
+    let pairs = match super::form_pairs(body).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    match state
+        .store
+        .explain_exception(&caller.principal.actor, id, field(&pairs, "text"))
+        .await
+    {
+        Ok(()) => Redirect::to("/exceptions").into_response(),
+        Err(e) => super::ui_error(AppError::from(e)),
+    }
+}
+
+// --- contacts ---------------------------------------------------------------
+
+#[derive(Debug)]
+struct ContactRow {
+    id: i64,
+    kind: &'static str,
+    channel: &'static str,
+    unit: String,
+    received: String,
+    open: i64,
+    exception: bool,
+}
+
+#[derive(Template)]
+#[template(path = "contacts.html")]
+struct ContactsPage {
+    chrome: Chrome,
+    kinds: Vec<&'static str>,
+    kind: String,
+    exceptions_only: bool,
+    rows: Vec<ContactRow>,
+    /// The cursor for the next page, if there may be one.
+    older: Option<i64>,
+}
+
+/// How many contacts a page scans (newest first); the filters apply within it.
+const SCAN: u32 = 500;
+
+pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Response {
+    let query = req.uri().query().map(str::to_owned);
+    let param = |name: &str| query_param(query.as_deref(), name).map(str::to_owned);
+    let (caller, _) = match staff(&state, req).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let reach = match caller.read_reach(&state).await {
+        Ok(r) => r,
+        Err(e) => return super::ui_error(e),
+    };
+    let kind = param("kind").unwrap_or_default();
+    let exceptions_only = param("exceptions").is_some_and(|v| v == "1");
+    let before = param("before")
+        .and_then(|b| b.parse::<i64>().ok())
+        .map(trustgate_store::ContactId);
+    let list = match state
+        .store
+        .list_contacts(
+            &caller.principal.actor,
+            reach,
+            Page {
+                before,
+                limit: SCAN,
+            },
+        )
+        .await
+    {
+        Ok(l) => l,
+        Err(e) => return super::ui_error(AppError::from(e)),
+    };
+    let older = (list.len() == SCAN as usize)
+        .then(|| list.last().map(|c| c.id.0))
+        .flatten();
+    let page = ContactsPage {
+        chrome: Chrome::new("Contacts", "contacts", Some(&caller)),
+        kinds: ContactKind::ALL.iter().map(|k| k.as_str()).collect(),
+        rows: list
+            .into_iter()
+            .filter(|c| kind.is_empty() || c.kind.as_str() == kind)
+            .filter(|c| !exceptions_only || c.compliance_exception)
+            .map(|c| ContactRow {
+                id: c.id.0,
+                kind: c.kind.as_str(),
+                channel: c.channel.as_str(),
+                unit: c.receiving_unit,
+                received: format_utc_ms(c.received_ms),
+                open: c.open_obligations,
+                exception: c.compliance_exception,
+            })
+            .collect(),
+        kind,
+        exceptions_only,
+        older,
+    };
+    render(StatusCode::OK, &page)
+}
+
+// --- the audit log ----------------------------------------------------------
+
+#[derive(Debug)]
+struct EntryRow {
+    seq: u64,
+    at: String,
+    actor: String,
+    action: String,
+    object: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    chrome: Chrome,
+    size: u64,
+    root: String,
+    first: u64,
+    last: u64,
+    entries: Vec<EntryRow>,
+    older: Option<u64>,
+}
+
+/// Entries shown per page.
+const ENTRIES: u64 = 100;
+
+pub(super) async fn audit(State(state): State<AppState>, req: Request) -> Response {
+    let before = query_param(req.uri().query(), "before").and_then(|b| b.parse::<u64>().ok());
+    let (caller, _) = match allowed(&state, req, Permission::ReadAuditLog).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let read = async {
+        state
+            .store
+            .record_audit_read(&caller.principal.actor, "entries")
+            .await?;
+        let head = state.store.audit_head().await?;
+        let to = before.unwrap_or(head.size).min(head.size);
+        let from = to.saturating_sub(ENTRIES);
+        let entries = state.store.audit_entries(from, to).await?;
+        Ok::<_, trustgate_store::StoreError>((head, from, to, entries))
+    };
+    let (head, from, to, entries) = match read.await {
+        Ok(x) => x,
+        Err(e) => return super::ui_error(AppError::from(e)),
+    };
+    let page = AuditPage {
+        chrome: Chrome::new("Audit log", "audit", Some(&caller)),
+        size: head.size,
+        root: head.root.iter().map(|b| format!("{b:02x}")).collect(),
+        first: from,
+        last: to.saturating_sub(1),
+        entries: entries
+            .into_iter()
+            .rev()
+            .map(|s| EntryRow {
+                seq: s.entry.seq,
+                at: format_utc_ms(s.entry.time_ms),
+                actor: s.entry.actor,
+                action: s.entry.action,
+                object: s.entry.object,
+                detail: s.entry.detail,
+            })
+            .collect(),
+        older: (from > 0).then_some(from),
+    };
+    render(StatusCode::OK, &page)
+}
+
+// --- accounts ----------------------------------------------------------------
+
+#[derive(Debug)]
+struct AccountRow {
+    username: String,
+    role: &'static str,
+    state: String,
+    active: bool,
+    is_me: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    chrome: Chrome,
+    roles: Vec<&'static str>,
+    accounts: Vec<AccountRow>,
+    /// (username, code, expires): shown once.
+    issued: Option<(String, String, String)>,
+    error: Option<String>,
+}
+
+async fn admin_page(
+    state: &AppState,
+    caller: &Caller,
+    status: StatusCode,
+    issued: Option<(String, String, String)>,
+    error: Option<String>,
+) -> Response {
+    let accounts = match state.store.list_accounts(&caller.principal.actor).await {
+        Ok(a) => a,
+        Err(e) => return super::ui_error(AppError::from(e)),
+    };
+    let now = state.clock.now_ms();
+    let page = AdminPage {
+        chrome: Chrome::new("Accounts", "admin", Some(caller)),
+        roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
+        accounts: accounts
+            .into_iter()
+            .map(|a| {
+                let state = match (a.disabled_ms, a.locked_until_ms) {
+                    (Some(at), _) => format!("disabled {}", format_utc_ms(at)),
+                    (None, Some(until)) if until > now => {
+                        format!("locked until {}", format_utc_ms(until))
+                    }
+                    _ => "active".to_owned(),
+                };
+                AccountRow {
+                    is_me: caller.principal.actor == trustgate_store::Actor::user(&a.username),
+                    active: a.disabled_ms.is_none(),
+                    username: a.username,
+                    role: a.role.as_str(),
+                    state,
+                }
+            })
+            .collect(),
+        issued,
+        error,
+    };
+    render(status, &page)
+}
+
+pub(super) async fn accounts(State(state): State<AppState>, req: Request) -> Response {
+    match allowed(&state, req, Permission::ManageAccess).await {
+        Ok((caller, _)) => admin_page(&state, &caller, StatusCode::OK, None, None).await,
+        Err(res) => res,
+    }
+}
+
+/// Issues a code and shows the accounts page with it, once.
+async fn with_code(state: &AppState, caller: &Caller, username: &str) -> Response {
+    let issued = crate::auth::issue_enrolment(state, caller, username).await;
+    match issued {
+        Ok(i) => {
+            admin_page(
+                state,
+                caller,
+                StatusCode::OK,
+                Some((i.username, i.code, i.expires_at)),
+                None,
+            )
+            .await
+        }
+        Err(e) => super::ui_error(e),
+    }
+}
+
+pub(super) async fn add_account(State(state): State<AppState>, req: Request) -> Response {
+    let (caller, body) = match allowed(&state, req, Permission::ManageAccess).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let pairs = match super::form_pairs(body).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let username = field(&pairs, "username").trim().to_owned();
+    let Ok(role) = field(&pairs, "role").parse::<Role>() else {
+        return admin_page(
+            &state,
+            &caller,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some("Choose a role from the list.".into()),
+        )
+        .await;
+    };
+    let secret = match trustgate_access::totp::Secret::generate() {
+        Ok(s) => s,
+        Err(e) => return AppError::Internal(e.to_string()).into_response(),
+    };
+    let added = state
+        .store
+        .add_account(
+            &caller.principal.actor,
+            NewAccount {
+                username: username.clone(),
+                role,
+                password_hash: trustgate_access::enrolment::UNUSABLE_PASSWORD.to_owned(),
+                totp_secret: secret.as_bytes().to_vec(),
+            },
+        )
+        .await;
+    match added {
+        Ok(()) => with_code(&state, &caller, &username).await,
+        Err(trustgate_store::StoreError::Conflict(_)) => {
+            admin_page(
+                &state,
+                &caller,
+                StatusCode::CONFLICT,
+                None,
+                Some(format!("There is already an account named {username}.")),
+            )
+            .await
+        }
+        Err(
+            trustgate_store::StoreError::Invalid(m)
+            | trustgate_store::StoreError::Field { message: m, .. },
+        ) => {
+            admin_page(
+                &state,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(m),
+            )
+            .await
+        }
+        Err(e) => super::ui_error(AppError::from(e)),
+    }
+}
+
+pub(super) async fn enrolment(
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+    req: Request,
+) -> Response {
+    match allowed(&state, req, Permission::ManageAccess).await {
+        Ok((caller, _)) => with_code(&state, &caller, &username).await,
+        Err(res) => res,
+    }
+}
+
+pub(super) async fn disable(
+    State(state): State<AppState>,
+    Path(username): Path<String>,
+    req: Request,
+) -> Response {
+    let (caller, _) = match allowed(&state, req, Permission::ManageAccess).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    match state
+        .store
+        .disable_account(&caller.principal.actor, &username)
+        .await
+    {
+        Ok(()) => Redirect::to("/admin").into_response(),
+        Err(trustgate_store::StoreError::Invalid(m)) => {
+            admin_page(
+                &state,
+                &caller,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(m),
+            )
+            .await
+        }
+        Err(e) => super::ui_error(AppError::from(e)),
+    }
+}
