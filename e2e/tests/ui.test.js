@@ -179,6 +179,10 @@ test('a clerk signs in with a second factor, records a detainer and fulfils its 
   const duties = page.locator('.tg-item');
   assert.ok(await duties.count() > 0, 'the detainer opens an obligation');
   const contactUrl = page.url();
+  // The decision as it was, with its law, and the record's own trail.
+  assert.equal((await page.locator('h3', { hasText: 'detain' }).first().locator('.tg-outcome').textContent()).trim(), 'Prohibited');
+  const trail = await page.locator('td[data-label="What"]').allTextContents();
+  assert.deepEqual(trail.slice(0, 2), ['create', 'read']);
 
   await page.goto(`${base}/work`);
   await axe(page, 'work list');

@@ -91,6 +91,11 @@ macro_rules! migrations {
                 "enrolment",
                 include_str!(concat!("../migrations/", $dir, "/0006_enrolment.sql")),
             ),
+            m(
+                7,
+                "audit by object",
+                include_str!(concat!("../migrations/", $dir, "/0007_audit_by_object.sql")),
+            ),
         ])
     }};
 }
@@ -1226,6 +1231,17 @@ impl Store {
     /// The audit log rows with `from <= seq < to`, in order.
     pub async fn audit_entries(&self, from: u64, to: u64) -> Result<Vec<StoredEntry>, StoreError> {
         on_backend!(self.audit_entries(from, to))
+    }
+
+    /// The entries about one object (`contact/12`), oldest first, at most
+    /// `limit`: a record's trail for its page. Not audited by itself: show
+    /// it only beside a read of the record, which is.
+    pub async fn audit_trail(
+        &self,
+        object: &str,
+        limit: u32,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        on_backend!(self.audit_trail(object, i64::from(limit)))
     }
 
     /// The stored audit head.

@@ -60,22 +60,24 @@ impl This {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                Ok(StoredEntry {
-                    entry: trustgate_audit::Entry {
-                        seq: seq_of(r.try_get(0).map_err(db)?)?,
-                        time_ms: r.try_get(1).map_err(db)?,
-                        actor: r.try_get(2).map_err(db)?,
-                        action: r.try_get(3).map_err(db)?,
-                        object: r.try_get(4).map_err(db)?,
-                        detail: r.try_get(5).map_err(db)?,
-                    },
-                    chain_hash: hash_of(r.try_get::<&[u8], _>(6).map_err(db)?)?,
-                    leaf_hash: hash_of(r.try_get::<&[u8], _>(7).map_err(db)?)?,
-                })
-            })
-            .collect()
+        rows.iter().map(stored_entry).collect()
+    }
+
+    pub(crate) async fn audit_trail(
+        &self,
+        object: &str,
+        limit: i64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash \
+             FROM audit_log WHERE object = $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(object)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(stored_entry).collect()
     }
 
     pub(crate) async fn audit_head(&self) -> Result<AuditHead, StoreError> {
@@ -939,6 +941,23 @@ async fn seal_person(
         .await
         .map_err(db)?;
     Ok(())
+}
+
+/// An audit entry with its stored hashes, from `seq, time_ms, actor,
+/// action, object, detail, chain_hash, leaf_hash`.
+fn stored_entry(r: &DbRow) -> Result<StoredEntry, StoreError> {
+    Ok(StoredEntry {
+        entry: trustgate_audit::Entry {
+            seq: seq_of(r.try_get(0).map_err(db)?)?,
+            time_ms: r.try_get(1).map_err(db)?,
+            actor: r.try_get(2).map_err(db)?,
+            action: r.try_get(3).map_err(db)?,
+            object: r.try_get(4).map_err(db)?,
+            detail: r.try_get(5).map_err(db)?,
+        },
+        chain_hash: hash_of(r.try_get::<&[u8], _>(6).map_err(db)?)?,
+        leaf_hash: hash_of(r.try_get::<&[u8], _>(7).map_err(db)?)?,
+    })
 }
 
 /// A contact as the report reads it, from `id, kind, channel,

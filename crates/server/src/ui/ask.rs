@@ -303,20 +303,7 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
     let decided = lib.decide(&query);
     let decision = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
     let catalogue = Catalogue::of(lib);
-    let href = |law: &str, version: &str, id: Option<&str>| {
-        lib.laws()
-            .find(|l| l.law() == law && l.version() == version)
-            .map_or_else(
-                || "/laws/".to_owned(),
-                |l| {
-                    let page = trustgate_render::page_file_name(&l);
-                    match id {
-                        Some(id) => format!("/laws/{page}#rule-{id}"),
-                        None => format!("/laws/{page}"),
-                    }
-                },
-            )
-    };
+    let href = |law: &str, version: &str, id: Option<&str>| rule_href(lib, law, version, id);
     let questions = decision
         .questions
         .iter()
@@ -372,14 +359,7 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
                 Some(field) => format!("Tell them the {}", field.replace('-', " ")),
                 None => act_means.unwrap_or_else(|| item.act.to_owned()),
             };
-            let (outcome, tone) = match item.outcome {
-                "prohibited" => ("Prohibited", "prohibited"),
-                "permitted" => ("Permitted", "permitted"),
-                "required" => ("Required", "required"),
-                "not-addressed" => ("Not addressed by these laws", "permitted"),
-                "conflict" => ("The laws conflict: ask a supervisor", "open"),
-                _ => ("Depends on the questions above", "open"),
-            };
+            let (outcome, tone) = outcome_words(item.outcome);
             let rules: Vec<RuleView> = item
                 .decided_by
                 .iter()
@@ -437,6 +417,34 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
         settled: decision.settled,
         may_record: false,
     })
+}
+
+/// Where a rule (or, without an id, a law version) is in the law browser.
+pub(crate) fn rule_href(lib: &Library, law: &str, version: &str, id: Option<&str>) -> String {
+    lib.laws()
+        .find(|l| l.law() == law && l.version() == version)
+        .map_or_else(
+            || "/laws/".to_owned(),
+            |l| {
+                let page = trustgate_render::page_file_name(&l);
+                match id {
+                    Some(id) => format!("/laws/{page}#rule-{id}"),
+                    None => format!("/laws/{page}"),
+                }
+            },
+        )
+}
+
+/// An outcome in words, and its tone (the colour, never the only cue).
+pub(crate) fn outcome_words(outcome: &str) -> (&'static str, &'static str) {
+    match outcome {
+        "prohibited" => ("Prohibited", "prohibited"),
+        "permitted" => ("Permitted", "permitted"),
+        "required" => ("Required", "required"),
+        "not-addressed" => ("Not addressed by these laws", "permitted"),
+        "conflict" => ("The laws conflict: ask a supervisor", "open"),
+        _ => ("Depends on the questions above", "open"),
+    }
 }
 
 /// The first letter in upper case (the schema writes values in lower case,

@@ -93,6 +93,26 @@ struct DutyRow {
     done: Option<String>,
 }
 
+/// One answer of the decision kept with the record.
+#[derive(Debug)]
+struct DecidedRow {
+    key: String,
+    outcome: &'static str,
+    tone: &'static str,
+    done: bool,
+    /// (citation, quoted words, address in the law browser).
+    rules: Vec<(String, String, String)>,
+}
+
+/// One entry of the record's audit trail.
+#[derive(Debug)]
+struct TrailRow {
+    seq: u64,
+    at: String,
+    actor: String,
+    action: String,
+}
+
 #[derive(Template)]
 #[template(path = "contact.html")]
 struct ContactPage {
@@ -108,7 +128,76 @@ struct ContactPage {
     prohibited: Vec<String>,
     duties: Vec<DutyRow>,
     may_fulfil: bool,
+    decided: Vec<DecidedRow>,
+    laws: Vec<String>,
+    trail: Vec<TrailRow>,
 }
+
+/// The decision as kept with the record (`trustgate_api::Decision` JSON):
+/// each answer with the rules that decided it, and the law versions used.
+fn decided(
+    lib: &trustgate_law::Library,
+    decision: &str,
+    done: &[String],
+) -> (Vec<DecidedRow>, Vec<String>) {
+    let Ok(d) = serde_json::from_str::<serde_json::Value>(decision) else {
+        return (Vec::new(), Vec::new());
+    };
+    let empty = Vec::new();
+    let rules = d["rules"].as_array().unwrap_or(&empty);
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let rows = d["items"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .map(|item| {
+            let key = text(&item["key"]);
+            let (outcome, tone) =
+                super::ask::outcome_words(item["outcome"].as_str().unwrap_or_default());
+            DecidedRow {
+                done: done.contains(&key),
+                key,
+                outcome,
+                tone,
+                rules: item["decided_by"]
+                    .as_array()
+                    .unwrap_or(&empty)
+                    .iter()
+                    .filter_map(|r| rules.iter().find(|x| x["ref"] == *r))
+                    .map(|r| {
+                        (
+                            text(&r["cite"]),
+                            text(&r["quote"]),
+                            super::ask::rule_href(
+                                lib,
+                                r["law"].as_str().unwrap_or_default(),
+                                r["version"].as_str().unwrap_or_default(),
+                                r["id"].as_str(),
+                            ),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let laws = d["laws"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .map(|l| {
+            format!(
+                "{} ({}), sha256 {}",
+                text(&l["title"]),
+                text(&l["version"]),
+                text(&l["hash"])
+            )
+        })
+        .collect();
+    (rows, laws)
+}
+
+/// The most entries of a record's trail shown on its page.
+const TRAIL: u32 = 200;
 
 pub(super) async fn show(
     State(state): State<AppState>,
@@ -134,6 +223,11 @@ pub(super) async fn show(
         Ok(c) => c,
         Err(e) => return super::ui_error(AppError::from(e)),
     };
+    let trail = match state.store.audit_trail(&c.id.object(), TRAIL).await {
+        Ok(t) => t,
+        Err(e) => return super::ui_error(AppError::from(e)),
+    };
+    let (decided, laws) = decided(&state.lib, &c.contact.decision, &c.contact.acts_done);
     let due = |ms: Option<i64>, words: &Option<String>| match (ms, words) {
         (Some(ms), _) => format_utc_ms(ms),
         (None, Some(w)) => w.clone(),
@@ -165,6 +259,17 @@ pub(super) async fn show(
             })
             .collect(),
         may_fulfil: caller.principal.may(Permission::FulfilObligations),
+        decided,
+        laws,
+        trail: trail
+            .into_iter()
+            .map(|s| TrailRow {
+                seq: s.entry.seq,
+                at: format_utc_ms(s.entry.time_ms),
+                actor: s.entry.actor,
+                action: s.entry.action,
+            })
+            .collect(),
     };
     render(StatusCode::OK, &page)
 }

@@ -156,10 +156,21 @@ pub async fn reads_are_audited(fx: Arc<Fixture>) {
         [
             (0, T0, "officer-17", "create", object.clone()),
             (1, T0 + 1, "clerk-2", "read", object.clone()),
-            (2, T0 + 2, "auditor-1", "read", object),
+            (2, T0 + 2, "auditor-1", "read", object.clone()),
         ]
     );
     assert_eq!(verified_size(&fx).await, 3);
+    // The record's own trail is the same entries, found by their object.
+    let trail = fx.store.audit_trail(&object, 10).await.unwrap();
+    assert_eq!(trail, log);
+    assert_eq!(fx.store.audit_trail(&object, 2).await.unwrap().len(), 2);
+    assert!(
+        fx.store
+            .audit_trail("contact/999", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub async fn log_verifies_after_many_operations(fx: Arc<Fixture>) {
