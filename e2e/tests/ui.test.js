@@ -171,10 +171,22 @@ test('a clerk signs in with a second factor, records a detainer and fulfils its 
     documents: ['detainer-hold'], custody: 'in-police-custody', 'other-custody-basis': 'no',
     'legal-mandate': 'no', 'operation-purpose': 'civil-immigration', arrested: 'yes', 'separate-log': 'no', 'age-group': 'adult',
   });
+  // Mistakes come back beside their fields, with what was filled kept.
+  await page.getByLabel('Receiving unit').fill('');
+  await page.getByLabel('Day').fill('2099-01-01');
+  await page.getByLabel('Done by, if not you').fill('badge 4471');
+  await page.getByRole('button', { name: 'Record this contact' }).click();
+  assert.match(await page.locator('#receiving_unit-error').textContent(), /Say which unit received it/);
+  assert.match(await page.locator('#received_at-error').textContent(), /future/);
+  assert.equal(await page.getByLabel('Done by, if not you').inputValue(), 'badge 4471');
+  await axe(page, 'record form with errors');
   await page.getByLabel('Receiving unit').fill('booking');
+  await page.getByLabel('Day').fill('2026-03-01');
+  await page.getByLabel('Time').fill('09:30');
   await page.getByRole('button', { name: 'Record this contact' }).click();
   await page.waitForURL(/\/contacts\/\d+$/);
   await axe(page, 'contact');
+  assert.match(await page.locator('.tg-facts').textContent(), /2026-03-01T14:30:00\.000Z/, '09:30 in Cambridge is 14:30 UTC');
   await page.screenshot({ path: join(shots, 'contact-phone.png'), fullPage: true });
   const duties = page.locator('.tg-item');
   assert.ok(await duties.count() > 0, 'the detainer opens an obligation');
@@ -190,7 +202,7 @@ test('a clerk signs in with a second factor, records a detainer and fulfils its 
 
   // The staff report counts it, and links the number to the record.
   const contactPath = new URL(contactUrl).pathname;
-  await page.goto(`${base}/report`);
+  await page.goto(`${base}/report?period=13`); // received 2026-03-01
   await axe(page, 'staff report');
   assert.ok(await page.locator(`#section-a ~ p.records a[href="${contactPath}"]`).count() > 0,
     'the detainer is linked under (a)');

@@ -101,6 +101,19 @@ fn nth_sunday(y: i32, m: i32, n: i32) -> Option<Date> {
     Date::from_ymd(y, m, 1 + (7 - weekday) % 7 + 7 * (n - 1))
 }
 
+/// The UTC instant (ms) of a wall-clock time in Cambridge: `minutes` after
+/// local midnight of `day`. In the hour skipped in March the standard-time
+/// reading is taken; in the hour repeated in November, the first.
+pub fn local_to_utc_ms(day: Date, minutes: i64) -> i64 {
+    let wall = i64::from(day.unix_days()) * DAY + minutes * 60_000;
+    let daylight = wall + 4 * HOUR;
+    if in_daylight_time(daylight) {
+        daylight
+    } else {
+        wall + 5 * HOUR
+    }
+}
+
 /// The UTC instant of local midnight starting `day`.
 fn local_midnight_utc_ms(day: Date) -> i64 {
     let midnight_utc = i64::from(day.unix_days()) * DAY;
@@ -188,5 +201,24 @@ mod tests {
         assert_eq!(local_date(from), p.from);
         assert_eq!(local_date(from - 1), p.from.pred());
         assert_eq!(local_date(until - 1), p.until);
+    }
+
+    /// Wall-clock times in Cambridge to UTC, checked against
+    /// `TZ=America/New_York date -d "2026-03-01 09:30" +%s`.
+    #[test]
+    fn wall_clock_times_become_utc() {
+        for (day, minutes, utc_s) in [
+            ("2026-03-01", 9 * 60 + 30, 1_772_375_400i64),
+            ("2026-06-11", 0, 1_781_150_400),
+            ("2026-03-08", 3 * 60, 1_772_953_200),
+            ("2026-11-01", 60 + 30, 1_793_511_000), // the first 01:30 (EDT)
+            ("2026-11-01", 3 * 60, 1_793_520_000),
+        ] {
+            assert_eq!(
+                local_to_utc_ms(d(day), minutes),
+                utc_s * 1000,
+                "{day} +{minutes}"
+            );
+        }
     }
 }

@@ -57,6 +57,26 @@ pub(crate) const SITUATIONS: &[Situation] = &[
         acts: r#"{"detain": true, "extend-detention": true, "transfer-to-ice": true, "disclose": ["release-date"]}"#,
     },
     Situation {
+        id: "warrant-arrived",
+        title: "An administrative warrant arrived",
+        description: "An ICE warrant form (I-200, I-203 or I-205), signed by an immigration officer, not a judge.",
+        kind: "administrative-warrant",
+        channel: "fax",
+        unit: "booking",
+        facts: r#"{"requester": "ice-ero", "department": "police"}"#,
+        acts: r#"{"detain": true, "transfer-to-ice": true, "disclose": ["release-date"]}"#,
+    },
+    Situation {
+        id: "ice-information-request",
+        title: "ICE asks in writing for information about someone",
+        description: "An email or letter asking for an address, a release date, records or status.",
+        kind: "information-request",
+        channel: "email",
+        unit: "records-office",
+        facts: r#"{"department": "police"}"#,
+        acts: r#"{"disclose": ["home-address", "release-date", "immigration-status", "charges"]}"#,
+    },
+    Situation {
         id: "agents-front-desk",
         title: "ICE agents at the front desk",
         description: "Agents ask to see, interview or take someone held here.",
@@ -95,6 +115,16 @@ pub(crate) const SITUATIONS: &[Situation] = &[
         unit: "traffic",
         facts: r#"{"department": "police", "unlicensed-driving": true}"#,
         acts: r#"{"take-driver-into-custody": true, "issue-summons": true, "impound-vehicle": true, "inquire-status": true}"#,
+    },
+    Situation {
+        id: "fingerprints-at-booking",
+        title: "Fingerprints at booking",
+        description: "A person is booked and their fingerprints are to be sent on.",
+        kind: "fingerprint-transmission",
+        channel: "ncic",
+        unit: "booking",
+        facts: r#"{"department": "police"}"#,
+        acts: r#"{"collect-fingerprints": true, "transmit-fingerprints": true}"#,
     },
     Situation {
         id: "city-lot",
@@ -176,6 +206,31 @@ pub(crate) struct Answer {
     pub(crate) obligations: Vec<DutyView>,
     pub(crate) settled: bool,
     pub(crate) may_record: bool,
+    /// The record form's errors: (field, message).
+    pub(crate) errors: Vec<(String, String)>,
+    /// The form as it was posted, to fill the record form again.
+    pub(crate) filled: Pairs,
+}
+
+impl Answer {
+    pub(crate) fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// What the record form's field held, if it was posted.
+    pub(crate) fn value(&self, field: &str) -> &str {
+        self.filled
+            .iter()
+            .find(|(f, _)| f == field)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    pub(crate) fn checked(&self, field: &str, value: &str) -> bool {
+        self.filled.iter().any(|(f, v)| f == field && v == value)
+    }
 }
 
 #[derive(Template)]
@@ -216,17 +271,30 @@ pub(super) async fn answer(State(state): State<AppState>, req: Request) -> Respo
         Ok(p) => p,
         Err(res) => return res,
     };
-    let may_record = caller
-        .as_ref()
-        .is_some_and(|c| c.principal.may(trustgate_access::Permission::RecordContact));
+    answer_page(&state, caller.as_ref(), pairs, Vec::new(), StatusCode::OK)
+}
+
+/// The Ask page for what the form says so far; with `errors`, the record
+/// form is shown again as it was filled, each error beside its field.
+pub(crate) fn answer_page(
+    state: &AppState,
+    caller: Option<&crate::auth::Caller>,
+    pairs: Pairs,
+    errors: Vec<(String, String)>,
+    status: StatusCode,
+) -> Response {
+    let may_record =
+        caller.is_some_and(|c| c.principal.may(trustgate_access::Permission::RecordContact));
     let today = trustgate_report::local_date(state.clock.now_ms()).to_string();
     match build(&state.lib, &pairs, &today) {
         Ok(mut a) => {
             a.may_record = may_record;
+            a.errors = errors;
+            a.filled = pairs;
             render(
-                StatusCode::OK,
+                status,
                 &AskPage {
-                    chrome: chrome(caller.as_ref()),
+                    chrome: chrome(caller),
                     step: AskStep::Answer(Box::new(a)),
                     situations: SITUATIONS,
                     channels: CHANNELS,
@@ -236,7 +304,7 @@ pub(super) async fn answer(State(state): State<AppState>, req: Request) -> Respo
         Err(_) => render(
             StatusCode::UNPROCESSABLE_ENTITY,
             &AskPage {
-                chrome: chrome(caller.as_ref()),
+                chrome: chrome(caller),
                 step: AskStep::Choose,
                 situations: SITUATIONS,
                 channels: CHANNELS,
@@ -416,6 +484,8 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
         obligations,
         settled: decision.settled,
         may_record: false,
+        errors: Vec::new(),
+        filled: Vec::new(),
     })
 }
 

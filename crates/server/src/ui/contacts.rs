@@ -36,7 +36,8 @@ pub(super) async fn staff(
     }
 }
 
-/// Records the contact Ask decided, with what was done.
+/// Records the contact Ask decided, with what was done. A refused field
+/// sends the page back as it was filled, the error beside the field.
 pub(super) async fn record(State(state): State<AppState>, req: Request) -> Response {
     let (caller, body) = match staff(&state, req).await {
         Ok(x) => x,
@@ -60,28 +61,96 @@ pub(super) async fn record(State(state): State<AppState>, req: Request) -> Respo
         pairs
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
     };
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let receiving_unit = get("receiving_unit").unwrap_or_default();
+    if receiving_unit.is_empty() {
+        errors.push((
+            "receiving_unit".into(),
+            "Say which unit received it (booking, front desk, a district…).".into(),
+        ));
+    }
+    let received_at = match (get("received_on"), get("received_time")) {
+        (None, None) => None,
+        (Some(day), time) => match (
+            trustgate_law::Date::parse(&day),
+            minutes(time.as_deref().unwrap_or("00:00")),
+        ) {
+            (Ok(day), Some(m)) => {
+                let ms = trustgate_report::local_to_utc_ms(day, m);
+                if ms > state.clock.now_ms() {
+                    errors.push(("received_at".into(), "That is in the future.".into()));
+                }
+                Some(format_utc_ms(ms))
+            }
+            _ => {
+                errors.push((
+                    "received_at".into(),
+                    "Give the day as a date and the time as hours and minutes.".into(),
+                ));
+                None
+            }
+        },
+        (None, Some(_)) => {
+            errors.push(("received_at".into(), "Give the day too.".into()));
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return super::ask::answer_page(
+            &state,
+            Some(&caller),
+            pairs,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
     let body = RecordContact {
         kind: situation.kind.to_owned(),
         channel: get("channel").unwrap_or_else(|| situation.channel.to_owned()),
-        receiving_unit: get("receiving_unit").unwrap_or_default(),
-        received_at: None,
+        receiving_unit,
+        received_at,
         scenario,
         acts_done: pairs
             .iter()
             .filter(|(k, _)| k == "done")
             .map(|(_, v)| v.clone())
             .collect(),
-        done_by: None,
-        withheld: None,
+        done_by: get("done_by"),
+        withheld: get("withheld"),
         obligations_due: Default::default(),
         person: None,
     };
     match crate::records::record(&state, &caller, body).await {
         Ok(recorded) => Redirect::to(&format!("/contacts/{}", recorded.id)).into_response(),
+        Err(AppError::Invalid(e)) => {
+            // `$.acts_done[0]` → the "done" boxes; `$.done_by` → its field.
+            let field = e
+                .path
+                .trim_start_matches("$.")
+                .split(['[', '.'])
+                .next()
+                .unwrap_or_default();
+            let field = if field == "acts_done" { "done" } else { field };
+            super::ask::answer_page(
+                &state,
+                Some(&caller),
+                pairs,
+                vec![(field.to_owned(), e.message)],
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
         Err(e) => super::ui_error(e),
     }
+}
+
+/// `HH:MM` as minutes after midnight.
+fn minutes(hh_mm: &str) -> Option<i64> {
+    let (h, m) = hh_mm.split_once(':')?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.get(..2).unwrap_or(m).parse().ok()?);
+    ((0..24).contains(&h) && (0..60).contains(&m)).then_some(h * 60 + m)
 }
 
 #[derive(Debug)]
