@@ -78,7 +78,8 @@ after(async () => {
 });
 
 async function newPage(width = 390, height = 844) {
-  const context = await browser.newContext({ viewport: { width, height } });
+  // bypassCSP lets the test inject axe-core; the pages' own policy stays on.
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP: true });
   return context.newPage();
 }
 
@@ -125,6 +126,12 @@ test('asking needs no account and every page passes axe', async () => {
   await page.goto(`${base}/ask`);
   await axe(page, 'ask');
   await page.screenshot({ path: join(shots, 'ask-phone.png'), fullPage: true });
+  // The law browser: every law version, and each rule beside its words.
+  await page.goto(`${base}/laws/`);
+  await axe(page, 'law index');
+  const firstLaw = await page.locator('main a[href$=".html"]').first().getAttribute('href');
+  await page.goto(new URL(firstLaw, `${base}/laws/`).href);
+  await axe(page, `law page ${firstLaw}`);
   const desktop = await newPage(1280, 900);
   await desktop.goto(`${base}/ask`);
   await desktop.screenshot({ path: join(shots, 'ask-desktop.png'), fullPage: true });

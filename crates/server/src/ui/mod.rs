@@ -176,9 +176,18 @@ pub(crate) fn ui_error(e: crate::AppError) -> Response {
     )
 }
 
-/// Staff pages hold records: never cached.
-fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
-    [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))]
+/// Staff pages hold records: never cached. They run no script, and load
+/// nothing from elsewhere; no other site may frame them.
+fn no_store() -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ),
+    ]
 }
 
 const OWN_CSS: &[u8] = include_bytes!("../../assets/trustgate.css");

@@ -1075,6 +1075,11 @@ async fn a_cookie_session_changes_nothing_from_another_site() {
     let (status, headers, page) = app.send(get("/ask", None)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     assert!(String::from_utf8_lossy(&page).contains("What is happening?"));
     let (status, headers, _) = app.send(get("/assets/uswds/css/uswds.min.css", None)).await;
     assert_eq!(status, StatusCode::OK);
