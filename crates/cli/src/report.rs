@@ -265,8 +265,20 @@ fn publish(
         "index.html",
         trustgate_render::render_report_index(&reports, files).as_bytes(),
     )?;
+    // Open data: every period's CSV under one table schema.
+    let csv_of = |r: &Report| {
+        files(r)
+            .into_iter()
+            .find(|(label, _)| *label == "CSV")
+            .map(|(_, f)| f)
+            .unwrap_or_default()
+    };
+    write(
+        "datapackage.json",
+        trustgate_report::data_package(&reports, csv_of).as_bytes(),
+    )?;
     say!(
-        "published {} period(s) to {} (index.html, and a page, PDF, JSON, CSV and cover letter each)",
+        "published {} period(s) to {} (index.html and datapackage.json, and a page, PDF, JSON, CSV and cover letter each)",
         reports.len(),
         dir.display()
     );

@@ -245,7 +245,7 @@ pub fn render_report_index(
             links.join(" · ")
         );
     }
-    b.push_str("</tbody>\n</table>\n<h2 id=\"trends\">Across periods</h2>\n");
+    b.push_str("</tbody>\n</table>\n<p>Open data: <a href=\"datapackage.json\">datapackage.json</a>, a Frictionless tabular data package describing every period's CSV with one table schema.</p>\n<h2 id=\"trends\">Across periods</h2>\n");
     let series: [Series; 5] = [
         ("a", "(a) Requests lodged", |r| count(r.a.total)),
         ("b", "(b) Individuals held", |r| count(r.b.total)),

@@ -573,6 +573,7 @@ pub fn data_package(reports: &[Report], csv_of: impl Fn(&Report) -> String) -> S
         .map(|r| {
             serde_json::json!({
                 "name": format!("period-{:02}", r.period.number),
+                "profile": "tabular-data-resource",
                 "title": format!("2.129.060 report, {} to {}", r.period.from, r.period.until),
                 "path": csv_of(r),
                 "format": "csv",

@@ -593,6 +593,28 @@ fn the_report_counts_the_records_of_a_period() {
         page.contains("<a href=\"2.129.060-period-13.pdf\">PDF</a>"),
         "{page}"
     );
+    // The open data passes the Frictionless validator (scripts/test
+    // installs it and says where).
+    let validator = std::env::var("TRUSTGATE_FRICTIONLESS").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../target/tools/frictionless/bin/frictionless"
+        )
+        .to_owned()
+    });
+    let checked = std::process::Command::new(&validator)
+        .args(["validate", "datapackage.json"])
+        .current_dir(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{validator}: {e} (run scripts/test, which installs it)"));
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stdout)
+    );
+    let package: serde_json::Value = serde_json::from_str(&read("datapackage.json")).unwrap();
+    assert_eq!(package["resources"].as_array().unwrap().len(), 14);
+    assert!(index.contains("<a href=\"datapackage.json\">datapackage.json</a>"));
     let printed = trustgate(
         &[
             "report",
