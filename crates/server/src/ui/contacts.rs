@@ -160,6 +160,8 @@ struct DutyRow {
     duty: String,
     due: String,
     done: Option<String>,
+    /// Due time passed and not fulfilled.
+    overdue: bool,
 }
 
 /// One answer of the decision kept with the record.
@@ -200,6 +202,38 @@ struct ContactPage {
     decided: Vec<DecidedRow>,
     laws: Vec<String>,
     trail: Vec<TrailRow>,
+    /// The scenario's facts as recorded: (fact, value).
+    facts: Vec<(String, String)>,
+}
+
+/// The recorded scenario's facts, in words a reader can check.
+fn facts_of(scenario: &str) -> Vec<(String, String)> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(scenario) else {
+        return Vec::new();
+    };
+    v["facts"]
+        .as_object()
+        .map(|facts| {
+            facts
+                .iter()
+                .map(|(k, v)| {
+                    let value = match v {
+                        serde_json::Value::Bool(true) => "yes".to_owned(),
+                        serde_json::Value::Bool(false) => "no".to_owned(),
+                        serde_json::Value::String(s) => s.clone(),
+                        serde_json::Value::Array(a) if a.is_empty() => "none".to_owned(),
+                        serde_json::Value::Array(a) => a
+                            .iter()
+                            .map(|x| x.as_str().unwrap_or_default())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        other => other.to_string(),
+                    };
+                    (k.replace('-', " "), value)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The decision as kept with the record (`trustgate_api::Decision` JSON):
@@ -325,11 +359,14 @@ pub(super) async fn show(
                     .fulfilment
                     .as_ref()
                     .map(|f| format!("{} by {}", format_utc_ms(f.at_ms), f.by.as_str())),
+                overdue: o.fulfilment.is_none()
+                    && o.due_ms.is_some_and(|d| d < state.clock.now_ms()),
             })
             .collect(),
         may_fulfil: caller.principal.may(Permission::FulfilObligations),
         decided,
         laws,
+        facts: facts_of(&c.contact.scenario),
         trail: trail
             .into_iter()
             .map(|s| TrailRow {
@@ -411,6 +448,7 @@ pub(super) async fn work(State(state): State<AppState>, req: Request) -> Respons
         Ok(r) => r,
         Err(e) => return super::ui_error(e),
     };
+    let now = state.clock.now_ms();
     let open = match state
         .store
         .open_obligations(&caller.principal.actor, reach, None)
@@ -434,6 +472,7 @@ pub(super) async fn work(State(state): State<AppState>, req: Request) -> Respons
                     .or(o.obligation.due)
                     .unwrap_or_else(|| "as the law says".into()),
                 done: None,
+                overdue: o.obligation.due_ms.is_some_and(|d| d < now),
             })
             .collect(),
     };

@@ -1050,6 +1050,30 @@ async fn a_cookie_session_changes_nothing_from_another_site() {
     assert_eq!(body["error"], "cross-site", "{body}");
     let (status, body) = app.call(with_cookie("same-origin")).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    // The work list marks an obligation whose due time has passed.
+    let (status, _) = app
+        .call({
+            let mut due = detainer(&[]);
+            due["obligations_due"] = json!({"copy-to-person": "2026-03-01T12:05:00Z"});
+            post("/api/v1/contacts", Some(&clerk), &due)
+        })
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let work = |app: &TestApp| {
+        Request::get("/work")
+            .header(header::COOKIE, format!("__Host-tg-session={clerk}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, _, page) = app.send(work(&app)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!String::from_utf8_lossy(&page).contains(">Overdue<"));
+    app.clock.advance(10 * 60 * 1000);
+    let (_, _, page) = app.send(work(&app)).await;
+    assert!(
+        String::from_utf8_lossy(&page).contains(">Overdue<"),
+        "ten minutes later it is overdue"
+    );
     // An API token is never taken from a cookie.
     let (status, _) = app
         .call(
