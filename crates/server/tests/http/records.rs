@@ -1059,17 +1059,17 @@ async fn a_cookie_session_changes_nothing_from_another_site() {
         })
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let work = |app: &TestApp| {
+    let work = || {
         Request::get("/work")
             .header(header::COOKIE, format!("__Host-tg-session={clerk}"))
             .body(Body::empty())
             .unwrap()
     };
-    let (status, _, page) = app.send(work(&app)).await;
+    let (status, _, page) = app.send(work()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!String::from_utf8_lossy(&page).contains(">Overdue<"));
     app.clock.advance(10 * 60 * 1000);
-    let (_, _, page) = app.send(work(&app)).await;
+    let (_, _, page) = app.send(work()).await;
     assert!(
         String::from_utf8_lossy(&page).contains(">Overdue<"),
         "ten minutes later it is overdue"
