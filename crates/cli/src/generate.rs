@@ -10,8 +10,9 @@
 //! the range, decided by the law packs as the server decides a contact, with
 //! what was done drawn so that most records comply and a few are compliance
 //! exceptions; some granted administrative warrants are reimbursed weeks
-//! later. The same seed gives the same records (and, written into an empty
-//! database, the same reports).
+//! later. The same seed gives the same records (ids aside: they are written
+//! concurrently) and, written into an empty database, the same public
+//! reports on either backend.
 
 use std::collections::HashMap;
 use std::io::IsTerminal as _;
@@ -358,63 +359,61 @@ async fn write(
     range: (i64, i64),
     tty: bool,
 ) -> Result<u64> {
+    use futures_util::stream::{self, StreamExt as _};
     let mut rng = Rng(args.seed);
     // Decisions depend on the situation and the day (the law's versions):
     // decide each pair once.
     let mut decided: HashMap<String, (String, String)> = HashMap::new();
-    let mut tasks = tokio::task::JoinSet::new();
+    // Records are drawn in order and written up to IN_FLIGHT at a time, so
+    // the same seed gives the same records; their ids follow the order the
+    // writes reach the store, which can differ from run to run.
+    let mut writes = stream::iter(0..args.records)
+        .map(|n| {
+            let d = draw(&mut rng, range);
+            let key = d.scenario.to_string();
+            let pair = match decided.get(&key) {
+                Some(pair) => Ok(pair.clone()),
+                None => decide(lib, &d.scenario).inspect(|pair| {
+                    decided.insert(key, pair.clone());
+                }),
+            };
+            let store = Arc::clone(store);
+            let actor = actor.clone();
+            async move {
+                let (scenario, decision) = pair?;
+                let contact = NewContact {
+                    kind: SITUATIONS[d.situation].kind,
+                    channel: d.channel,
+                    receiving_unit: d.unit.to_owned(),
+                    received_ms: Some(d.received_ms),
+                    scenario,
+                    decision,
+                    acts_done: d.acts_done,
+                    done_by: None,
+                    withheld: d.withheld.then(|| "investigatory".to_owned()),
+                    obligations_due: Default::default(),
+                    person: None,
+                };
+                let recorded = store.record_contact(&actor, contact).await?;
+                if let Some((cents, days)) = d.reimbursed {
+                    let r = NewReimbursement {
+                        amount_cents: cents,
+                        received_on: local_date(d.received_ms + days * 86_400_000).to_string(),
+                        reference: format!("SYNTHETIC-{n}"),
+                    };
+                    store.record_reimbursement(&actor, recorded.id, r).await?;
+                }
+                Ok::<_, anyhow::Error>(())
+            }
+        })
+        .buffered(IN_FLIGHT);
     let mut written = 0u64;
-    for n in 0..args.records {
-        let d = draw(&mut rng, range);
-        let key = d.scenario.to_string();
-        let (scenario, decision) = match decided.get(&key) {
-            Some(pair) => pair.clone(),
-            None => {
-                let pair = decide(lib, &d.scenario)?;
-                decided.insert(key, pair.clone());
-                pair
-            }
-        };
-        let contact = NewContact {
-            kind: SITUATIONS[d.situation].kind,
-            channel: d.channel,
-            receiving_unit: d.unit.to_owned(),
-            received_ms: Some(d.received_ms),
-            scenario,
-            decision,
-            acts_done: d.acts_done,
-            done_by: None,
-            withheld: d.withheld.then(|| "investigatory".to_owned()),
-            obligations_due: Default::default(),
-            person: None,
-        };
-        if tasks.len() >= IN_FLIGHT
-            && let Some(done) = tasks.join_next().await
-        {
-            done??;
-            written += 1;
-        }
-        let store = Arc::clone(store);
-        let actor = actor.clone();
-        let reimbursed = d.reimbursed.map(|(cents, days)| NewReimbursement {
-            amount_cents: cents,
-            received_on: local_date(d.received_ms + days * 86_400_000).to_string(),
-            reference: format!("SYNTHETIC-{n}"),
-        });
-        tasks.spawn(async move {
-            let recorded = store.record_contact(&actor, contact).await?;
-            if let Some(r) = reimbursed {
-                store.record_reimbursement(&actor, recorded.id, r).await?;
-            }
-            Ok::<_, trustgate_store::StoreError>(())
-        });
-        if tty && n.is_multiple_of(10_000) {
-            eprint!("\rwriting synthetic records: {n} of {}", args.records);
-        }
-    }
-    while let Some(done) = tasks.join_next().await {
-        done??;
+    while let Some(done) = writes.next().await {
+        done?;
         written += 1;
+        if tty && written.is_multiple_of(10_000) {
+            eprint!("\rwriting synthetic records: {written} of {}", args.records);
+        }
     }
     Ok(written)
 }

@@ -83,7 +83,7 @@ pub const COUNTING_RULES: &[&str] = &[
     "(a) counts instruments, not records: a record lodged with the Police Department (its scenario names the Police Department, or no department) counts once for each of a detainer, an administrative warrant (Form I-200, I-203 or I-205) and a notification request that it is or that its documents include, so an I-247A with an I-200 attached is one detainer and one administrative warrant. A detainer is a hold request if its documents include an I-247A custody request (detainer-hold) or another hold request, and notify-only otherwise. The breakdowns by month, channel and receiving unit count the same instruments.",
     "(b) counts detainer and administrative-warrant records on which the person was held (acts done include detain or extend-detention). The law prohibits such holds, so each is also a compliance exception.",
     "(c) counts records on which the person was transferred to ICE custody (acts done include transfer-to-ice).",
-    "(d) sums the reimbursements received in the period (by the day received), by the record of the case.",
+    "(d) sums the reimbursements received in the period (by the day received), by the record of the case; cases are listed in the order they were first paid.",
     "(e) counts records of a request by ICE (ERO or HSI) on which information was given or an operation assisted (acts done include a disclose field or assist-operation). A record marked as holding information that cannot be publicly disclosed is not in the total: it is counted under the ground the record gives (G.L. c. 4, § 7, cl. 26), so the report says how many were withheld and why.",
     "One record is one request as received; a person who is the subject of several records is counted once per record (records keep no identity to merge them).",
 ];
@@ -432,24 +432,30 @@ impl Sections {
 
     fn finish(self, period: Period, reimbursements: &[ReimbursementRow], staff: bool) -> Report {
         let Sections { a, b, c, e } = self;
-        let mut cases: BTreeMap<i64, (u64, i64)> = BTreeMap::new();
+        // contact → (payments, cents, first day paid)
+        let mut cases: BTreeMap<i64, (u64, i64, Date)> = BTreeMap::new();
         for r in reimbursements {
             let Ok(day) = Date::parse(&r.received_on) else {
                 continue;
             };
             if period.contains(day) {
-                let case = cases.entry(r.contact).or_default();
+                let case = cases.entry(r.contact).or_insert((0, 0, day));
                 case.0 += 1;
                 case.1 += r.amount_cents;
+                case.2 = case.2.min(day);
             }
         }
+        // Cases in the order they were first paid (then by amount): an
+        // order the records' content decides, not their ids.
+        let mut ordered: Vec<(i64, (u64, i64, Date))> = cases.into_iter().collect();
+        ordered.sort_by_key(|(contact, (_, cents, first))| (*first, *cents, *contact));
         let d = Reimbursements {
             law: QUOTE_D,
-            total_cents: cases.values().map(|c| c.1).sum(),
-            by_case: cases
+            total_cents: ordered.iter().map(|(_, c)| c.1).sum(),
+            by_case: ordered
                 .iter()
                 .enumerate()
-                .map(|(i, (contact, (n, cents)))| Case {
+                .map(|(i, (contact, (n, cents, _)))| Case {
                     case: if staff {
                         format!("contact/{contact}")
                     } else {

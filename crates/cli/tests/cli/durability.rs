@@ -19,7 +19,7 @@ use crate::{text, trustgate};
 const PASSWORD: &str = "a passphrase long enough";
 const WRITERS: usize = 4;
 
-fn pg_url(db: &str) -> String {
+pub(crate) fn pg_url(db: &str) -> String {
     let base = std::env::var("TRUSTGATE_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     match base.rfind('/') {
@@ -29,7 +29,7 @@ fn pg_url(db: &str) -> String {
 }
 
 /// Runs SQL on a PostgreSQL server as an administrator would.
-fn pg_admin(url: &str, sql: String) {
+pub(crate) fn pg_admin(url: &str, sql: String) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -962,6 +962,24 @@ fn synthetic_records_are_realistic_repeatable_and_kept_apart() {
         report(&two.db(), false),
         "the same seed, the same report"
     );
+    // And on PostgreSQL: the same records (their ids may differ: they are
+    // written concurrently), so the same public report.
+    let name = format!("trustgate_generate_{}", std::process::id());
+    let admin = crate::durability::pg_url("postgres");
+    crate::durability::pg_admin(
+        &admin,
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+    );
+    crate::durability::pg_admin(&admin, format!("CREATE DATABASE {name}"));
+    let pg = crate::durability::pg_url(&name);
+    let o = generate(&pg);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        report(&pg, false),
+        public,
+        "PostgreSQL gives the SQLite report"
+    );
+    crate::durability::pg_admin(&admin, format!("DROP DATABASE {name} WITH (FORCE)"));
     // Every section has something to count, and the counters kept while
     // writing agree with counting the records themselves.
     for section in ["a", "b", "e"] {
