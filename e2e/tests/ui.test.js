@@ -354,6 +354,17 @@ test('the offices: exceptions explained, contacts searched, accounts managed, th
   await boss.getByRole('button', { name: 'Create, and show its enrolment code' }).click();
   assert.match(await boss.locator('#enrolment-code').textContent(), /^[A-Z2-7]{4}(-[A-Z2-7]{4}){4}$/);
   await axe(boss, 'accounts with a code');
+  // An API token for an integration: shown once, then listed and revoked.
+  await boss.getByLabel('What it is for').fill('records-system');
+  await boss.locator('label', { hasText: 'contacts:record' }).click();
+  await boss.getByRole('button', { name: 'Create the token' }).click();
+  const apiToken = (await boss.locator('#api-token').textContent()).trim();
+  assert.match(apiToken, /^tgt_[0-9a-f]{64}$/);
+  const me = await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${apiToken}` } });
+  assert.deepEqual((await me.json()).permissions, ['contacts:record']);
+  await boss.getByRole('button', { name: /Revoke token \d+/ }).first().click();
+  await boss.waitForURL(`${base}/admin`);
+  assert.equal((await fetch(`${base}/api/v1/me`, { headers: { authorization: `Bearer ${apiToken}` } })).status, 401);
   await boss.screenshot({ path: join(shots, 'accounts-desktop.png'), fullPage: true });
 
   const aud = await newPage(1280, 900);

@@ -552,6 +552,18 @@ pub struct NewToken {
     pub token_hash: [u8; 32],
 }
 
+/// An API token as listed: what it is for and may do, never the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSummary {
+    pub id: i64,
+    pub name: String,
+    /// Permission names.
+    pub scopes: Vec<String>,
+    pub created_by: Actor,
+    pub created_ms: i64,
+    pub revoked_ms: Option<i64>,
+}
+
 /// Why a session or token does not authenticate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unauthenticated {
@@ -1049,6 +1061,16 @@ impl Store {
         }
     }
 
+    /// Every API token ever made, oldest first, revoked ones included
+    /// (audited as `list` of `tokens`). The tokens themselves are never
+    /// stored, so never shown.
+    pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<TokenSummary>, StoreError> {
+        match self.run(Op::ListTokens(actor.clone())).await? {
+            OpOut::Tokens(l) => Ok(l),
+            _ => Err(unexpected()),
+        }
+    }
+
     /// Every account, by name (audited as `list` of `accounts`).
     pub async fn list_accounts(&self, actor: &Actor) -> Result<Vec<AccountSummary>, StoreError> {
         match self.run(Op::ListAccounts(actor.clone())).await? {
@@ -1534,6 +1556,7 @@ pub(crate) enum Op {
     RecountReports(Actor),
     DisableAccount(Actor, String),
     IssueEnrolment(Actor, String, [u8; 32], i64),
+    ListTokens(Actor),
     Enrol(String, Box<Enrolment>),
 }
 
@@ -1544,6 +1567,7 @@ pub(crate) enum OpOut {
     List(Vec<ContactSummary>),
     Exceptions(Vec<ComplianceException>),
     Accounts(Vec<AccountSummary>),
+    Tokens(Vec<TokenSummary>),
     Obligations(Vec<OpenObligation>),
     ReportRows(Box<ReportRows>),
     ReportCounts(Box<ReportCounts>),

@@ -598,6 +598,33 @@ async fn apply(
             audit.append(conn, actor, "list", "accounts".into(), "").await?;
             Ok(OpOut::Accounts(accounts))
         }
+        Op::ListTokens(actor) => {
+            let rows = sqlx::query(
+                "SELECT id, name, scopes, created_by, created_ms, revoked_ms \
+                 FROM api_tokens ORDER BY id",
+            )
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+            let tokens = rows
+                .iter()
+                .map(|r| {
+                    let scopes: String = r.try_get(2).map_err(db)?;
+                    let scopes: Vec<String> = serde_json::from_str(&scopes)
+                        .map_err(|e| StoreError::Corrupt(format!("a token's scopes: {e}")))?;
+                    Ok(crate::TokenSummary {
+                        id: r.try_get(0).map_err(db)?,
+                        name: r.try_get(1).map_err(db)?,
+                        scopes,
+                        created_by: Actor::new(r.try_get::<String, _>(3).map_err(db)?),
+                        created_ms: r.try_get(4).map_err(db)?,
+                        revoked_ms: r.try_get(5).map_err(db)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            audit.append(conn, actor, "list", "tokens".into(), "").await?;
+            Ok(OpOut::Tokens(tokens))
+        }
         Op::DisableAccount(actor, username) => {
             let object = format!("account/{username}");
             let changed = sqlx::query(

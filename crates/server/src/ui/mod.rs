@@ -57,6 +57,8 @@ pub(crate) fn routes() -> Router<AppState> {
             post(office::enrolment),
         )
         .route("/admin/accounts/{username}/disable", post(office::disable))
+        .route("/admin/tokens", post(office::add_token))
+        .route("/admin/tokens/{id}/revoke", post(office::revoke_token))
 }
 
 /// What every page's frame needs: its title, the navigation entry it is

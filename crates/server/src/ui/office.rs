@@ -292,6 +292,15 @@ struct AccountRow {
     is_me: bool,
 }
 
+#[derive(Debug)]
+struct TokenRow {
+    id: i64,
+    name: String,
+    scopes: String,
+    made: String,
+    revoked: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "admin.html")]
 struct AdminPage {
@@ -300,6 +309,19 @@ struct AdminPage {
     accounts: Vec<AccountRow>,
     /// (username, code, expires): shown once.
     issued: Option<(String, String, String)>,
+    /// (id, secret): shown once.
+    token: Option<(i64, String)>,
+    error: Option<String>,
+    /// The permissions a token may carry (never access:manage).
+    scopes: Vec<&'static str>,
+    tokens: Vec<TokenRow>,
+}
+
+/// What the accounts page shows once after an action.
+#[derive(Debug, Default)]
+struct Shown {
+    issued: Option<(String, String, String)>,
+    token: Option<(i64, String)>,
     error: Option<String>,
 }
 
@@ -307,11 +329,14 @@ async fn admin_page(
     state: &AppState,
     caller: &Caller,
     status: StatusCode,
-    issued: Option<(String, String, String)>,
-    error: Option<String>,
+    shown: Shown,
 ) -> Response {
     let accounts = match state.store.list_accounts(&caller.principal.actor).await {
         Ok(a) => a,
+        Err(e) => return super::ui_error(AppError::from(e)),
+    };
+    let tokens = match state.store.list_tokens(&caller.principal.actor).await {
+        Ok(t) => t,
         Err(e) => return super::ui_error(AppError::from(e)),
     };
     let now = state.clock.now_ms();
@@ -337,15 +362,35 @@ async fn admin_page(
                 }
             })
             .collect(),
-        issued,
-        error,
+        issued: shown.issued,
+        token: shown.token,
+        error: shown.error,
+        scopes: Permission::ALL
+            .iter()
+            .filter(|p| **p != Permission::ManageAccess)
+            .map(|p| p.as_str())
+            .collect(),
+        tokens: tokens
+            .into_iter()
+            .map(|t| TokenRow {
+                id: t.id,
+                name: t.name,
+                scopes: t.scopes.join(", "),
+                made: format!(
+                    "{} by {}",
+                    format_utc_ms(t.created_ms),
+                    t.created_by.as_str()
+                ),
+                revoked: t.revoked_ms.map(format_utc_ms),
+            })
+            .collect(),
     };
     render(status, &page)
 }
 
 pub(super) async fn accounts(State(state): State<AppState>, req: Request) -> Response {
     match allowed(&state, req, Permission::ManageAccess).await {
-        Ok((caller, _)) => admin_page(&state, &caller, StatusCode::OK, None, None).await,
+        Ok((caller, _)) => admin_page(&state, &caller, StatusCode::OK, Shown::default()).await,
         Err(res) => res,
     }
 }
@@ -355,12 +400,15 @@ async fn with_code(state: &AppState, caller: &Caller, username: &str) -> Respons
     let issued = crate::auth::issue_enrolment(state, caller, username).await;
     match issued {
         Ok(i) => {
+            let issued = Some((i.username, i.code, i.expires_at));
             admin_page(
                 state,
                 caller,
                 StatusCode::OK,
-                Some((i.username, i.code, i.expires_at)),
-                None,
+                Shown {
+                    issued,
+                    ..Shown::default()
+                },
             )
             .await
         }
@@ -383,8 +431,10 @@ pub(super) async fn add_account(State(state): State<AppState>, req: Request) -> 
             &state,
             &caller,
             StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some("Choose a role from the list.".into()),
+            Shown {
+                error: Some("Choose a role from the list.".into()),
+                ..Shown::default()
+            },
         )
         .await;
     };
@@ -411,8 +461,10 @@ pub(super) async fn add_account(State(state): State<AppState>, req: Request) -> 
                 &state,
                 &caller,
                 StatusCode::CONFLICT,
-                None,
-                Some(format!("There is already an account named {username}.")),
+                Shown {
+                    error: Some(format!("There is already an account named {username}.")),
+                    ..Shown::default()
+                },
             )
             .await
         }
@@ -424,8 +476,10 @@ pub(super) async fn add_account(State(state): State<AppState>, req: Request) -> 
                 &state,
                 &caller,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(m),
+                Shown {
+                    error: Some(m),
+                    ..Shown::default()
+                },
             )
             .await
         }
@@ -464,11 +518,82 @@ pub(super) async fn disable(
                 &state,
                 &caller,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(m),
+                Shown {
+                    error: Some(m),
+                    ..Shown::default()
+                },
             )
             .await
         }
+        Err(e) => super::ui_error(AppError::from(e)),
+    }
+}
+
+pub(super) async fn add_token(State(state): State<AppState>, req: Request) -> Response {
+    let (caller, body) = match allowed(&state, req, Permission::ManageAccess).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let pairs = match super::form_pairs(body).await {
+        Ok(p) => p,
+        Err(res) => return res,
+    };
+    let scopes: Vec<Permission> = pairs
+        .iter()
+        .filter(|(k, _)| k == "scope")
+        .filter_map(|(_, v)| v.parse::<Permission>().ok())
+        .collect();
+    let issued = match trustgate_access::token::issue(trustgate_access::token::Kind::Api) {
+        Ok(i) => i,
+        Err(e) => return super::ui_error(AppError::Internal(e.to_string())),
+    };
+    let added = state
+        .store
+        .add_token(
+            &caller.principal.actor,
+            trustgate_store::NewToken {
+                name: field(&pairs, "name").trim().to_owned(),
+                scopes,
+                token_hash: issued.hash,
+            },
+        )
+        .await;
+    let shown = match added {
+        Ok(id) => Shown {
+            token: Some((id, issued.secret)),
+            ..Shown::default()
+        },
+        Err(
+            trustgate_store::StoreError::Field { message, .. }
+            | trustgate_store::StoreError::Invalid(message),
+        ) => Shown {
+            error: Some(message),
+            ..Shown::default()
+        },
+        Err(e) => return super::ui_error(AppError::from(e)),
+    };
+    let status = if shown.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    admin_page(&state, &caller, status, shown).await
+}
+
+pub(super) async fn revoke_token(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    let (caller, _) = match allowed(&state, req, Permission::ManageAccess).await {
+        Ok(x) => x,
+        Err(res) => return res,
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return super::ui_error(AppError::NotFound);
+    };
+    match state.store.revoke_token(&caller.principal.actor, id).await {
+        Ok(()) => Redirect::to("/admin").into_response(),
         Err(e) => super::ui_error(AppError::from(e)),
     }
 }

@@ -617,6 +617,17 @@ pub async fn api_tokens_carry_their_scopes(fx: Arc<Fixture>) {
         (log[1].entry.action.as_str(), log[1].entry.object.as_str()),
         ("revoke", format!("token/{id}").as_str())
     );
+    // Listed (never the token itself), revoked ones included; the listing is audited.
+    let listed = fx.store.list_tokens(&admin).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, id);
+    assert_eq!(listed[0].scopes, ["contacts:record"]);
+    assert!(listed[0].revoked_ms.is_some());
+    let log = fx.store.audit_entries(0, u64::MAX).await.unwrap();
+    assert_eq!(
+        (log[2].entry.action.as_str(), log[2].entry.object.as_str()),
+        ("list", "tokens")
+    );
 }
 
 /// Group commit: failing operations queued beside good ones are answered
