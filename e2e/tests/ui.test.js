@@ -376,4 +376,9 @@ test('the offices: exceptions explained, contacts searched, accounts managed, th
   // Other roles are refused the auditor's page (and the refusal is logged).
   const refused = await desk.goto(`${base}/audit`);
   assert.equal(refused.status(), 403);
+  assert.ok(await desk.getByRole('heading', { name: 'Not for your role' }).count());
+  await axe(desk, 'refusal page');
+  await desk.goto(`${base}/work`);
+  await desk.screenshot({ path: join(shots, 'work-phone.png'), fullPage: true });
+  await aud.screenshot({ path: join(shots, 'audit-desktop.png'), fullPage: true });
 });
