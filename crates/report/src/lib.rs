@@ -41,6 +41,19 @@ pub struct ContactRow {
     pub withheld: Option<String>,
 }
 
+/// Whether a duty the law attaches to a contact is performed by recording
+/// the contact here: the duties to record it so that the 2.129.060 report
+/// counts it (`cite` 2.129.060…), which this crate counts from the records.
+pub fn performed_by_recording(cite: &str) -> bool {
+    cite.trim_start()
+        .strip_prefix("2.129.060")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['(', ' ']))
+}
+
+/// What the record says of such a duty, as its fulfilment.
+pub const PERFORMED_BY_RECORDING: &str =
+    "Performed by this record: the 2.129.060 report is counted from the records.";
+
 /// The grounds on which an investigation's information can be withheld from
 /// (e), as the Massachusetts public records law states them (G.L. c. 4,
 /// § 7, cl. 26): the key a record carries, and the ground as printed.

@@ -421,3 +421,14 @@ fn counters_give_the_same_report_as_the_records() {
         );
     }
 }
+
+#[test]
+fn only_the_reports_own_duties_are_performed_by_recording() {
+    assert!(performed_by_recording("2.129.060(a)"));
+    assert!(performed_by_recording(" 2.129.060(e)"));
+    assert!(
+        !performed_by_recording("2.129.040(g)"),
+        "a copy to the person is a real act"
+    );
+    assert!(!performed_by_recording("2.129.0600"));
+}

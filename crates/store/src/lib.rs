@@ -1605,6 +1605,9 @@ struct DecisionItem {
 pub(crate) struct DecisionObligation {
     pub(crate) id: String,
     pub(crate) law: String,
+    /// Its pinpoint citation (`2.129.060(a)`).
+    #[serde(default)]
+    pub(crate) cite: String,
     pub(crate) duty: String,
     pub(crate) due: Option<String>,
     #[serde(default = "yes")]

@@ -911,9 +911,13 @@ async fn insert_contact(
         .map_err(db)?;
     }
     for o in obligations {
+        // A duty to record the contact for the report is performed by this
+        // very record: it is kept as fulfilled, by the recorder, now.
+        let performed = trustgate_report::performed_by_recording(&o.cite);
         sqlx::query(
-            "INSERT INTO obligations (contact_id, obligation, law, duty, due, due_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO obligations (contact_id, obligation, law, duty, due, due_ms, \
+             fulfilled_ms, fulfilled_by, fulfilment_note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id.0)
         .bind(&o.id)
@@ -921,6 +925,9 @@ async fn insert_contact(
         .bind(&o.duty)
         .bind(&o.due)
         .bind(c.obligations_due.get(&o.id).copied())
+        .bind(performed.then_some(now))
+        .bind(performed.then(|| actor.as_str().to_owned()))
+        .bind(performed.then_some(trustgate_report::PERFORMED_BY_RECORDING))
         .execute(&mut *conn)
         .await
         .map_err(db)?;
