@@ -96,6 +96,11 @@ macro_rules! migrations {
                 "audit by object",
                 include_str!(concat!("../migrations/", $dir, "/0007_audit_by_object.sql")),
             ),
+            m(
+                8,
+                "received index",
+                include_str!(concat!("../migrations/", $dir, "/0008_received_index.sql")),
+            ),
         ])
     }};
 }
