@@ -331,7 +331,9 @@ fn exception_view(e: ComplianceException) -> ExceptionView {
     security(("bearer" = [])),
     params(
         ("before" = Option<i64>, Query, description = "Only contacts with a smaller id (the previous page's `next_before`)"),
-        ("limit" = Option<u32>, Query, description = "1 to 500; default 50")
+        ("limit" = Option<u32>, Query, description = "1 to 500; default 50"),
+        ("kind" = Option<String>, Query, description = "Only contacts of this kind (`detainer`, …)"),
+        ("exceptions" = Option<bool>, Query, description = "`true`: only compliance exceptions")
     ),
     responses((status = 200, body = ContactList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
@@ -364,9 +366,38 @@ pub(crate) async fn list_contacts(
                 message: format!("`limit` is 1 to 500, found `{v}`"),
             })?,
     };
+    let kind = match query_param(q, "kind") {
+        None => None,
+        Some(v) => Some(v.parse::<ContactKind>().map_err(|_| {
+            let kinds: Vec<&str> = ContactKind::ALL.iter().map(|k| k.as_str()).collect();
+            AppError::BadParameter {
+                name: "kind",
+                message: format!("`kind` is one of {}, found `{v}`", kinds.join(", ")),
+            }
+        })?),
+    };
+    let exceptions_only = match query_param(q, "exceptions") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(v) => {
+            return Err(AppError::BadParameter {
+                name: "exceptions",
+                message: format!("`exceptions` is true or false, found `{v}`"),
+            });
+        }
+    };
     let list = state
         .store
-        .list_contacts(&caller.principal.actor, reach, Page { before, limit })
+        .list_contacts(
+            &caller.principal.actor,
+            reach,
+            Page {
+                before,
+                limit,
+                kind,
+                exceptions_only,
+            },
+        )
         .await?;
     let next_before = (list.len() == limit as usize)
         .then(|| list.last().map(|c| c.id.0))

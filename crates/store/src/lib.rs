@@ -447,13 +447,29 @@ pub enum Reach {
     All,
 }
 
-/// A page of a list, newest first.
+/// A page of a list, newest first, optionally narrowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
     /// Only ids below this one (the last id of the previous page).
     pub before: Option<ContactId>,
     /// At most this many (capped at 500).
     pub limit: u32,
+    /// Only contacts of this kind.
+    pub kind: Option<ContactKind>,
+    /// Only compliance exceptions.
+    pub exceptions_only: bool,
+}
+
+impl Default for Page {
+    /// The newest 50, of every kind.
+    fn default() -> Page {
+        Page {
+            before: None,
+            limit: 50,
+            kind: None,
+            exceptions_only: false,
+        }
+    }
 }
 
 /// A staff account to create.

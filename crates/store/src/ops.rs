@@ -1283,11 +1283,14 @@ async fn list_contacts(
          c.compliance_exception, c.created_by, \
          (SELECT COUNT(*) FROM obligations o WHERE o.contact_id = c.id AND o.fulfilled_ms IS NULL) \
          FROM contacts c WHERE ($1 IS NULL OR c.created_by = $1) AND ($2 IS NULL OR c.id < $2) \
+         AND ($4 IS NULL OR c.kind = $4) AND (NOT $5 OR c.compliance_exception) \
          ORDER BY c.id DESC LIMIT $3",
     )
     .bind(owner)
     .bind(page.before.map(|b| b.0))
     .bind(i64::from(page.limit.min(500)))
+    .bind(page.kind.map(|k| k.as_str()))
+    .bind(page.exceptions_only)
     .fetch_all(&mut *conn)
     .await
     .map_err(db)?;

@@ -223,6 +223,7 @@ fn check_survivors(database: &str, acked: &[i64]) {
                 trustgate_store::Page {
                     before: None,
                     limit: 500,
+                    ..Default::default()
                 },
             )
             .await
@@ -237,6 +238,7 @@ fn check_survivors(database: &str, acked: &[i64]) {
                     trustgate_store::Page {
                         before: Some(b),
                         limit: 500,
+                        ..Default::default()
                     },
                 )
                 .await

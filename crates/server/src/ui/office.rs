@@ -149,8 +149,8 @@ struct ContactsPage {
     older: Option<i64>,
 }
 
-/// How many contacts a page scans (newest first); the filters apply within it.
-const SCAN: u32 = 500;
+/// Contacts per page, newest first (the store applies the filters).
+const PAGE: u32 = 100;
 
 pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Response {
     let query = req.uri().query().map(str::to_owned);
@@ -175,7 +175,9 @@ pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Res
             reach,
             Page {
                 before,
-                limit: SCAN,
+                limit: PAGE,
+                kind: kind.parse::<ContactKind>().ok(),
+                exceptions_only,
             },
         )
         .await
@@ -183,7 +185,7 @@ pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Res
         Ok(l) => l,
         Err(e) => return super::ui_error(AppError::from(e)),
     };
-    let older = (list.len() == SCAN as usize)
+    let older = (list.len() == PAGE as usize)
         .then(|| list.last().map(|c| c.id.0))
         .flatten();
     let page = ContactsPage {
@@ -191,8 +193,6 @@ pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Res
         kinds: ContactKind::ALL.iter().map(|k| k.as_str()).collect(),
         rows: list
             .into_iter()
-            .filter(|c| kind.is_empty() || c.kind.as_str() == kind)
-            .filter(|c| !exceptions_only || c.compliance_exception)
             .map(|c| ContactRow {
                 id: c.id.0,
                 kind: c.kind.as_str(),

@@ -184,6 +184,30 @@ async fn a_clerk_signs_in_records_and_reads_a_contact() {
         list["contacts"][1]["open_obligations"], 0,
         "its copy was given"
     );
+    // Narrowed in the store: by kind, and to compliance exceptions.
+    let (_, held_only) = app
+        .call(get(
+            "/api/v1/contacts?exceptions=true&kind=detainer",
+            Some(&clerk),
+        ))
+        .await;
+    assert_eq!(
+        held_only["contacts"].as_array().unwrap().len(),
+        2,
+        "{held_only}"
+    );
+    let (_, none) = app
+        .call(get(
+            "/api/v1/contacts?kind=notification-request",
+            Some(&clerk),
+        ))
+        .await;
+    assert_eq!(none["contacts"], json!([]));
+    let (status, bad) = app
+        .call(get("/api/v1/contacts?kind=telegram", Some(&clerk)))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad["path"], "?kind", "{bad}");
 
     // Every step above is in the audit log, which verifies.
     let log = app.store.audit_entries(0, u64::MAX).await.unwrap();

@@ -287,6 +287,42 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
             .compliance_exception
     );
 
+    // Lists narrow to the exceptions, and to a kind, in the store.
+    let listed = |page: trustgate_store::Page| {
+        let fx = Arc::clone(&fx);
+        let clerk = clerk.clone();
+        async move {
+            fx.store
+                .list_contacts(&clerk, Reach::All, page)
+                .await
+                .unwrap()
+                .iter()
+                .map(|s| (s.id.0, s.kind, s.compliance_exception))
+                .collect::<Vec<_>>()
+        }
+    };
+    let exceptions = listed(trustgate_store::Page {
+        exceptions_only: true,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(exceptions.len(), 2, "{exceptions:?}");
+    assert!(exceptions.iter().all(|e| e.2));
+    assert_eq!(exceptions[1].0, flagged.0, "newest first");
+    let requests = listed(trustgate_store::Page {
+        kind: Some(ContactKind::InformationRequest),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    let both = listed(trustgate_store::Page {
+        kind: Some(ContactKind::InformationRequest),
+        exceptions_only: true,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(both.len(), 1);
+
     // The flag shows in the audit log (no personal data: just the word).
     let log = all_entries(&fx).await;
     let details: Vec<_> = log

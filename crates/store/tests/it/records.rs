@@ -16,6 +16,7 @@ fn page() -> Page {
     Page {
         before: None,
         limit: 50,
+        ..Default::default()
     }
 }
 
@@ -346,6 +347,7 @@ pub async fn own_reach_hides_other_peoples_contacts_and_audits_the_attempt(fx: A
             Page {
                 before: None,
                 limit: 1,
+                ..Default::default()
             },
         )
         .await
@@ -362,6 +364,7 @@ pub async fn own_reach_hides_other_peoples_contacts_and_audits_the_attempt(fx: A
             Page {
                 before: Some(theirs),
                 limit: 10,
+                ..Default::default()
             },
         )
         .await
