@@ -118,13 +118,7 @@ pub(super) async fn enrol(State(state): State<AppState>, req: Request) -> Respon
         Ok(p) => p,
         Err(res) => return res,
     };
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| super::field(&pairs, name);
     let username = field("username").trim().to_owned();
     let Some(secret) = totp::Secret::from_base32(&field("secret")) else {
         // The page's own hidden field was altered: start again.

@@ -125,6 +125,15 @@ pub(crate) fn render(status: StatusCode, page: &impl Template) -> Response {
     }
 }
 
+/// A form field's value (the first, if repeated), or empty.
+pub(crate) fn field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// The pairs of a URL-encoded form body (at most 64 KiB).
 pub(crate) async fn form_pairs(body: axum::body::Body) -> Result<Vec<(String, String)>, Response> {
     let bytes = axum::body::to_bytes(body, 64 * 1024)

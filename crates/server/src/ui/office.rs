@@ -12,7 +12,7 @@ use trustgate_api::format_utc_ms;
 use trustgate_store::{ContactKind, NewAccount, Page};
 
 use super::contacts::staff;
-use super::{Chrome, render};
+use super::{Chrome, field, render};
 use crate::auth::Caller;
 use crate::routes::query_param;
 use crate::{AppError, AppState};
@@ -26,14 +26,6 @@ async fn allowed(
     let (caller, body) = staff(state, req).await?;
     caller.require(state, p).await.map_err(super::ui_error)?;
     Ok((caller, body))
-}
-
-fn field(pairs: &[(String, String)], name: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
 }
 
 // --- compliance exceptions -------------------------------------------------
@@ -395,6 +387,15 @@ pub(super) async fn accounts(State(state): State<AppState>, req: Request) -> Res
     }
 }
 
+/// The accounts page again, with what went wrong.
+async fn admin_error(state: &AppState, caller: &Caller, status: StatusCode, m: String) -> Response {
+    let shown = Shown {
+        error: Some(m),
+        ..Shown::default()
+    };
+    admin_page(state, caller, status, shown).await
+}
+
 /// Issues a code and shows the accounts page with it, once.
 async fn with_code(state: &AppState, caller: &Caller, username: &str) -> Response {
     let issued = crate::auth::issue_enrolment(state, caller, username).await;
@@ -427,14 +428,11 @@ pub(super) async fn add_account(State(state): State<AppState>, req: Request) -> 
     };
     let username = field(&pairs, "username").trim().to_owned();
     let Ok(role) = field(&pairs, "role").parse::<Role>() else {
-        return admin_page(
+        return admin_error(
             &state,
             &caller,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Shown {
-                error: Some("Choose a role from the list.".into()),
-                ..Shown::default()
-            },
+            "Choose a role from the list.".into(),
         )
         .await;
     };
@@ -457,32 +455,18 @@ pub(super) async fn add_account(State(state): State<AppState>, req: Request) -> 
     match added {
         Ok(()) => with_code(&state, &caller, &username).await,
         Err(trustgate_store::StoreError::Conflict(_)) => {
-            admin_page(
+            admin_error(
                 &state,
                 &caller,
                 StatusCode::CONFLICT,
-                Shown {
-                    error: Some(format!("There is already an account named {username}.")),
-                    ..Shown::default()
-                },
+                format!("There is already an account named {username}."),
             )
             .await
         }
         Err(
             trustgate_store::StoreError::Invalid(m)
             | trustgate_store::StoreError::Field { message: m, .. },
-        ) => {
-            admin_page(
-                &state,
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Shown {
-                    error: Some(m),
-                    ..Shown::default()
-                },
-            )
-            .await
-        }
+        ) => admin_error(&state, &caller, StatusCode::UNPROCESSABLE_ENTITY, m).await,
         Err(e) => super::ui_error(AppError::from(e)),
     }
 }
@@ -514,16 +498,7 @@ pub(super) async fn disable(
     {
         Ok(()) => Redirect::to("/admin").into_response(),
         Err(trustgate_store::StoreError::Invalid(m)) => {
-            admin_page(
-                &state,
-                &caller,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Shown {
-                    error: Some(m),
-                    ..Shown::default()
-                },
-            )
-            .await
+            admin_error(&state, &caller, StatusCode::UNPROCESSABLE_ENTITY, m).await
         }
         Err(e) => super::ui_error(AppError::from(e)),
     }

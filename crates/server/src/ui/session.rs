@@ -127,13 +127,7 @@ pub(super) async fn sign_in(
         Ok(p) => p,
         Err(res) => return res,
     };
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| super::field(&pairs, name);
     let username = field("username").trim().to_owned();
     match authenticate(&state, peer, &username, field("password"), field("code")).await {
         Ok((token, _role)) => {
