@@ -464,7 +464,7 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
         .obligations
         .iter()
         .map(|o| DutyView {
-            duty: o.duty.to_owned(),
+            duty: o.duty.trim_end_matches('.').to_owned(),
             due: o.due.map(str::to_owned),
             cite: o.cite.to_owned(),
             href: lib.laws().find(|l| l.law() == o.law).map_or_else(
