@@ -207,6 +207,19 @@ test('a clerk signs in with a second factor, records a detainer and fulfils its 
   await axe(page, 'work list');
   assert.ok(await page.getByRole('link', { name: /Contact \d+/ }).count() > 0, 'the obligation is on the work list');
 
+  // Contacts by the day they came in.
+  const contactPathOf = new URL(contactUrl).pathname;
+  await page.goto(`${base}/contacts`);
+  await page.getByLabel('From').fill('2026-03-01');
+  await page.getByLabel('Until').fill('2026-03-01');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await axe(page, 'contacts by day');
+  assert.equal(await page.locator(`tbody a[href="${contactPathOf}"]`).count(), 1, 'found on its day');
+  await page.getByLabel('From').fill('2026-03-02');
+  await page.getByLabel('Until').fill('');
+  await page.getByRole('button', { name: 'Search' }).click();
+  assert.equal(await page.locator(`tbody a[href="${contactPathOf}"]`).count(), 0, 'not on a later day');
+
   // The staff report counts it, and links the number to the record.
   const contactPath = new URL(contactUrl).pathname;
   await page.goto(`${base}/report?period=13`); // received 2026-03-01

@@ -162,6 +162,32 @@ pub(crate) async fn record(
     })
 }
 
+/// Days in Cambridge, both included (`from`, `until`: YYYY-MM-DD), as the
+/// UTC range a list is narrowed to; an error names the parameter.
+pub(crate) fn received_days(
+    from: Option<&str>,
+    until: Option<&str>,
+) -> Result<(Option<i64>, Option<i64>), (&'static str, String)> {
+    let day = |name: &'static str, v: Option<&str>| {
+        v.filter(|v| !v.is_empty())
+            .map(|v| {
+                trustgate_law::Date::parse(v)
+                    .map_err(|_| (name, format!("`{name}` is a day (YYYY-MM-DD), found `{v}`")))
+            })
+            .transpose()
+    };
+    let (from, until) = (day("from", from)?, day("until", until)?);
+    if let (Some(f), Some(u)) = (from, until)
+        && f > u
+    {
+        return Err(("until", format!("`until` ({u}) is before `from` ({f})")));
+    }
+    Ok((
+        from.map(|d| trustgate_report::local_to_utc_ms(d, 0)),
+        until.map(|d| trustgate_report::local_to_utc_ms(d.succ(), 0)),
+    ))
+}
+
 fn contact_id(raw: &str) -> Result<ContactId, AppError> {
     raw.parse::<i64>()
         .ok()
@@ -333,6 +359,8 @@ fn exception_view(e: ComplianceException) -> ExceptionView {
         ("before" = Option<i64>, Query, description = "Only contacts with a smaller id (the previous page's `next_before`)"),
         ("limit" = Option<u32>, Query, description = "1 to 500; default 50"),
         ("kind" = Option<String>, Query, description = "Only contacts of this kind (`detainer`, …)"),
+        ("from" = Option<String>, Query, description = "Only contacts that came in on or after this day (YYYY-MM-DD, Cambridge time)"),
+        ("until" = Option<String>, Query, description = "Only contacts that came in on or before this day"),
         ("exceptions" = Option<bool>, Query, description = "`true`: only compliance exceptions")
     ),
     responses((status = 200, body = ContactList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
@@ -386,6 +414,8 @@ pub(crate) async fn list_contacts(
             });
         }
     };
+    let received = received_days(query_param(q, "from"), query_param(q, "until"))
+        .map_err(|(name, message)| AppError::BadParameter { name, message })?;
     let list = state
         .store
         .list_contacts(
@@ -396,6 +426,7 @@ pub(crate) async fn list_contacts(
                 limit,
                 kind,
                 exceptions_only,
+                received,
             },
         )
         .await?;

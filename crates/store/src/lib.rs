@@ -458,16 +458,20 @@ pub struct Page {
     pub kind: Option<ContactKind>,
     /// Only compliance exceptions.
     pub exceptions_only: bool,
+    /// Only contacts that came in at or after this instant (UTC ms) and
+    /// before the second.
+    pub received: (Option<i64>, Option<i64>),
 }
 
 impl Default for Page {
-    /// The newest 50, of every kind.
+    /// The newest 50, of every kind, whenever they came in.
     fn default() -> Page {
         Page {
             before: None,
             limit: 50,
             kind: None,
             exceptions_only: false,
+            received: (None, None),
         }
     }
 }

@@ -1284,6 +1284,8 @@ async fn list_contacts(
          (SELECT COUNT(*) FROM obligations o WHERE o.contact_id = c.id AND o.fulfilled_ms IS NULL) \
          FROM contacts c WHERE ($1 IS NULL OR c.created_by = $1) AND ($2 IS NULL OR c.id < $2) \
          AND ($4 IS NULL OR c.kind = $4) AND (NOT $5 OR c.compliance_exception) \
+         AND ($6 IS NULL OR COALESCE(c.received_ms, c.created_ms) >= $6) \
+         AND ($7 IS NULL OR COALESCE(c.received_ms, c.created_ms) < $7) \
          ORDER BY c.id DESC LIMIT $3",
     )
     .bind(owner)
@@ -1291,6 +1293,8 @@ async fn list_contacts(
     .bind(i64::from(page.limit.min(500)))
     .bind(page.kind.map(|k| k.as_str()))
     .bind(page.exceptions_only)
+    .bind(page.received.0)
+    .bind(page.received.1)
     .fetch_all(&mut *conn)
     .await
     .map_err(db)?;

@@ -136,6 +136,9 @@ struct ContactsPage {
     kinds: Vec<&'static str>,
     kind: String,
     exceptions_only: bool,
+    /// The days asked for (YYYY-MM-DD), as typed.
+    from: String,
+    until: String,
     rows: Vec<ContactRow>,
     /// The cursor for the next page, if there may be one.
     older: Option<i64>,
@@ -157,6 +160,19 @@ pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Res
     };
     let kind = param("kind").unwrap_or_default();
     let exceptions_only = param("exceptions").is_some_and(|v| v == "1");
+    let (from, until) = (
+        param("from").unwrap_or_default(),
+        param("until").unwrap_or_default(),
+    );
+    let received = match crate::records::received_days(Some(&from), Some(&until)) {
+        Ok(r) => r,
+        Err((_, message)) => {
+            return super::ui_error(AppError::Invalid(trustgate_api::InputError {
+                path: "?from".into(),
+                message,
+            }));
+        }
+    };
     let before = param("before")
         .and_then(|b| b.parse::<i64>().ok())
         .map(trustgate_store::ContactId);
@@ -170,6 +186,7 @@ pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Res
                 limit: PAGE,
                 kind: kind.parse::<ContactKind>().ok(),
                 exceptions_only,
+                received,
             },
         )
         .await
@@ -197,6 +214,8 @@ pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Res
             .collect(),
         kind,
         exceptions_only,
+        from,
+        until,
         older,
     };
     render(StatusCode::OK, &page)

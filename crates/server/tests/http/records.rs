@@ -208,6 +208,28 @@ async fn a_clerk_signs_in_records_and_reads_a_contact() {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(bad["path"], "?kind", "{bad}");
+    // And by the days they came in, in Cambridge (both were received on
+    // 2026-03-01 at 09:30 UTC, 04:30 there).
+    let count = |v: &Value| v["contacts"].as_array().unwrap().len();
+    let (_, that_day) = app
+        .call(get(
+            "/api/v1/contacts?from=2026-03-01&until=2026-03-01",
+            Some(&clerk),
+        ))
+        .await;
+    assert_eq!(count(&that_day), 2, "{that_day}");
+    let (_, next_day) = app
+        .call(get("/api/v1/contacts?from=2026-03-02", Some(&clerk)))
+        .await;
+    assert_eq!(count(&next_day), 0);
+    let (status, bad) = app
+        .call(get(
+            "/api/v1/contacts?from=2026-03-02&until=2026-03-01",
+            Some(&clerk),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad["path"], "?until", "{bad}");
 
     // Every step above is in the audit log, which verifies.
     let log = app.store.audit_entries(0, u64::MAX).await.unwrap();

@@ -322,6 +322,22 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
     })
     .await;
     assert_eq!(both.len(), 1);
+    // And to when they came in: [from, until).
+    let all = listed(trustgate_store::Page::default()).await;
+    let newest = fx
+        .store
+        .read_contact(&clerk, ContactId(all[0].0), Reach::All)
+        .await
+        .unwrap();
+    let at = newest.contact.received_ms.unwrap();
+    let window = |from, until| trustgate_store::Page {
+        received: (from, until),
+        ..Default::default()
+    };
+    // Each came in when it was recorded, a step of the clock apart.
+    assert_eq!(listed(window(Some(at), Some(at + 1))).await, all[..1]);
+    assert!(listed(window(Some(at + 1), None)).await.is_empty());
+    assert_eq!(listed(window(None, Some(at))).await, all[1..]);
 
     // The flag shows in the audit log (no personal data: just the word).
     let log = all_entries(&fx).await;
