@@ -162,12 +162,15 @@ pub(crate) async fn record(
     })
 }
 
+/// A UTC range of instants (ms), either end open.
+pub(crate) type Instants = (Option<i64>, Option<i64>);
+
 /// Days in Cambridge, both included (`from`, `until`: YYYY-MM-DD), as the
 /// UTC range a list is narrowed to; an error names the parameter.
 pub(crate) fn received_days(
     from: Option<&str>,
     until: Option<&str>,
-) -> Result<(Option<i64>, Option<i64>), (&'static str, String)> {
+) -> Result<Instants, (&'static str, String)> {
     let day = |name: &'static str, v: Option<&str>| {
         v.filter(|v| !v.is_empty())
             .map(|v| {
