@@ -50,9 +50,12 @@ pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
         .is_some_and(|(_, authority)| !host.is_empty() && authority == host)
 }
 
-fn set_cookie(value: &str, max_age_s: i64) -> HeaderValue {
+/// The cookie holding a session token. It has no lifetime of its own: it
+/// lasts until the browser closes, and the server ends the session after
+/// 30 idle minutes (a fixed Max-Age would sign out an officer still at work).
+fn set_cookie(token: &str) -> HeaderValue {
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={max_age_s}"
+        "{SESSION_COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict"
     ))
     .unwrap_or_else(|_| {
         HeaderValue::from_static(
@@ -132,9 +135,8 @@ pub(super) async fn sign_in(
     match authenticate(&state, peer, &username, field("password"), field("code")).await {
         Ok((token, _role)) => {
             let mut res = Redirect::to("/ask").into_response();
-            let max_age = trustgate_access::SESSION_IDLE_MS / 1000;
             res.headers_mut()
-                .insert(header::SET_COOKIE, set_cookie(&token, max_age));
+                .insert(header::SET_COOKIE, set_cookie(&token));
             res
         }
         Err(AppError::SignInFailed) => page(
@@ -172,7 +174,11 @@ pub(super) async fn sign_out(
         return super::ui_error(e);
     }
     let mut res = Redirect::to("/sign-in").into_response();
-    res.headers_mut()
-        .insert(header::SET_COOKIE, set_cookie("", 0));
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static(
+            "__Host-tg-session=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0",
+        ),
+    );
     res
 }

@@ -1254,6 +1254,42 @@ async fn a_new_colleague_enrols_with_a_code_and_signs_in() {
     );
     app.sign_in("new.officer", "a long new passphrase", &secret)
         .await;
+    // Signing in from the page sets the session cookie: host-only, secure,
+    // out of scripts' reach, same-site only, and no lifetime of its own
+    // (the server ends it after 30 idle minutes).
+    let (status, headers, _) = app
+        .send(
+            Request::post("/sign-in")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(format!(
+                    "username=new.officer&password=a+long+new+passphrase&code={}",
+                    app.code(&secret)
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-tg-session=tgs_"), "{cookie}");
+    for part in ["; Path=/", "; Secure", "; HttpOnly", "; SameSite=Strict"] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    assert!(
+        !cookie.contains("Max-Age") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let (status, _, page) = app
+        .send(
+            Request::get("/ask")
+                .header(header::COOKIE, &session)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&page).contains("Sign out new.officer"));
     // The administrator can issue a new code (a lost phone).
     let (status, again) = app
         .call(post(
