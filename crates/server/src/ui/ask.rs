@@ -316,7 +316,7 @@ pub(crate) fn answer_page(
 /// The scenario the pairs describe: the situation's facts and acts, and
 /// the facts answered, typed by the catalogue.
 pub(crate) fn scenario(
-    lib: &Library,
+    catalogue: &Catalogue,
     pairs: &Pairs,
     date: &str,
 ) -> Result<(&'static Situation, Scenario, Pairs), String> {
@@ -329,7 +329,6 @@ pub(crate) fn scenario(
         .iter()
         .find(|s| s.id == id)
         .ok_or_else(|| format!("`{id}` is not a situation"))?;
-    let catalogue = Catalogue::of(lib);
     let mut facts: serde_json::Map<String, Value> =
         serde_json::from_str(situation.facts).map_err(|e| e.to_string())?;
     let mut answered: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -366,11 +365,11 @@ pub(crate) fn scenario(
 }
 
 fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
-    let (situation, scenario, known) = scenario(lib, pairs, date)?;
+    let catalogue = Catalogue::of(lib);
+    let (situation, scenario, known) = scenario(&catalogue, pairs, date)?;
     let query = scenario.to_query(lib).map_err(|e| e.to_string())?;
     let decided = lib.decide(&query);
     let decision = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
-    let catalogue = Catalogue::of(lib);
     let href = |law: &str, version: &str, id: Option<&str>| rule_href(lib, law, version, id);
     let questions = decision
         .questions

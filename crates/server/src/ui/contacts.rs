@@ -48,15 +48,16 @@ pub(super) async fn record(State(state): State<AppState>, req: Request) -> Respo
         Err(res) => return res,
     };
     let today = trustgate_report::local_date(state.clock.now_ms()).to_string();
-    let (situation, scenario, _) = match scenario(&state.lib, &pairs, &today) {
-        Ok(x) => x,
-        Err(message) => {
-            return super::ui_error(AppError::Invalid(trustgate_api::InputError {
-                path: "$".into(),
-                message,
-            }));
-        }
-    };
+    let (situation, scenario, _) =
+        match scenario(&trustgate_api::Catalogue::of(&state.lib), &pairs, &today) {
+            Ok(x) => x,
+            Err(message) => {
+                return super::ui_error(AppError::Invalid(trustgate_api::InputError {
+                    path: "$".into(),
+                    message,
+                }));
+            }
+        };
     let get = |name: &str| {
         pairs
             .iter()
