@@ -105,6 +105,14 @@ named! { "permission",
     }
 }
 
+impl Permission {
+    /// What an API token may carry: only what an integration writes (a
+    /// records system posting contacts). Reading records or the audit log,
+    /// and managing access, need a person signed in with a second factor,
+    /// so an administrator cannot reach records through a token they mint.
+    pub const INTEGRATION: &'static [Permission] = &[Permission::RecordContact];
+}
+
 impl Role {
     /// The permissions of this role. The table is the policy: change it here
     /// and the server's route-by-role test shows every consequence.

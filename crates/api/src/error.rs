@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 /// path; server errors carry only a request id for the operators' logs.
 #[derive(Debug, Serialize, JsonSchema, ToSchema)]
 pub struct ErrorBody {
-    /// A stable, machine-readable kind: `bad-json`, `bad-scenario`, `bad-parameter`, `bad-body`, `invalid`, `not-found`, `too-large`, `unsupported-media-type`, `sign-in-required`, `session-expired`, `sign-in-failed`, `account-locked`, `too-many-attempts`, `forbidden`, `conflict`, `timed-out`, `internal`.
+    /// A stable, machine-readable kind: `bad-json`, `bad-scenario`, `bad-parameter`, `bad-body`, `invalid`, `not-found`, `too-large`, `unsupported-media-type`, `sign-in-required`, `two-credentials`, `session-expired`, `sign-in-failed`, `account-locked`, `too-many-attempts`, `forbidden`, `cross-site`, `conflict`, `timed-out`, `internal`.
     pub error: String,
     /// What is wrong, in plain words.
     pub message: String,

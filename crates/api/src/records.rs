@@ -262,33 +262,25 @@ pub struct Me {
     pub permissions: Vec<String>,
 }
 
-/// A staff account to create.
+/// A staff account to create. No password: the person sets their own
+/// password and authenticator at `/enrol` with the code the answer
+/// carries, so no administrator ever knows another person's credentials
+/// (a `password` field is refused as unknown).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccountRequest {
     pub username: String,
     /// officer, records-clerk, professional-standards, city-manager, school-staff, auditor or admin.
     pub role: String,
-    /// 12 to 256 characters. Leave it out (recommended) to get an enrolment
-    /// code instead: the person then sets their own password and
-    /// authenticator at `/enrol`, and no administrator ever knows them.
-    pub password: Option<String>,
 }
 
-/// A created account: with a password given, its second factor to enrol
-/// (shown once); without, an enrolment code to hand to the person.
+/// A created account, with the enrolment code to hand to its person. It
+/// never carries the account's second factor.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountCreated {
     pub username: String,
     pub role: String,
-    /// The TOTP secret, base32, to type into an authenticator app.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub totp_secret: Option<String>,
-    /// The same as an `otpauth://` URI, for a QR code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub otpauth_uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enrolment: Option<EnrolmentIssued>,
+    pub enrolment: EnrolmentIssued,
 }
 
 /// A one-time enrolment code: the person enters it at `/enrol` with their

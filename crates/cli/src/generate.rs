@@ -22,15 +22,16 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use serde_json::{Value, json};
+use trustgate_access::Permission;
 use trustgate_api::{Decision, Detail, Scenario};
 use trustgate_law::{Date, Library};
 use trustgate_report::local_date;
 use trustgate_store::{
-    Actor, Channel, Clock as _, ContactKind, NewContact, NewReimbursement, Store,
+    Channel, Clock as _, ContactKind, NewContact, NewReimbursement, Principal, Store,
 };
 
 use crate::exit;
-use crate::records::{Database, SystemClock, open, runtime};
+use crate::records::{Database, SystemClock, open, operator, runtime};
 
 #[derive(Args)]
 pub(crate) struct GenerateArgs {
@@ -323,11 +324,14 @@ pub(crate) fn run(packs: Option<&Path>, args: &GenerateArgs) -> Result<u8> {
         until,
     }
     .utc_ms();
-    let actor = Actor::system(GENERATOR);
+    let actor = operator(
+        GENERATOR,
+        &[Permission::RecordContact, Permission::RecordReimbursements],
+    );
     let tty = std::io::stderr().is_terminal();
     let written = runtime()?.block_on(async {
         let store = Arc::new(open(&args.db, clock).await?);
-        let others = store.contacts_not_recorded_by(&actor).await?;
+        let others = store.contacts_not_recorded_by(actor.actor()).await?;
         if others > 0 {
             store.close().await;
             bail!(
@@ -346,7 +350,7 @@ pub(crate) fn run(packs: Option<&Path>, args: &GenerateArgs) -> Result<u8> {
     say!(
         "wrote {written} synthetic record(s) from {from} to {until} (seed {}), recorded by {}",
         args.seed,
-        actor.as_str()
+        actor.actor().as_str()
     );
     Ok(exit::OK)
 }
@@ -354,7 +358,7 @@ pub(crate) fn run(packs: Option<&Path>, args: &GenerateArgs) -> Result<u8> {
 async fn write(
     store: &Arc<Store>,
     lib: &Library,
-    actor: &Actor,
+    actor: &Principal,
     args: &GenerateArgs,
     range: (i64, i64),
     tty: bool,

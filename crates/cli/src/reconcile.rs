@@ -10,13 +10,13 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
+use trustgate_access::Permission;
 use trustgate_law::Date;
 use trustgate_report::reconcile::{CityDetainer, IceRows, read_ice_csv, read_ice_xlsx, reconcile};
 use trustgate_report::{Period, carries_detainer, local_date};
-use trustgate_store::Actor;
 
 use crate::exit;
-use crate::records::{Database, SystemClock, open, runtime};
+use crate::records::{Database, SystemClock, open, operator, runtime};
 
 #[derive(Args)]
 pub(crate) struct ReconcileArgs {
@@ -82,7 +82,7 @@ pub(crate) fn run(args: &ReconcileArgs) -> Result<u8> {
         let store = open(&args.db, Arc::new(SystemClock)).await?;
         let rows = store
             .report_rows(
-                &Actor::system("reconcile"),
+                &operator("reconcile", &[Permission::ReadAllContacts]),
                 span,
                 (from.to_string(), until.to_string()),
             )

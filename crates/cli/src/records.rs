@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use trustgate_access::{Role, password, totp};
+use trustgate_access::{Permission, Role, password, totp};
 use trustgate_audit::{Checkpoint, checkpoint};
-use trustgate_store::{Actor, Clock, Keyring, NewAccount, Store};
+use trustgate_store::{Actor, Clock, Grants, Keyring, NewAccount, Principal, Store};
 
 use crate::exit;
 
@@ -71,6 +71,16 @@ impl DataKeys {
 }
 
 /// Opens the store, running its migrations; says where, without a password.
+/// The operator at the command line, acting as `system/<command>` with
+/// only what that command needs. The store checks it like anyone else's.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the operator's own commands are where a principal is made without a credential"
+)]
+pub(crate) fn operator(command: &str, may: &[Permission]) -> Principal {
+    Principal::new(Actor::system(command), Grants::Scopes(may.to_vec()))
+}
+
 pub(crate) async fn open(db: &Database, clock: Arc<dyn Clock>) -> Result<Store> {
     let store = Store::open(&db.database, clock)
         .await
@@ -229,7 +239,10 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<u8> {
             runtime()?.block_on(async {
                 let store = open(db, Arc::new(SystemClock)).await?;
                 let done = store
-                    .disable_account(&Actor::system("user-disable"), username)
+                    .disable_account(
+                        &operator("user-disable", &[Permission::ManageAccess]),
+                        username,
+                    )
                     .await;
                 store.close().await;
                 Ok::<_, anyhow::Error>(done?)
@@ -245,7 +258,7 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<u8> {
             let issued = async {
                 store
                     .add_account(
-                        &Actor::system("user-add"),
+                        &operator("user-add", &[Permission::ManageAccess]),
                         NewAccount {
                             username: args.username.clone(),
                             role: args.role,
@@ -280,7 +293,7 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<u8> {
         let store = open(&args.db, Arc::new(SystemClock)).await?;
         let added = store
             .add_account(
-                &Actor::system("user-add"),
+                &operator("user-add", &[Permission::ManageAccess]),
                 NewAccount {
                     username: args.username.clone(),
                     role: args.role,
@@ -311,7 +324,12 @@ async fn issue_enrolment(store: &Store, command: &str, username: &str) -> Result
     let (code, hash) = trustgate_access::enrolment::issue().context("drawing an enrolment code")?;
     let expires_ms = SystemClock.now_ms() + trustgate_access::enrolment::ENROLMENT_VALID_MS;
     store
-        .issue_enrolment(&Actor::system(command), username, hash, expires_ms)
+        .issue_enrolment(
+            &operator(command, &[Permission::ManageAccess]),
+            username,
+            hash,
+            expires_ms,
+        )
         .await?;
     Ok((code, expires_ms))
 }
@@ -327,7 +345,9 @@ fn print_enrolment(username: &str, code: &str, expires_ms: i64) {
 fn list_users(db: &Database) -> Result<u8> {
     let accounts = runtime()?.block_on(async {
         let store = open(db, Arc::new(SystemClock)).await?;
-        let list = store.list_accounts(&Actor::system("user-list")).await;
+        let list = store
+            .list_accounts(&operator("user-list", &[Permission::ManageAccess]))
+            .await;
         store.close().await;
         Ok::<_, anyhow::Error>(list?)
     })?;
@@ -443,12 +463,12 @@ fn prove(args: &ProveArgs) -> Result<u8> {
     use trustgate_audit::merkle::{verify_consistency, verify_inclusion};
     runtime()?.block_on(async {
         let store = open(&args.db, Arc::new(SystemClock)).await?;
-        store.record_audit_read(&Actor::system("audit-prove"), "prove").await?;
-        let whole = store.audit_head().await?.size;
+        let who = operator("audit-prove", &[Permission::ReadAuditLog]);
+        let whole = store.audit_head(&who).await?.size;
         let result = match (args.entry, args.from, args.to) {
             (Some(entry), _, _) => {
                 let size = args.size.unwrap_or(whole);
-                let p = store.inclusion_proof(entry, size).await?;
+                let p = store.inclusion_proof(&who, entry, size).await?;
                 let leaf = p.entry.entry.leaf_hash();
                 verify_inclusion(entry, size, &leaf, &p.path, &p.root)?;
                 let e = &p.entry.entry;
@@ -462,7 +482,7 @@ fn prove(args: &ProveArgs) -> Result<u8> {
                 Ok(exit::OK)
             }
             (None, Some(from), Some(to)) => {
-                let c = store.consistency_proof(from, to).await?;
+                let c = store.consistency_proof(&who, from, to).await?;
                 verify_consistency(from, to, &c.old_root, &c.new_root, &c.proof)?;
                 say!("old size {} root {}", c.old_size, hex(&c.old_root));
                 say!("new size {} root {}", c.new_size, hex(&c.new_root));
@@ -517,9 +537,8 @@ fn sign_checkpoint(args: &CheckpointArgs) -> Result<u8> {
     let clock = Arc::new(SystemClock);
     let note = runtime()?.block_on(async {
         let store = open(&args.db, clock.clone()).await?;
-        let head = store.audit_head().await?;
-        store
-            .record_audit_read(&Actor::system("audit-checkpoint"), "checkpoint")
+        let head = store
+            .audit_head(&operator("audit-checkpoint", &[Permission::ReadAuditLog]))
             .await?;
         store.close().await;
         let cp = Checkpoint {
@@ -555,8 +574,9 @@ fn verify(args: &VerifyArgs) -> Result<u8> {
     }
     runtime()?.block_on(async {
         let store = open(&args.db, Arc::new(SystemClock)).await?;
-        let finding = store.verify_audit_log(&checkpoints).await?;
-        store.record_audit_read(&Actor::system("audit-verify"), "verify").await?;
+        let finding = store
+            .verify_audit_log(&operator("audit-verify", &[Permission::ReadAuditLog]), &checkpoints)
+            .await?;
         store.close().await;
         match finding {
             Ok(report) => {

@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
+use trustgate_access::Permission;
 use trustgate_law::Date;
 use trustgate_report::{DayCount, Period, ReimbursementRow, Report, local_date};
 use trustgate_store::{Actor, Clock as _};
 
 use crate::exit;
-use crate::records::{Database, SystemClock, open, runtime};
+use crate::records::{Database, SystemClock, open, operator, runtime};
 
 #[derive(Args)]
 pub(crate) struct ReportArgs {
@@ -144,7 +145,11 @@ async fn count(
     let days = (period.from.to_string(), period.until.to_string());
     let mut report = if staff {
         let rows = store
-            .report_rows(&Actor::system("report"), period.utc_ms(), days)
+            .report_rows(
+                &operator("report", &[Permission::ReadAllContacts]),
+                period.utc_ms(),
+                days,
+            )
             .await?;
         Report::count(
             period,
@@ -153,7 +158,7 @@ async fn count(
             true,
         )
     } else {
-        let counted = store.report_counts(&Actor::system("report"), days).await?;
+        let counted = store.report_counts(&operator("report", &[]), days).await?;
         let counts = counted
             .counts
             .into_iter()
@@ -171,10 +176,9 @@ async fn count(
     };
     if let (Some((origin, key)), true) = (signer, period.until < today) {
         let end_ms = period.utc_ms().1;
-        store
-            .record_audit_read(&Actor::system("report"), "checkpoint")
+        let (size, root) = store
+            .audit_head_at(&operator("report", &[Permission::ReadAuditLog]), end_ms)
             .await?;
-        let (size, root) = store.audit_head_at(end_ms).await?;
         let cp = trustgate_audit::Checkpoint {
             origin: origin.clone(),
             size,

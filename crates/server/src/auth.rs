@@ -15,68 +15,85 @@ use trustgate_api::{
     SessionCreated, SignIn, TokenCreated,
 };
 use trustgate_store::{
-    Attempt, Grants, NewAccount, NewToken, Principal, Reach, SignInOutcome, Unauthenticated,
+    Attempt, Grants, NewAccount, NewToken, Principal, SignInOutcome, Unauthenticated,
 };
 
 use crate::body::{created, json_body, json_response};
 use crate::{AppError, AppState};
 
 /// An authenticated caller: a signed-in staff member or an API token.
+///
+/// What the caller may do is checked by the store's use cases themselves
+/// (each takes the [`Principal`]); [`Caller::require`] only refuses early,
+/// before a body is read, so a caller without the permission learns
+/// nothing from validation errors.
 #[derive(Debug, Clone)]
 pub(crate) struct Caller {
     pub(crate) principal: Principal,
     /// The session token's hash, when the caller is a session (to sign out).
     session: Option<[u8; 32]>,
+    /// How the credential came: the staff pages accept only the cookie.
+    pub(crate) carrier: Carrier,
+}
+
+/// Where a request's credential was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Carrier {
+    /// `Authorization: Bearer` (programs).
+    Bearer,
+    /// The `__Host-tg-session` cookie (the staff pages in a browser).
+    Cookie,
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, AppError> {
-        let bearer = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let presented = match bearer {
-            Some(b) => b,
-            None => {
-                // The staff UI's cookie holds a session token (never an API
-                // token); a change made with it must come from this origin.
-                let cookie =
-                    crate::ui::cookie_session(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        let authorization = parts.headers.get(axum::http::header::AUTHORIZATION);
+        let cookie = crate::ui::cookie_session(&parts.headers);
+        let (presented, carrier) = match (authorization, cookie) {
+            // Two credentials could name two principals, and whichever one
+            // a path preferred would decide: refuse rather than choose.
+            (Some(_), Some(_)) => return Err(AppError::TwoCredentials),
+            (Some(value), None) => (
+                value
+                    .to_str()
+                    .ok()
+                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .map(str::trim)
+                    .ok_or(AppError::Unauthenticated)?,
+                Carrier::Bearer,
+            ),
+            (None, Some(cookie)) => {
+                // A change made with the ambient cookie must come from
+                // this site's own pages.
                 if !parts.method.is_safe() && !crate::ui::same_origin(&parts.headers) {
                     return Err(AppError::CrossSite);
                 }
-                return match token::parse(token::Kind::Session, cookie) {
-                    Some(hash) => match state.store.session(&hash).await? {
-                        Ok(principal) => Ok(Caller {
-                            principal,
-                            session: Some(hash),
-                        }),
-                        Err(Unauthenticated::Expired) => Err(AppError::SessionExpired),
-                        Err(Unauthenticated::Invalid) => Err(AppError::Unauthenticated),
-                    },
-                    None => Err(AppError::Unauthenticated),
-                };
+                (cookie, Carrier::Cookie)
             }
+            (None, None) => return Err(AppError::Unauthenticated),
         };
         if let Some(hash) = token::parse(token::Kind::Session, presented) {
             return match state.store.session(&hash).await? {
                 Ok(principal) => Ok(Caller {
                     principal,
                     session: Some(hash),
+                    carrier,
                 }),
                 Err(Unauthenticated::Expired) => Err(AppError::SessionExpired),
                 Err(Unauthenticated::Invalid) => Err(AppError::Unauthenticated),
             };
         }
-        if let Some(hash) = token::parse(token::Kind::Api, presented) {
+        // The cookie holds a session token, never an API token.
+        if carrier == Carrier::Bearer
+            && let Some(hash) = token::parse(token::Kind::Api, presented)
+        {
             return match state.store.api_token(&hash).await? {
                 Some(principal) => Ok(Caller {
                     principal,
                     session: None,
+                    carrier,
                 }),
                 None => Err(AppError::Unauthenticated),
             };
@@ -86,26 +103,28 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 impl Caller {
-    /// Allows the request if the caller may do `p`; otherwise audits the
-    /// refusal and answers 403.
+    /// Refuses early (audited, 403) a caller who may not do `p`, before
+    /// anything of the request is read. The use case checks again.
     pub(crate) async fn require(&self, state: &AppState, p: Permission) -> Result<(), AppError> {
         if self.principal.may(p) {
             return Ok(());
         }
         state
             .store
-            .record_denial(&self.principal.actor, &format!("permission/{}", p.as_str()))
+            .record_denial(
+                self.principal.actor(),
+                &format!("permission/{}", p.as_str()),
+            )
             .await?;
         Err(AppError::Forbidden)
     }
 
-    /// How far the caller reads contacts: all of them, or only their own.
-    pub(crate) async fn read_reach(&self, state: &AppState) -> Result<Reach, AppError> {
-        if self.principal.may(Permission::ReadAllContacts) {
-            return Ok(Reach::All);
+    /// Refuses early a caller who reads no contacts at all.
+    pub(crate) async fn require_reach(&self, state: &AppState) -> Result<(), AppError> {
+        match self.principal.reach() {
+            Some(_) => Ok(()),
+            None => self.require(state, Permission::ReadOwnContacts).await,
         }
-        self.require(state, Permission::ReadOwnContacts).await?;
-        Ok(Reach::Own)
     }
 }
 
@@ -232,7 +251,7 @@ pub(crate) async fn end_session(state: &AppState, caller: &Caller) -> Result<(),
             message: "an API token is not a session: an administrator revokes it".into(),
         }));
     };
-    state.store.sign_out(&caller.principal.actor, hash).await?;
+    state.store.sign_out(caller.principal.actor(), hash).await?;
     Ok(())
 }
 
@@ -245,12 +264,12 @@ pub(crate) async fn end_session(state: &AppState, caller: &Caller) -> Result<(),
     responses((status = 200, body = Me), (status = 401, body = trustgate_api::ErrorBody))
 )]
 pub(crate) async fn me(caller: Caller) -> Response {
-    let (role, permissions): (Option<String>, Vec<Permission>) = match &caller.principal.grants {
+    let (role, permissions): (Option<String>, Vec<Permission>) = match caller.principal.grants() {
         Grants::Role(r) => (Some(r.as_str().to_owned()), r.permissions().to_vec()),
         Grants::Scopes(s) => (None, s.clone()),
     };
     json_response(&Me {
-        actor: caller.principal.actor.as_str().to_owned(),
+        actor: caller.principal.actor().as_str().to_owned(),
         role,
         permissions: permissions.iter().map(|p| p.as_str().to_owned()).collect(),
     })
@@ -258,8 +277,9 @@ pub(crate) async fn me(caller: Caller) -> Response {
 
 /// Create a staff account (administrators only).
 ///
-/// The answer carries the new account's second factor, once: hand it to the
-/// person, who enrols it in an authenticator app.
+/// The answer carries a one-time enrolment code to hand to the person, who
+/// sets their own password and authenticator at `/enrol`: no
+/// administrator ever holds another person's second factor.
 #[utoipa::path(
     post,
     path = "/api/v1/accounts",
@@ -268,6 +288,8 @@ pub(crate) async fn me(caller: Caller) -> Response {
     request_body(content = NewAccountRequest, content_type = "application/json"),
     responses(
         (status = 201, body = AccountCreated),
+        (status = 400, description = "Not an account's shape; `path` says where", body = trustgate_api::ErrorBody),
+        (status = 401, body = trustgate_api::ErrorBody),
         (status = 403, body = trustgate_api::ErrorBody),
         (status = 409, description = "The username is taken", body = trustgate_api::ErrorBody),
         (status = 422, body = trustgate_api::ErrorBody)
@@ -281,7 +303,7 @@ pub(crate) async fn add_account(
     caller.require(&state, Permission::ManageAccess).await?;
     let body: NewAccountRequest = json_body(
         req,
-        "an account is a JSON object: {\"username\": …, \"role\": …, \"password\": …}",
+        "an account is a JSON object: {\"username\": …, \"role\": …}",
     )
     .await?;
     let role: Role = body
@@ -293,60 +315,37 @@ pub(crate) async fn add_account(
                 message: e.to_string(),
             })
         })?;
+    let enrolment = open_account(&state, &caller, &body.username, role).await?;
+    Ok(created(&AccountCreated {
+        username: body.username,
+        role: role.as_str().to_owned(),
+        enrolment,
+    }))
+}
+
+/// Makes an account no one can sign in to until its person enrols with
+/// the code returned (shared by the API and the accounts page).
+pub(crate) async fn open_account(
+    state: &AppState,
+    caller: &Caller,
+    username: &str,
+    role: Role,
+) -> Result<EnrolmentIssued, AppError> {
+    // A placeholder the person replaces when they enrol; never shown.
     let secret = totp::Secret::generate().map_err(|e| AppError::Internal(e.to_string()))?;
-    let Some(pw) = body.password else {
-        // No password: an account no one can sign in to until its person
-        // enrols with the code handed to them.
-        state
-            .store
-            .add_account(
-                &caller.principal.actor,
-                NewAccount {
-                    username: body.username.clone(),
-                    role,
-                    password_hash: trustgate_access::enrolment::UNUSABLE_PASSWORD.to_owned(),
-                    totp_secret: secret.as_bytes().to_vec(),
-                },
-            )
-            .await?;
-        let enrolment = issue_enrolment(&state, &caller, &body.username).await?;
-        return Ok(created(&AccountCreated {
-            username: body.username,
-            role: role.as_str().to_owned(),
-            totp_secret: None,
-            otpauth_uri: None,
-            enrolment: Some(enrolment),
-        }));
-    };
-    let cost = state.password_cost;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pw, cost))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| {
-            AppError::Invalid(InputError {
-                path: "$.password".into(),
-                message: e.to_string(),
-            })
-        })?;
     state
         .store
         .add_account(
-            &caller.principal.actor,
+            &caller.principal,
             NewAccount {
-                username: body.username.clone(),
+                username: username.to_owned(),
                 role,
-                password_hash: hash,
+                password_hash: trustgate_access::enrolment::UNUSABLE_PASSWORD.to_owned(),
                 totp_secret: secret.as_bytes().to_vec(),
             },
         )
         .await?;
-    Ok(created(&AccountCreated {
-        otpauth_uri: Some(secret.otpauth_uri(&state.issuer, &body.username)),
-        totp_secret: Some(secret.base32()),
-        username: body.username,
-        role: role.as_str().to_owned(),
-        enrolment: None,
-    }))
+    issue_enrolment(state, caller, username).await
 }
 
 pub(crate) async fn issue_enrolment(
@@ -359,7 +358,7 @@ pub(crate) async fn issue_enrolment(
     let expires_ms = state.clock.now_ms() + trustgate_access::enrolment::ENROLMENT_VALID_MS;
     state
         .store
-        .issue_enrolment(&caller.principal.actor, username, hash, expires_ms)
+        .issue_enrolment(&caller.principal, username, hash, expires_ms)
         .await?;
     Ok(EnrolmentIssued {
         username: username.to_owned(),
@@ -436,7 +435,7 @@ pub(crate) async fn add_token(
     let id = state
         .store
         .add_token(
-            &caller.principal.actor,
+            &caller.principal,
             NewToken {
                 name: body.name,
                 scopes: scopes.clone(),
@@ -471,10 +470,7 @@ pub(crate) async fn revoke_token(
 ) -> Result<Response, AppError> {
     caller.require(&state, Permission::ManageAccess).await?;
     let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
-    state
-        .store
-        .revoke_token(&caller.principal.actor, id)
-        .await?;
+    state.store.revoke_token(&caller.principal, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -492,7 +488,7 @@ pub(crate) async fn list_accounts(
     caller: Caller,
 ) -> Result<Response, AppError> {
     caller.require(&state, Permission::ManageAccess).await?;
-    let list = state.store.list_accounts(&caller.principal.actor).await?;
+    let list = state.store.list_accounts(&caller.principal).await?;
     let fmt = trustgate_api::format_utc_ms;
     Ok(json_response(&trustgate_api::AccountList {
         accounts: list
@@ -533,7 +529,7 @@ pub(crate) async fn disable_account(
     caller.require(&state, Permission::ManageAccess).await?;
     state
         .store
-        .disable_account(&caller.principal.actor, &username)
+        .disable_account(&caller.principal, &username)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -29,6 +29,8 @@ pub enum AppError {
     Invalid(InputError),
     /// No credentials, or credentials that do not authenticate.
     Unauthenticated,
+    /// The request carries both a bearer token and the session cookie.
+    TwoCredentials,
     /// The session ended after sitting idle.
     SessionExpired,
     /// The sign-in failed (the same answer for every reason).
@@ -62,6 +64,7 @@ impl From<StoreError> for AppError {
                 message,
             }),
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Forbidden(_) => AppError::Forbidden,
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -126,6 +129,12 @@ impl IntoResponse for AppError {
                 );
                 return res;
             }
+            AppError::TwoCredentials => (
+                StatusCode::BAD_REQUEST,
+                "two-credentials",
+                "send one credential: `Authorization: Bearer` or the session cookie, not both".to_owned(),
+                None,
+            ),
             AppError::SessionExpired => (
                 StatusCode::UNAUTHORIZED,
                 "session-expired",

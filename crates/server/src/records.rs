@@ -132,7 +132,7 @@ pub(crate) async fn record(
     let recorded = state
         .store
         .record_contact(
-            &caller.principal.actor,
+            &caller.principal,
             NewContact {
                 kind,
                 channel,
@@ -217,12 +217,9 @@ pub(crate) async fn read_contact(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let reach = caller.read_reach(&state).await?;
+    caller.require_reach(&state).await?;
     let id = contact_id(&id)?;
-    let c = state
-        .store
-        .read_contact(&caller.principal.actor, id, reach)
-        .await?;
+    let c = state.store.read_contact(&caller.principal, id).await?;
     let parse = |s: &str| {
         serde_json::from_str(s)
             .map_err(|e| AppError::Internal(format!("stored JSON of {}: {e}", id.object())))
@@ -303,7 +300,7 @@ pub(crate) async fn open_obligations(
     caller: Caller,
     req: Request,
 ) -> Result<Response, AppError> {
-    let reach = caller.read_reach(&state).await?;
+    caller.require_reach(&state).await?;
     let now = state.clock.now_ms();
     let overdue = match query_param(req.uri().query(), "overdue") {
         None | Some("false") => None,
@@ -317,7 +314,7 @@ pub(crate) async fn open_obligations(
     };
     let list = state
         .store
-        .open_obligations(&caller.principal.actor, reach, overdue)
+        .open_obligations(&caller.principal, overdue)
         .await?;
     Ok(json_response(&trustgate_api::ObligationList {
         obligations: list
@@ -373,7 +370,7 @@ pub(crate) async fn list_contacts(
     caller: Caller,
     req: Request,
 ) -> Result<Response, AppError> {
-    let reach = caller.read_reach(&state).await?;
+    caller.require_reach(&state).await?;
     let q = req.uri().query();
     let before = match query_param(q, "before") {
         None => None,
@@ -422,8 +419,7 @@ pub(crate) async fn list_contacts(
     let list = state
         .store
         .list_contacts(
-            &caller.principal.actor,
-            reach,
+            &caller.principal,
             Page {
                 before,
                 limit,
@@ -473,18 +469,13 @@ pub(crate) async fn fulfil_obligation(
     caller
         .require(&state, Permission::FulfilObligations)
         .await?;
-    let reach = if caller.principal.may(Permission::ReadAllContacts) {
-        trustgate_store::Reach::All
-    } else {
-        trustgate_store::Reach::Own
-    };
     let id = contact_id(&id)?;
     let obligation = obligation.parse::<i64>().map_err(|_| AppError::NotFound)?;
     let body: FulfilObligation =
         json_body(req, "a fulfilment is a JSON object: {\"note\": …}").await?;
     state
         .store
-        .fulfil_obligation(&caller.principal.actor, id, obligation, body.note, reach)
+        .fulfil_obligation(&caller.principal, id, obligation, body.note)
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }
@@ -518,7 +509,7 @@ pub(crate) async fn record_reimbursement(
     let new = state
         .store
         .record_reimbursement(
-            &caller.principal.actor,
+            &caller.principal,
             id,
             NewReimbursement {
                 amount_cents: body.amount_cents,
@@ -556,7 +547,7 @@ pub(crate) async fn list_exceptions(
     };
     let list = state
         .store
-        .compliance_exceptions(&caller.principal.actor, office)
+        .compliance_exceptions(&caller.principal, office)
         .await?;
     Ok(json_response(&ExceptionList {
         exceptions: list.into_iter().map(exception_view).collect(),
@@ -587,7 +578,7 @@ pub(crate) async fn explain_exception(
     let body: Explain = json_body(req, "an explanation is a JSON object: {\"text\": …}").await?;
     state
         .store
-        .explain_exception(&caller.principal.actor, id, body.text)
+        .explain_exception(&caller.principal, id, body.text)
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT.into_response())
 }
@@ -605,11 +596,7 @@ pub(crate) async fn audit_head(
     caller: Caller,
 ) -> Result<Response, AppError> {
     caller.require(&state, Permission::ReadAuditLog).await?;
-    state
-        .store
-        .record_audit_read(&caller.principal.actor, "read-head")
-        .await?;
-    let h = state.store.audit_head().await?;
+    let h = state.store.audit_head(&caller.principal).await?;
     Ok(json_response(&AuditHeadView {
         size: h.size,
         root: hex(&h.root),
@@ -639,11 +626,10 @@ pub(crate) async fn audit_entries(
     let to = num("to")?
         .unwrap_or(from.saturating_add(1000))
         .min(from.saturating_add(1000));
-    state
+    let entries = state
         .store
-        .record_audit_read(&caller.principal.actor, "read-entries")
+        .audit_entries(&caller.principal, from, to)
         .await?;
-    let entries = state.store.audit_entries(from, to).await?;
     Ok(json_response(&AuditEntries {
         entries: entries.into_iter().map(entry_view).collect(),
     }))
@@ -700,11 +686,10 @@ pub(crate) async fn inclusion_proof(
     caller.require(&state, Permission::ReadAuditLog).await?;
     let q = req.uri().query();
     let (entry, size) = (required(q, "entry")?, required(q, "size")?);
-    state
+    let p = state
         .store
-        .record_audit_read(&caller.principal.actor, "prove-inclusion")
+        .inclusion_proof(&caller.principal, entry, size)
         .await?;
-    let p = state.store.inclusion_proof(entry, size).await?;
     let leaf_hash = hex(&p.entry.entry.leaf_hash());
     Ok(json_response(&trustgate_api::InclusionProofView {
         entry: entry_view(p.entry),
@@ -734,11 +719,10 @@ pub(crate) async fn consistency_proof(
     caller.require(&state, Permission::ReadAuditLog).await?;
     let q = req.uri().query();
     let (from, to) = (required(q, "from")?, required(q, "to")?);
-    state
+    let c = state
         .store
-        .record_audit_read(&caller.principal.actor, "prove-consistency")
+        .consistency_proof(&caller.principal, from, to)
         .await?;
-    let c = state.store.consistency_proof(from, to).await?;
     Ok(json_response(&trustgate_api::ConsistencyProofView {
         old_size: c.old_size,
         old_root: hex(&c.old_root),

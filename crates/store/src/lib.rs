@@ -544,10 +544,17 @@ pub enum SignInOutcome {
 }
 
 /// Who is calling, once authenticated, and what they may do.
+///
+/// Every operation on records takes one and checks, itself, that it may be
+/// done: the permission lives in the use case, so no page, route, command
+/// or future public form can reach a record without the check. A principal
+/// comes from [`Store::session`] or [`Store::api_token`]; only the
+/// operator's own commands and tests make one with [`Principal::new`]
+/// (`clippy.toml` forbids it elsewhere).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    pub actor: Actor,
-    pub grants: Grants,
+    actor: Actor,
+    grants: Grants,
 }
 
 /// A principal's permissions: a staff role's, or an API token's scopes.
@@ -558,11 +565,39 @@ pub enum Grants {
 }
 
 impl Principal {
+    /// A principal not looked up from a credential: the operator at the
+    /// command line (`system/<command>`, with only what that command needs)
+    /// or a test's caller.
+    pub fn new(actor: Actor, grants: Grants) -> Principal {
+        Principal { actor, grants }
+    }
+
+    /// Who, as the audit log names them.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// What they may do.
+    pub fn grants(&self) -> &Grants {
+        &self.grants
+    }
+
     /// Whether the principal may do `p`.
     pub fn may(&self, p: Permission) -> bool {
         match &self.grants {
             Grants::Role(r) => r.may(p),
             Grants::Scopes(s) => s.contains(&p),
+        }
+    }
+
+    /// How far the principal reads contacts, if at all.
+    pub fn reach(&self) -> Option<Reach> {
+        if self.may(Permission::ReadAllContacts) {
+            Some(Reach::All)
+        } else if self.may(Permission::ReadOwnContacts) {
+            Some(Reach::Own)
+        } else {
+            None
         }
     }
 }
@@ -649,6 +684,9 @@ pub enum StoreError {
     /// The database failed or could not be reached.
     #[error("database error: {0}")]
     Backend(String),
+    /// The principal may not do this (the refusal is in the audit log).
+    #[error("not permitted: {0}")]
+    Forbidden(Permission),
 }
 
 pub(crate) fn db(e: impl fmt::Display) -> StoreError {
@@ -863,14 +901,38 @@ impl Store {
         })?
     }
 
+    /// Lets `who` do `p`, or audits the refusal (`denied` of
+    /// `permission/<p>`) and answers [`StoreError::Forbidden`].
+    async fn permit(&self, who: &Principal, p: Permission) -> Result<(), StoreError> {
+        if who.may(p) {
+            return Ok(());
+        }
+        self.record_denial(who.actor(), &format!("permission/{}", p.as_str()))
+            .await?;
+        Err(StoreError::Forbidden(p))
+    }
+
+    /// How far `who` reads contacts; one who reads none is refused (audited).
+    async fn reach(&self, who: &Principal) -> Result<Reach, StoreError> {
+        match who.reach() {
+            Some(r) => Ok(r),
+            None => self
+                .permit(who, Permission::ReadOwnContacts)
+                .await
+                .map(|()| Reach::Own),
+        }
+    }
+
     /// Records a contact (audited as `create`). Whether it is a compliance
     /// exception, where that is routed, and its obligations are computed
     /// from its decision.
     pub async fn record_contact(
         &self,
-        actor: &Actor,
+        who: &Principal,
         contact: NewContact,
     ) -> Result<Recorded, StoreError> {
+        self.permit(who, Permission::RecordContact).await?;
+        let actor = who.actor();
         if contact.person.is_some() && self.shared.keyring.is_none() {
             return Err(StoreError::Field {
                 field: "person",
@@ -892,14 +954,14 @@ impl Store {
     /// Reads a contact with its exceptions, obligations and reimbursements
     /// (audited as `read`). A missing one is [`StoreError::NotFound`] and
     /// appends nothing; one out of `reach` looks missing too, but the attempt
-    /// is audited as `read-denied`.
+    /// is audited as `read-denied`. The reach is the principal's own.
     pub async fn read_contact(
         &self,
-        actor: &Actor,
+        who: &Principal,
         id: ContactId,
-        reach: Reach,
     ) -> Result<Contact, StoreError> {
-        match self.run(Op::Read(actor.clone(), id, reach)).await? {
+        let reach = self.reach(who).await?;
+        match self.run(Op::Read(who.actor().clone(), id, reach)).await? {
             OpOut::Read(c) => Ok(*c),
             OpOut::Denied => Err(StoreError::NotFound(id.object())),
             _ => Err(unexpected()),
@@ -911,12 +973,16 @@ impl Store {
     /// (audited as `list` of `obligations`).
     pub async fn open_obligations(
         &self,
-        actor: &Actor,
-        reach: Reach,
+        who: &Principal,
         overdue_at_ms: Option<i64>,
     ) -> Result<Vec<OpenObligation>, StoreError> {
+        let reach = self.reach(who).await?;
         match self
-            .run(Op::OpenObligations(actor.clone(), reach, overdue_at_ms))
+            .run(Op::OpenObligations(
+                who.actor().clone(),
+                reach,
+                overdue_at_ms,
+            ))
             .await?
         {
             OpOut::Obligations(l) => Ok(l),
@@ -929,12 +995,13 @@ impl Store {
     /// given (YYYY-MM-DD, both included). Audited as `read` of `report`.
     pub async fn report_rows(
         &self,
-        actor: &Actor,
+        who: &Principal,
         received: (i64, i64),
         reimbursed: (String, String),
     ) -> Result<ReportRows, StoreError> {
+        self.permit(who, Permission::ReadAllContacts).await?;
         match self
-            .run(Op::ReportRows(actor.clone(), received, reimbursed))
+            .run(Op::ReportRows(who.actor().clone(), received, reimbursed))
             .await?
         {
             OpOut::ReportRows(r) => Ok(*r),
@@ -945,12 +1012,18 @@ impl Store {
     /// The report counters of the days `from_day` to `until_day` (both
     /// included, YYYY-MM-DD) and the reimbursements received then. Audited
     /// as `read` of `report`.
+    ///
+    /// No permission: the counters are what the public report publishes,
+    /// and they name no record; the read is audited all the same.
     pub async fn report_counts(
         &self,
-        actor: &Actor,
+        who: &Principal,
         days: (String, String),
     ) -> Result<ReportCounts, StoreError> {
-        match self.run(Op::ReportCounts(actor.clone(), days)).await? {
+        match self
+            .run(Op::ReportCounts(who.actor().clone(), days))
+            .await?
+        {
             OpOut::ReportCounts(r) => Ok(*r),
             _ => Err(unexpected()),
         }
@@ -978,11 +1051,11 @@ impl Store {
     /// Lists contacts, newest first (audited as `list` of `contacts`).
     pub async fn list_contacts(
         &self,
-        actor: &Actor,
-        reach: Reach,
+        who: &Principal,
         page: Page,
     ) -> Result<Vec<ContactSummary>, StoreError> {
-        match self.run(Op::List(actor.clone(), reach, page)).await? {
+        let reach = self.reach(who).await?;
+        match self.run(Op::List(who.actor().clone(), reach, page)).await? {
             OpOut::List(l) => Ok(l),
             _ => Err(unexpected()),
         }
@@ -992,15 +1065,22 @@ impl Store {
     /// `obligation/<id>`). Fulfilling twice is refused.
     pub async fn fulfil_obligation(
         &self,
-        actor: &Actor,
+        who: &Principal,
         contact: ContactId,
         obligation: i64,
         note: String,
-        reach: Reach,
     ) -> Result<(), StoreError> {
+        self.permit(who, Permission::FulfilObligations).await?;
+        let reach = self.reach(who).await?;
         let note = bounded_text("note", note, 4000, true)?;
         match self
-            .run(Op::Fulfil(actor.clone(), contact, obligation, note, reach))
+            .run(Op::Fulfil(
+                who.actor().clone(),
+                contact,
+                obligation,
+                note,
+                reach,
+            ))
             .await?
         {
             OpOut::Done => Ok(()),
@@ -1013,10 +1093,12 @@ impl Store {
     /// of `reimbursement/<id>`).
     pub async fn record_reimbursement(
         &self,
-        actor: &Actor,
+        who: &Principal,
         contact: ContactId,
         r: NewReimbursement,
     ) -> Result<i64, StoreError> {
+        self.permit(who, Permission::RecordReimbursements).await?;
+        let actor = who.actor();
         if r.amount_cents <= 0 {
             return Err(StoreError::Field {
                 field: "amount_cents",
@@ -1043,10 +1125,14 @@ impl Store {
     /// to one office (audited as `list` of `compliance-exceptions`).
     pub async fn compliance_exceptions(
         &self,
-        actor: &Actor,
+        who: &Principal,
         office: Option<Office>,
     ) -> Result<Vec<ComplianceException>, StoreError> {
-        match self.run(Op::Exceptions(actor.clone(), office)).await? {
+        self.permit(who, Permission::ReadExceptions).await?;
+        match self
+            .run(Op::Exceptions(who.actor().clone(), office))
+            .await?
+        {
             OpOut::Exceptions(l) => Ok(l),
             _ => Err(unexpected()),
         }
@@ -1055,13 +1141,14 @@ impl Store {
     /// Adds an explanation to a compliance exception (audited as `explain`).
     pub async fn explain_exception(
         &self,
-        actor: &Actor,
+        who: &Principal,
         exception: i64,
         text: String,
     ) -> Result<(), StoreError> {
+        self.permit(who, Permission::ExplainExceptions).await?;
         let text = bounded_text("text", text, 20_000, false)?;
         match self
-            .run(Op::Explain(actor.clone(), exception, text))
+            .run(Op::Explain(who.actor().clone(), exception, text))
             .await?
         {
             OpOut::Done => Ok(()),
@@ -1070,7 +1157,9 @@ impl Store {
     }
 
     /// Creates a staff account (audited as `create` of `account/<name>`).
-    pub async fn add_account(&self, actor: &Actor, a: NewAccount) -> Result<(), StoreError> {
+    pub async fn add_account(&self, who: &Principal, a: NewAccount) -> Result<(), StoreError> {
+        self.permit(who, Permission::ManageAccess).await?;
+        let actor = who.actor();
         if !is_username(&a.username) {
             return Err(StoreError::Field {
                 field: "username",
@@ -1089,16 +1178,18 @@ impl Store {
     /// Every API token ever made, oldest first, revoked ones included
     /// (audited as `list` of `tokens`). The tokens themselves are never
     /// stored, so never shown.
-    pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<TokenSummary>, StoreError> {
-        match self.run(Op::ListTokens(actor.clone())).await? {
+    pub async fn list_tokens(&self, who: &Principal) -> Result<Vec<TokenSummary>, StoreError> {
+        self.permit(who, Permission::ManageAccess).await?;
+        match self.run(Op::ListTokens(who.actor().clone())).await? {
             OpOut::Tokens(l) => Ok(l),
             _ => Err(unexpected()),
         }
     }
 
     /// Every account, by name (audited as `list` of `accounts`).
-    pub async fn list_accounts(&self, actor: &Actor) -> Result<Vec<AccountSummary>, StoreError> {
-        match self.run(Op::ListAccounts(actor.clone())).await? {
+    pub async fn list_accounts(&self, who: &Principal) -> Result<Vec<AccountSummary>, StoreError> {
+        self.permit(who, Permission::ManageAccess).await?;
+        match self.run(Op::ListAccounts(who.actor().clone())).await? {
             OpOut::Accounts(l) => Ok(l),
             _ => Err(unexpected()),
         }
@@ -1111,14 +1202,15 @@ impl Store {
     /// its hash.
     pub async fn issue_enrolment(
         &self,
-        actor: &Actor,
+        who: &Principal,
         username: &str,
         code_hash: [u8; 32],
         expires_ms: i64,
     ) -> Result<(), StoreError> {
+        self.permit(who, Permission::ManageAccess).await?;
         match self
             .run(Op::IssueEnrolment(
-                actor.clone(),
+                who.actor().clone(),
                 username.to_owned(),
                 code_hash,
                 expires_ms,
@@ -1152,7 +1244,9 @@ impl Store {
     /// Disables an account (audited as `disable`): it can no longer sign
     /// in, and its sessions end at once. Nothing is deleted. An
     /// administrator cannot disable their own account.
-    pub async fn disable_account(&self, actor: &Actor, username: &str) -> Result<(), StoreError> {
+    pub async fn disable_account(&self, who: &Principal, username: &str) -> Result<(), StoreError> {
+        self.permit(who, Permission::ManageAccess).await?;
+        let actor = who.actor();
         if *actor == Actor::user(username) {
             return Err(StoreError::Invalid(
                 "you cannot disable your own account: ask another administrator".into(),
@@ -1229,15 +1323,21 @@ impl Store {
     /// Revokes an API token (audited as `revoke` of `token/<id>`); it stops
     /// working at once. Revoking twice, or a token that does not exist, is
     /// [`StoreError::NotFound`].
-    pub async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        match self.run(Op::RevokeToken(actor.clone(), id)).await? {
+    pub async fn revoke_token(&self, who: &Principal, id: i64) -> Result<(), StoreError> {
+        self.permit(who, Permission::ManageAccess).await?;
+        match self.run(Op::RevokeToken(who.actor().clone(), id)).await? {
             OpOut::Done => Ok(()),
             _ => Err(unexpected()),
         }
     }
 
-    /// Creates an API token (audited as `create` of `token/<id>`).
-    pub async fn add_token(&self, actor: &Actor, t: NewToken) -> Result<i64, StoreError> {
+    /// Creates an API token (audited as `create` of `token/<id>`) for an
+    /// integration. Its scopes are only what an integration writes
+    /// ([`Permission::INTEGRATION`]): an administrator, who may not touch
+    /// records, cannot mint a token that reads them, and nothing that reads
+    /// records acts without a person who holds that permission.
+    pub async fn add_token(&self, who: &Principal, t: NewToken) -> Result<i64, StoreError> {
+        self.permit(who, Permission::ManageAccess).await?;
         let name = bounded_text("name", t.name, 100, false)?;
         if t.scopes.is_empty() {
             return Err(StoreError::Field {
@@ -1245,14 +1345,23 @@ impl Store {
                 message: "a token needs at least one scope".into(),
             });
         }
-        if t.scopes.contains(&Permission::ManageAccess) {
+        if let Some(p) = t
+            .scopes
+            .iter()
+            .find(|p| !Permission::INTEGRATION.contains(p))
+        {
+            let allowed: Vec<&str> = Permission::INTEGRATION.iter().map(|p| p.as_str()).collect();
             return Err(StoreError::Field {
                 field: "scopes",
-                message: "a token cannot manage access: only a signed-in administrator can".into(),
+                message: format!(
+                    "a token cannot carry `{p}`: tokens are for integrations that write ({}); \
+                     reading records or the audit log, and managing access, need a person signed in",
+                    allowed.join(", ")
+                ),
             });
         }
         let t = NewToken { name, ..t };
-        match self.run(Op::AddToken(actor.clone(), t)).await? {
+        match self.run(Op::AddToken(who.actor().clone(), t)).await? {
             OpOut::Id(id) => Ok(id),
             _ => Err(unexpected()),
         }
@@ -1275,24 +1384,56 @@ impl Store {
         }
     }
 
-    /// The audit log rows with `from <= seq < to`, in order.
-    pub async fn audit_entries(&self, from: u64, to: u64) -> Result<Vec<StoredEntry>, StoreError> {
+    /// Lets `who` read the audit log, and audits that read as `action` of
+    /// `audit-log` (reading the log is an access too); else refuses.
+    async fn permit_audit_read(&self, who: &Principal, action: &str) -> Result<(), StoreError> {
+        self.permit(who, Permission::ReadAuditLog).await?;
+        match self
+            .run(Op::AuditRead(who.actor().clone(), action.to_owned()))
+            .await?
+        {
+            OpOut::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
+    /// The audit log rows with `from <= seq < to`, in order (audited as
+    /// `read-entries`).
+    pub async fn audit_entries(
+        &self,
+        who: &Principal,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<StoredEntry>, StoreError> {
+        self.permit_audit_read(who, "read-entries").await?;
+        self.stored_entries(from, to).await
+    }
+
+    async fn stored_entries(&self, from: u64, to: u64) -> Result<Vec<StoredEntry>, StoreError> {
         on_backend!(self.audit_entries(from, to))
     }
 
-    /// The entries about one object (`contact/12`), oldest first, at most
-    /// `limit`: a record's trail for its page. Not audited by itself: show
-    /// it only beside a read of the record, which is.
-    pub async fn audit_trail(
+    /// A contact read with its audit trail (the entries about it, oldest
+    /// first, at most `limit`), for its page: whoever may read the contact
+    /// may see who else did. Audited as the contact's read.
+    pub async fn read_contact_with_trail(
         &self,
-        object: &str,
+        who: &Principal,
+        id: ContactId,
         limit: u32,
-    ) -> Result<Vec<StoredEntry>, StoreError> {
-        on_backend!(self.audit_trail(object, i64::from(limit)))
+    ) -> Result<(Contact, Vec<StoredEntry>), StoreError> {
+        let contact = self.read_contact(who, id).await?;
+        let trail = on_backend!(self.audit_trail(&id.object(), i64::from(limit)))?;
+        Ok((contact, trail))
     }
 
-    /// The stored audit head.
-    pub async fn audit_head(&self) -> Result<AuditHead, StoreError> {
+    /// The stored audit head (audited as `read-head`).
+    pub async fn audit_head(&self, who: &Principal) -> Result<AuditHead, StoreError> {
+        self.permit_audit_read(who, "read-head").await?;
+        self.stored_head().await
+    }
+
+    async fn stored_head(&self) -> Result<AuditHead, StoreError> {
         on_backend!(self.audit_head())
     }
 
@@ -1300,12 +1441,29 @@ impl Store {
     /// every stored Merkle leaf hash, the stored head against the entries, and
     /// the given published checkpoints (already checked for their
     /// signatures). The first finding is returned in words that say where.
-    /// Not audited by itself: the caller records the verification.
+    /// Audited as `verify` once it has read: a log found altered may not
+    /// take the entry, and the finding must still be told.
     pub async fn verify_audit_log(
+        &self,
+        who: &Principal,
+        checkpoints: &[trustgate_audit::Checkpoint],
+    ) -> Result<Result<AuditReport, String>, StoreError> {
+        self.permit(who, Permission::ReadAuditLog).await?;
+        let finding = self.check_stored_log(checkpoints).await?;
+        let recorded = self
+            .run(Op::AuditRead(who.actor().clone(), "verify".to_owned()))
+            .await;
+        match (&finding, recorded) {
+            (Ok(_), Err(e)) => Err(e),
+            _ => Ok(finding),
+        }
+    }
+
+    async fn check_stored_log(
         &self,
         checkpoints: &[trustgate_audit::Checkpoint],
     ) -> Result<Result<AuditReport, String>, StoreError> {
-        let head = match self.audit_head().await {
+        let head = match self.stored_head().await {
             Ok(head) => head,
             // A head that cannot even be read back was altered: a finding.
             Err(StoreError::Corrupt(why)) => {
@@ -1315,7 +1473,7 @@ impl Store {
             }
             Err(e) => return Err(e),
         };
-        let stored = self.audit_entries(0, head.size).await?;
+        let stored = self.stored_entries(0, head.size).await?;
         Ok(check_log(&head, &stored, checkpoints).map(|r| AuditReport {
             head,
             checkpoints: r.checkpoints,
@@ -1327,14 +1485,14 @@ impl Store {
     /// entries (never the stored ones: a proof must not vouch for an altered
     /// row), or an error if the log is shorter.
     async fn leaves(&self, size: u64) -> Result<(Vec<StoredEntry>, Vec<Hash>), StoreError> {
-        let head = self.audit_head().await?;
+        let head = self.stored_head().await?;
         if size > head.size {
             return Err(StoreError::Invalid(format!(
                 "the log has {} entries, not {size}",
                 head.size
             )));
         }
-        let entries = self.audit_entries(0, size).await?;
+        let entries = self.stored_entries(0, size).await?;
         if entries.len() as u64 != size {
             return Err(StoreError::Corrupt(format!(
                 "the head counts {size} entries but {} are stored",
@@ -1348,8 +1506,14 @@ impl Store {
     /// The tree head as of `time_ms`: the size of the log made of the
     /// entries written before then, and its Merkle root (from the entries'
     /// contents). For a checkpoint of the log as it stood at a period's end.
-    pub async fn audit_head_at(&self, time_ms: i64) -> Result<(u64, Hash), StoreError> {
-        let head = self.audit_head().await?;
+    /// Audited as `read-head-at`.
+    pub async fn audit_head_at(
+        &self,
+        who: &Principal,
+        time_ms: i64,
+    ) -> Result<(u64, Hash), StoreError> {
+        self.permit_audit_read(who, "read-head-at").await?;
+        let head = self.stored_head().await?;
         let (entries, leaves) = self.leaves(head.size).await?;
         // Entries are appended in time order; the first one at or after
         // `time_ms` ends the log as it stood.
@@ -1362,12 +1526,15 @@ impl Store {
     }
 
     /// Proves that entry `entry` is in the tree of the first `size` entries
-    /// (the size of a published checkpoint, say). Not audited by itself.
+    /// (the size of a published checkpoint, say). Audited as
+    /// `prove-inclusion`.
     pub async fn inclusion_proof(
         &self,
+        who: &Principal,
         entry: u64,
         size: u64,
     ) -> Result<InclusionProof, StoreError> {
+        self.permit_audit_read(who, "prove-inclusion").await?;
         if entry >= size {
             return Err(StoreError::Invalid(format!(
                 "entry {entry} is not among the first {size}"
@@ -1389,12 +1556,14 @@ impl Store {
 
     /// Proves that the tree of the first `old_size` entries is a prefix of
     /// the tree of the first `new_size`: nothing published was rewritten.
-    /// Not audited by itself.
+    /// Audited as `prove-consistency`.
     pub async fn consistency_proof(
         &self,
+        who: &Principal,
         old_size: u64,
         new_size: u64,
     ) -> Result<ConsistencyProof, StoreError> {
+        self.permit_audit_read(who, "prove-consistency").await?;
         if old_size > new_size {
             return Err(StoreError::Invalid(format!(
                 "the old size {old_size} is larger than the new size {new_size}"
@@ -1412,18 +1581,6 @@ impl Store {
             new_root: trustgate_audit::merkle::root(&leaves),
             proof,
         })
-    }
-
-    /// Audits an operator's direct read of the audit log (`audit verify`,
-    /// `audit checkpoint`): reading the log is an access too.
-    pub async fn record_audit_read(&self, actor: &Actor, action: &str) -> Result<(), StoreError> {
-        match self
-            .run(Op::AuditRead(actor.clone(), action.to_owned()))
-            .await?
-        {
-            OpOut::Done => Ok(()),
-            _ => Err(unexpected()),
-        }
     }
 }
 

@@ -215,11 +215,10 @@ fn check_survivors(database: &str, acked: &[i64]) {
     rt.block_on(async {
         let clock = std::sync::Arc::new(crate::durability::Wall);
         let store = trustgate_store::Store::open(database, clock).await.unwrap();
-        let actor = trustgate_store::Actor::system("durability-test");
+        let actor = crate::principal("system/durability-test", trustgate_access::Role::Auditor);
         let listed = store
             .list_contacts(
                 &actor,
-                trustgate_store::Reach::All,
                 trustgate_store::Page {
                     before: None,
                     limit: 500,
@@ -234,7 +233,6 @@ fn check_survivors(database: &str, acked: &[i64]) {
             let page = store
                 .list_contacts(
                     &actor,
-                    trustgate_store::Reach::All,
                     trustgate_store::Page {
                         before: Some(b),
                         limit: 500,

@@ -15,6 +15,19 @@ mod records;
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
 
+/// A principal made without a credential, as the CLI's own commands make
+/// one: for a test that writes or reads the store directly.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "tests set up records as the operator's commands would"
+)]
+fn principal(actor: &str, role: trustgate_access::Role) -> trustgate_store::Principal {
+    trustgate_store::Principal::new(
+        trustgate_store::Actor::new(actor),
+        trustgate_store::Grants::Role(role),
+    )
+}
+
 fn trustgate(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
         .args(args)

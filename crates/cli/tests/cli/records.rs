@@ -222,7 +222,8 @@ fn checkpoints_anchor_the_log_and_tampering_is_found_and_placed() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let note = String::from_utf8(o.stdout).unwrap();
-    assert!(note.starts_with("trustgate.test/audit\n3\n"), "{note}");
+    // Three entries, and the checkpoint's own read of the head.
+    assert!(note.starts_with("trustgate.test/audit\n4\n"), "{note}");
     let cp = tmp.file("checkpoint-3.txt");
     std::fs::write(&cp, &note).unwrap();
 
@@ -241,7 +242,7 @@ fn checkpoints_anchor_the_log_and_tampering_is_found_and_placed() {
     );
     assert_eq!(anchored.status.code(), Some(0), "{}", text(&anchored));
     assert!(
-        text(&anchored).contains("1 checkpoint(s) matched; entries 0 to 2 are as published"),
+        text(&anchored).contains("1 checkpoint(s) matched; entries 0 to 3 are as published"),
         "{}",
         text(&anchored)
     );
@@ -394,7 +395,7 @@ fn data_keys_are_made_and_rotated_from_the_command_line() {
 
 #[test]
 fn the_report_counts_the_records_of_a_period() {
-    use trustgate_store::{Actor, Channel, ContactKind, NewContact, NewReimbursement};
+    use trustgate_store::{Channel, ContactKind, NewContact, NewReimbursement};
     let tmp = TempDb::new("report");
     let db = tmp.db();
     // 2026-03-01 12:00 EST, in period 13 (2026-02-10 to 2026-08-09).
@@ -408,7 +409,7 @@ fn the_report_counts_the_records_of_a_period() {
         let store = trustgate_store::Store::open(&db, std::sync::Arc::new(Fixed(march)))
             .await
             .unwrap();
-        let clerk = Actor::user("clerk");
+        let clerk = crate::principal("user/clerk", trustgate_access::Role::RecordsClerk);
         let contact = |kind, facts: &str, acts: &[&str], received_ms| NewContact {
             kind,
             channel: Channel::Fax,
@@ -728,7 +729,7 @@ impl trustgate_store::Clock for Fixed {
 
 #[test]
 fn reconciliation_finds_the_planted_gaps() {
-    use trustgate_store::{Actor, Channel, ContactKind, NewContact};
+    use trustgate_store::{Channel, ContactKind, NewContact};
     let tmp = TempDb::new("reconcile");
     let db = tmp.db();
     // Noon in Cambridge (EST/EDT) of a day, as UTC ms.
@@ -750,7 +751,7 @@ fn reconciliation_finds_the_planted_gaps() {
         for (day, unit) in [("2026-03-02", "booking"), ("2026-03-06", "booking"), ("2026-03-10", "district-4"), ("2026-04-05", "booking"), ("2026-04-20", "booking"), ("2026-05-01", "booking")] {
             store
                 .record_contact(
-                    &Actor::user("clerk"),
+                    &crate::principal("user/clerk", trustgate_access::Role::RecordsClerk),
                     NewContact {
                         kind: ContactKind::Detainer,
                         channel: Channel::Fax,
@@ -1031,7 +1032,10 @@ fn synthetic_records_are_realistic_repeatable_and_kept_apart() {
             person: None,
         };
         store
-            .record_contact(&trustgate_store::Actor::user("clerk"), real)
+            .record_contact(
+                &crate::principal("user/clerk", trustgate_access::Role::RecordsClerk),
+                real,
+            )
             .await
             .unwrap();
         store.close().await;

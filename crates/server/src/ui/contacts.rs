@@ -7,32 +7,24 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trustgate_access::Permission;
 use trustgate_api::{RecordContact, format_utc_ms};
-use trustgate_store::{ContactId, Reach};
+use trustgate_store::ContactId;
 
 use super::ask::{Pairs, scenario};
-use super::session::signed_in;
 use super::{Chrome, render};
 use crate::auth::Caller;
 use crate::{AppError, AppState};
 
-/// The signed-in caller, or a redirect to the sign-in page.
+/// The signed-in caller (a session in the cookie), or a redirect to the
+/// sign-in page; a change from another site, or a request carrying two
+/// credentials, is refused, not redirected.
 pub(super) async fn staff(
     state: &AppState,
     req: Request,
 ) -> Result<(Caller, axum::body::Body), Response> {
     let (mut parts, body) = req.into_parts();
-    match signed_in(&mut parts, state).await {
-        Some(c) => Ok((c, body)),
-        None => {
-            // A change from another site is refused, not redirected.
-            if super::cookie_session(&parts.headers).is_some()
-                && !parts.method.is_safe()
-                && !super::same_origin(&parts.headers)
-            {
-                return Err(super::ui_error(AppError::CrossSite));
-            }
-            Err(Redirect::to("/sign-in").into_response())
-        }
+    match super::session::page_caller(&mut parts, state).await {
+        Ok(c) => Ok((c, body)),
+        Err(e) => Err(super::ui_error(e)),
     }
 }
 
@@ -315,20 +307,15 @@ pub(super) async fn show(
     let Some(id) = id.parse::<i64>().ok().filter(|n| *n > 0).map(ContactId) else {
         return super::ui_error(AppError::NotFound);
     };
-    let reach = match caller.read_reach(&state).await {
-        Ok(r) => r,
-        Err(e) => return super::ui_error(e),
-    };
-    let c = match state
+    if let Err(e) = caller.require_reach(&state).await {
+        return super::ui_error(e);
+    }
+    let (c, trail) = match state
         .store
-        .read_contact(&caller.principal.actor, id, reach)
+        .read_contact_with_trail(&caller.principal, id, TRAIL)
         .await
     {
-        Ok(c) => c,
-        Err(e) => return super::ui_error(AppError::from(e)),
-    };
-    let trail = match state.store.audit_trail(&c.id.object(), TRAIL).await {
-        Ok(t) => t,
+        Ok(x) => x,
         Err(e) => return super::ui_error(AppError::from(e)),
     };
     let (decided, laws) = decided(&state.lib, &c.contact.decision, &c.contact.acts_done);
@@ -410,21 +397,10 @@ pub(super) async fn fulfil(
     ) else {
         return super::ui_error(AppError::NotFound);
     };
-    let reach = if caller.principal.may(Permission::ReadAllContacts) {
-        Reach::All
-    } else {
-        Reach::Own
-    };
     let note = get("note").unwrap_or_default().to_owned();
     match state
         .store
-        .fulfil_obligation(
-            &caller.principal.actor,
-            ContactId(contact),
-            obligation,
-            note,
-            reach,
-        )
+        .fulfil_obligation(&caller.principal, ContactId(contact), obligation, note)
         .await
     {
         Ok(()) => Redirect::to(&format!("/contacts/{contact}")).into_response(),
@@ -445,16 +421,11 @@ pub(super) async fn work(State(state): State<AppState>, req: Request) -> Respons
         Ok(x) => x,
         Err(res) => return res,
     };
-    let reach = match caller.read_reach(&state).await {
-        Ok(r) => r,
-        Err(e) => return super::ui_error(e),
-    };
+    if let Err(e) = caller.require_reach(&state).await {
+        return super::ui_error(e);
+    }
     let now = state.clock.now_ms();
-    let open = match state
-        .store
-        .open_obligations(&caller.principal.actor, reach, None)
-        .await
-    {
+    let open = match state.store.open_obligations(&caller.principal, None).await {
         Ok(o) => o,
         Err(e) => return super::ui_error(AppError::from(e)),
     };

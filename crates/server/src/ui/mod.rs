@@ -168,6 +168,11 @@ pub(crate) fn ui_error(e: crate::AppError) -> Response {
             "Refused",
             "This change did not come from trustgate's own pages, so it was refused.".to_owned(),
         ),
+        E::TwoCredentials => (
+            StatusCode::BAD_REQUEST,
+            "Refused",
+            "This request carried both a sign-in cookie and a token, so it was refused. Pages use the cookie only.".to_owned(),
+        ),
         E::NotFound => (
             StatusCode::NOT_FOUND,
             "Not found",

@@ -56,7 +56,7 @@ pub(super) async fn exceptions(State(state): State<AppState>, req: Request) -> R
     };
     let list = match state
         .store
-        .compliance_exceptions(&caller.principal.actor, None)
+        .compliance_exceptions(&caller.principal, None)
         .await
     {
         Ok(l) => l,
@@ -108,7 +108,7 @@ pub(super) async fn explain(
     };
     match state
         .store
-        .explain_exception(&caller.principal.actor, id, field(&pairs, "text"))
+        .explain_exception(&caller.principal, id, field(&pairs, "text"))
         .await
     {
         Ok(()) => Redirect::to("/exceptions").into_response(),
@@ -154,10 +154,9 @@ pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Res
         Ok(x) => x,
         Err(res) => return res,
     };
-    let reach = match caller.read_reach(&state).await {
-        Ok(r) => r,
-        Err(e) => return super::ui_error(e),
-    };
+    if let Err(e) = caller.require_reach(&state).await {
+        return super::ui_error(e);
+    }
     let kind = param("kind").unwrap_or_default();
     let exceptions_only = param("exceptions").is_some_and(|v| v == "1");
     let (from, until) = (
@@ -179,8 +178,7 @@ pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Res
     let list = match state
         .store
         .list_contacts(
-            &caller.principal.actor,
-            reach,
+            &caller.principal,
             Page {
                 before,
                 limit: PAGE,
@@ -255,14 +253,13 @@ pub(super) async fn audit(State(state): State<AppState>, req: Request) -> Respon
         Err(res) => return res,
     };
     let read = async {
-        state
-            .store
-            .record_audit_read(&caller.principal.actor, "entries")
-            .await?;
-        let head = state.store.audit_head().await?;
+        let head = state.store.audit_head(&caller.principal).await?;
         let to = before.unwrap_or(head.size).min(head.size);
         let from = to.saturating_sub(ENTRIES);
-        let entries = state.store.audit_entries(from, to).await?;
+        let entries = state
+            .store
+            .audit_entries(&caller.principal, from, to)
+            .await?;
         Ok::<_, trustgate_store::StoreError>((head, from, to, entries))
     };
     let (head, from, to, entries) = match read.await {
@@ -342,11 +339,11 @@ async fn admin_page(
     status: StatusCode,
     shown: Shown,
 ) -> Response {
-    let accounts = match state.store.list_accounts(&caller.principal.actor).await {
+    let accounts = match state.store.list_accounts(&caller.principal).await {
         Ok(a) => a,
         Err(e) => return super::ui_error(AppError::from(e)),
     };
-    let tokens = match state.store.list_tokens(&caller.principal.actor).await {
+    let tokens = match state.store.list_tokens(&caller.principal).await {
         Ok(t) => t,
         Err(e) => return super::ui_error(AppError::from(e)),
     };
@@ -365,7 +362,7 @@ async fn admin_page(
                     _ => "active".to_owned(),
                 };
                 AccountRow {
-                    is_me: caller.principal.actor == trustgate_store::Actor::user(&a.username),
+                    is_me: *caller.principal.actor() == trustgate_store::Actor::user(&a.username),
                     active: a.disabled_ms.is_none(),
                     username: a.username,
                     role: a.role.as_str(),
@@ -376,11 +373,7 @@ async fn admin_page(
         issued: shown.issued,
         token: shown.token,
         error: shown.error,
-        scopes: Permission::ALL
-            .iter()
-            .filter(|p| **p != Permission::ManageAccess)
-            .map(|p| p.as_str())
-            .collect(),
+        scopes: Permission::INTEGRATION.iter().map(|p| p.as_str()).collect(),
         tokens: tokens
             .into_iter()
             .map(|t| TokenRow {
@@ -462,7 +455,7 @@ pub(super) async fn add_account(State(state): State<AppState>, req: Request) -> 
     let added = state
         .store
         .add_account(
-            &caller.principal.actor,
+            &caller.principal,
             NewAccount {
                 username: username.clone(),
                 role,
@@ -512,7 +505,7 @@ pub(super) async fn disable(
     };
     match state
         .store
-        .disable_account(&caller.principal.actor, &username)
+        .disable_account(&caller.principal, &username)
         .await
     {
         Ok(()) => Redirect::to("/admin").into_response(),
@@ -544,7 +537,7 @@ pub(super) async fn add_token(State(state): State<AppState>, req: Request) -> Re
     let added = state
         .store
         .add_token(
-            &caller.principal.actor,
+            &caller.principal,
             trustgate_store::NewToken {
                 name: field(&pairs, "name").trim().to_owned(),
                 scopes,
@@ -586,7 +579,7 @@ pub(super) async fn revoke_token(
     let Ok(id) = id.parse::<i64>() else {
         return super::ui_error(AppError::NotFound);
     };
-    match state.store.revoke_token(&caller.principal.actor, id).await {
+    match state.store.revoke_token(&caller.principal, id).await {
         Ok(()) => Redirect::to("/admin").into_response(),
         Err(e) => super::ui_error(AppError::from(e)),
     }

@@ -44,7 +44,7 @@ pub(super) async fn show(State(state): State<AppState>, req: Request) -> Respons
     let days = (period.from.to_string(), period.until.to_string());
     let rows = match state
         .store
-        .report_rows(&caller.principal.actor, period.utc_ms(), days)
+        .report_rows(&caller.principal, period.utc_ms(), days)
         .await
     {
         Ok(r) => r,

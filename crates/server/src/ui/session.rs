@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{Chrome, render};
-use crate::auth::{Caller, authenticate};
+use crate::auth::{Caller, Carrier, authenticate};
 use crate::{AppError, AppState};
 
 /// The cookie's name. `__Host-` makes the browser refuse it unless it is
@@ -67,20 +67,25 @@ fn set_cookie(token: &str) -> HeaderValue {
 /// Who is signed in, for a page's frame; `None` for anyone else (an expired
 /// or unknown cookie reads as signed out).
 pub(crate) async fn signed_in(parts: &mut Parts, state: &AppState) -> Option<Caller> {
+    page_caller(parts, state).await.ok()
+}
+
+/// The caller of a staff page: only a session in the cookie. A bearer
+/// token is for programs and never reaches a page (a request with both is
+/// refused by the extractor), so a page's form cannot be driven by a token.
+pub(crate) async fn page_caller(parts: &mut Parts, state: &AppState) -> Result<Caller, AppError> {
     use axum::extract::FromRequestParts as _;
-    cookie_session(&parts.headers)?;
-    Caller::from_request_parts(parts, state).await.ok()
+    let caller = Caller::from_request_parts(parts, state).await?;
+    if caller.carrier != Carrier::Cookie {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(caller)
 }
 
 /// The name a page shows for who is signed in.
 pub(crate) fn who(caller: &Caller) -> String {
-    caller
-        .principal
-        .actor
-        .as_str()
-        .strip_prefix("user/")
-        .unwrap_or(caller.principal.actor.as_str())
-        .to_owned()
+    let actor = caller.principal.actor().as_str();
+    actor.strip_prefix("user/").unwrap_or(actor).to_owned()
 }
 
 #[derive(Template)]
@@ -168,10 +173,17 @@ pub(super) async fn sign_out(
     req: axum::extract::Request,
 ) -> Response {
     let (mut parts, _) = req.into_parts();
-    if let Some(caller) = signed_in(&mut parts, &state).await
-        && let Err(e) = crate::auth::end_session(&state, &caller).await
-    {
-        return super::ui_error(e);
+    match page_caller(&mut parts, &state).await {
+        Ok(caller) => {
+            if let Err(e) = crate::auth::end_session(&state, &caller).await {
+                return super::ui_error(e);
+            }
+        }
+        // From another site: refused, the session and its cookie kept (a
+        // cleared cookie over a live session would only look signed out).
+        Err(e @ (AppError::CrossSite | AppError::TwoCredentials)) => return super::ui_error(e),
+        // Not signed in (or the session already ended): clear the cookie.
+        Err(_) => {}
     }
     let mut res = Redirect::to("/sign-in").into_response();
     res.headers_mut().insert(

@@ -10,10 +10,25 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
-use trustgate_access::{Role, password, totp};
+use trustgate_access::{Permission, Role, password, totp};
 use trustgate_law::{Library, Source};
 use trustgate_server::{AppState, Settings, app};
-use trustgate_store::{Actor, Clock, NewAccount, Store};
+use trustgate_store::{Actor, Clock, Enrolment, Grants, NewAccount, Principal, Store};
+
+/// The operator at the command line (`system/<command>`), as the CLI acts:
+/// for a test that sets up or reads the store directly.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "tests act as the operator's commands do"
+)]
+pub fn operator(command: &str, may: &[Permission]) -> Principal {
+    Principal::new(Actor::system(command), Grants::Scopes(may.to_vec()))
+}
+
+/// An auditor reading the log directly (each read is audited).
+pub fn audit_reader() -> Principal {
+    operator("test-audit-read", &[Permission::ReadAuditLog])
+}
 
 /// 2026-03-01T12:00:00Z; the clock moves only when a test moves it.
 pub const T0: i64 = 1_772_366_400_000;
@@ -132,7 +147,7 @@ impl TestApp {
         let secret = totp::Secret::generate().unwrap();
         self.store
             .add_account(
-                &Actor::system("user-add"),
+                &operator("user-add", &[Permission::ManageAccess]),
                 NewAccount {
                     username: "admin".into(),
                     role: Role::Admin,
@@ -165,19 +180,44 @@ impl TestApp {
         v["token"].as_str().unwrap().to_owned()
     }
 
-    /// An account of `role` made by the administrator through the API;
+    /// An account of `role` made by the administrator through the API,
+    /// enrolled by its person with the code the administrator was given;
     /// returns a session token for it.
     pub async fn staff(&self, admin: &str, username: &str, role: Role) -> String {
+        let secret = self.enrolled(admin, username, role).await;
+        self.sign_in(username, PASSWORD, &secret).await
+    }
+
+    /// An account of `role` made by the administrator through the API and
+    /// enrolled by its person (password [`PASSWORD`]); returns their
+    /// authenticator's secret, which only the person holds.
+    pub async fn enrolled(&self, admin: &str, username: &str, role: Role) -> totp::Secret {
         let (status, v) = self
             .call(post(
                 "/api/v1/accounts",
                 Some(admin),
-                &json!({"username": username, "role": role.as_str(), "password": PASSWORD}),
+                &json!({"username": username, "role": role.as_str()}),
             ))
             .await;
         assert_eq!(status, StatusCode::CREATED, "{v}");
-        let secret = base32_secret(v["totp_secret"].as_str().unwrap());
-        self.sign_in(username, PASSWORD, &secret).await
+        assert!(v.get("totp_secret").is_none(), "{v}");
+        let code = v["enrolment"]["code"].as_str().unwrap();
+        let secret = totp::Secret::generate().unwrap();
+        let enrolled = self
+            .store
+            .enrol(
+                username,
+                Enrolment {
+                    code_hash: trustgate_access::enrolment::hash(code),
+                    password_hash: password::hash(PASSWORD, password::Cost::Test).unwrap(),
+                    totp_secret: secret.as_bytes().to_vec(),
+                    totp_step: totp::step_of(self.clock.now_ms()),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(enrolled, "{username} enrols with the code issued");
+        secret
     }
 }
 
@@ -204,22 +244,6 @@ pub fn reports_dir() -> PathBuf {
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
-
-/// Decodes the base32 secret an account's creation shows.
-pub fn base32_secret(text: &str) -> totp::Secret {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
-    for c in text.bytes() {
-        let v = ALPHABET.iter().position(|&a| a == c).unwrap() as u32;
-        buffer = (buffer << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    totp::Secret::from_bytes(&out).unwrap()
-}
 
 pub fn get(uri: &str, token: Option<&str>) -> Request<Body> {
     with_token(Request::get(uri), token)

@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use trustgate_access::Permission;
 use trustgate_audit::{Tampering, verify_log};
 use trustgate_store::{
-    Actor, Channel, ContactId, ContactKind, NewContact, Reach, StoreError, StoredEntry,
+    Actor, Channel, ContactId, ContactKind, Grants, NewContact, Principal, StoreError, StoredEntry,
 };
 
 use crate::harness::{Fixture, T0};
@@ -36,30 +37,67 @@ pub fn officer() -> Actor {
     Actor::new("officer-17")
 }
 
-pub async fn all_entries(fx: &Fixture) -> Vec<StoredEntry> {
-    fx.store.audit_entries(0, u64::MAX).await.unwrap()
+/// The actor of the tests' own reads of the log (left out of what they count).
+pub const READER: &str = "system/test-reader";
+
+#[expect(
+    clippy::disallowed_methods,
+    reason = "tests act as the operator's commands do"
+)]
+fn principal(actor: &Actor, may: Vec<Permission>) -> Principal {
+    Principal::new(actor.clone(), Grants::Scopes(may))
 }
 
-/// Verifies the stored log with its stored chain hashes and checks the stored
-/// leaf hashes and the stored head against it; returns its size.
+/// `actor` with every permission but reading others' contacts: its reach
+/// is its own records.
+pub fn reach_own(actor: &Actor) -> Principal {
+    principal(
+        actor,
+        Permission::ALL
+            .iter()
+            .copied()
+            .filter(|p| *p != Permission::ReadAllContacts)
+            .collect(),
+    )
+}
+
+/// `actor` with every permission: it reaches every record.
+pub fn reach_all(actor: &Actor) -> Principal {
+    principal(actor, Permission::ALL.to_vec())
+}
+
+/// The tests' reader of the audit log (each read is itself audited).
+pub fn reader() -> Principal {
+    principal(&Actor::new(READER), vec![Permission::ReadAuditLog])
+}
+
+/// Every entry but the tests' own reads of the log.
+pub async fn all_entries(fx: &Fixture) -> Vec<StoredEntry> {
+    let mut log = fx
+        .store
+        .audit_entries(&reader(), 0, u64::MAX)
+        .await
+        .unwrap();
+    log.retain(|s| s.entry.actor != READER);
+    log
+}
+
+/// Verifies the stored log (sequence, chain, stored leaf hashes, the stored
+/// head) and returns how many entries are not the tests' own reads.
 pub async fn verified_size(fx: &Fixture) -> u64 {
-    let log = all_entries(fx).await;
-    let entries: Vec<_> = log.iter().map(|s| s.entry.clone()).collect();
-    let chain: Vec<_> = log.iter().map(|s| s.chain_hash).collect();
-    let report = verify_log(&entries, &chain, &[]).unwrap();
-    for s in &log {
-        assert_eq!(
-            s.leaf_hash,
-            s.entry.leaf_hash(),
-            "leaf hash of {}",
-            s.entry.seq
-        );
-    }
-    let head = fx.store.audit_head().await.unwrap();
-    assert_eq!(head.size, report.head.size());
-    assert_eq!(head.root, report.head.root());
-    assert_eq!(head.chain_head, report.head.chain_head());
-    head.size
+    let report = fx
+        .store
+        .verify_audit_log(&reader(), &[])
+        .await
+        .unwrap()
+        .unwrap();
+    let log = fx
+        .store
+        .audit_entries(&reader(), 0, report.head.size)
+        .await
+        .unwrap();
+    assert_eq!(log.len() as u64, report.head.size);
+    log.iter().filter(|s| s.entry.actor != READER).count() as u64
 }
 
 fn verify(log: &[StoredEntry]) -> Result<u64, Tampering> {
@@ -94,7 +132,7 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
         };
         let id = fx
             .store
-            .record_contact(&officer(), new.clone())
+            .record_contact(&reach_all(&officer()), new.clone())
             .await
             .unwrap()
             .id;
@@ -107,7 +145,7 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
     for (n, (id, new)) in recorded.iter().enumerate() {
         let got = fx
             .store
-            .read_contact(&Actor::new("clerk-2"), *id, Reach::All)
+            .read_contact(&reach_all(&Actor::new("clerk-2")), *id)
             .await
             .unwrap();
         assert_eq!(got.id, *id);
@@ -125,16 +163,16 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
 pub async fn reads_are_audited(fx: Arc<Fixture>) {
     let id = fx
         .store
-        .record_contact(&officer(), contact(&[]))
+        .record_contact(&reach_all(&officer()), contact(&[]))
         .await
         .unwrap()
         .id;
     fx.store
-        .read_contact(&Actor::new("clerk-2"), id, Reach::All)
+        .read_contact(&reach_all(&Actor::new("clerk-2")), id)
         .await
         .unwrap();
     fx.store
-        .read_contact(&Actor::new("auditor-1"), id, Reach::All)
+        .read_contact(&reach_all(&Actor::new("auditor-1")), id)
         .await
         .unwrap();
     let log = all_entries(&fx).await;
@@ -161,16 +199,27 @@ pub async fn reads_are_audited(fx: Arc<Fixture>) {
     );
     assert_eq!(verified_size(&fx).await, 3);
     // The record's own trail is the same entries, found by their object.
-    let trail = fx.store.audit_trail(&object, 10).await.unwrap();
-    assert_eq!(trail, log);
-    assert_eq!(fx.store.audit_trail(&object, 2).await.unwrap().len(), 2);
-    assert!(
+    // The record's own trail is its entries, found by their object, and
+    // comes with a read of it (itself audited).
+    let (_, trail) = fx
+        .store
+        .read_contact_with_trail(&reach_all(&Actor::new("clerk-2")), id, 10)
+        .await
+        .unwrap();
+    assert_eq!(trail[..3], log[..]);
+    assert_eq!(trail.len(), 4, "and the read that showed it");
+    let (_, two) = fx
+        .store
+        .read_contact_with_trail(&reach_all(&Actor::new("clerk-2")), id, 2)
+        .await
+        .unwrap();
+    assert_eq!(two.len(), 2);
+    assert!(matches!(
         fx.store
-            .audit_trail("contact/999", 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+            .read_contact_with_trail(&reach_all(&Actor::new("clerk-2")), ContactId(999), 10)
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 pub async fn log_verifies_after_many_operations(fx: Arc<Fixture>) {
@@ -179,7 +228,7 @@ pub async fn log_verifies_after_many_operations(fx: Arc<Fixture>) {
         let acts: &[&str] = if n % 3 == 0 { &["detain"] } else { &[] };
         ids.push(
             fx.store
-                .record_contact(&officer(), contact(acts))
+                .record_contact(&reach_all(&officer()), contact(acts))
                 .await
                 .unwrap()
                 .id,
@@ -187,30 +236,38 @@ pub async fn log_verifies_after_many_operations(fx: Arc<Fixture>) {
         if n % 2 == 1 {
             let id = ids[n / 2];
             fx.store
-                .read_contact(&Actor::new("clerk-2"), id, Reach::All)
+                .read_contact(&reach_all(&Actor::new("clerk-2")), id)
                 .await
                 .unwrap();
         }
         // Failed operations in between append nothing.
         let missing = fx
             .store
-            .read_contact(&officer(), ContactId(1_000_000), Reach::All)
+            .read_contact(&reach_all(&officer()), ContactId(1_000_000))
             .await;
         assert!(matches!(missing, Err(StoreError::NotFound(_))));
     }
     assert_eq!(verified_size(&fx).await, 18);
 
     // A range of the log.
-    let part = fx.store.audit_entries(5, 8).await.unwrap();
+    let part = fx.store.audit_entries(&reader(), 5, 8).await.unwrap();
     let seqs: Vec<_> = part.iter().map(|s| s.entry.seq).collect();
     assert_eq!(seqs, [5, 6, 7]);
-    assert!(fx.store.audit_entries(18, 30).await.unwrap().is_empty());
+    let beyond = fx.store.audit_entries(&reader(), 18, 30).await.unwrap();
+    assert!(
+        beyond.iter().all(|s| s.entry.actor == READER),
+        "only the tests' reads"
+    );
 
     // A checkpoint of the stored head vouches for the whole log.
-    let log = all_entries(&fx).await;
+    let head = fx.store.audit_head(&reader()).await.unwrap();
+    let log = fx
+        .store
+        .audit_entries(&reader(), 0, head.size)
+        .await
+        .unwrap();
     let entries: Vec<_> = log.iter().map(|s| s.entry.clone()).collect();
     let chain: Vec<_> = log.iter().map(|s| s.chain_hash).collect();
-    let head = fx.store.audit_head().await.unwrap();
     let checkpoint = trustgate_audit::Checkpoint {
         origin: "trustgate.test/log".into(),
         size: head.size,
@@ -218,7 +275,7 @@ pub async fn log_verifies_after_many_operations(fx: Arc<Fixture>) {
         time_ms: T0 + 100,
     };
     let report = verify_log(&entries, &chain, &[checkpoint]).unwrap();
-    assert_eq!(report.anchored, 18);
+    assert_eq!(report.anchored, head.size);
 }
 
 pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
@@ -226,7 +283,7 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
     let flagged = fx
         .store
         .record_contact(
-            &officer(),
+            &reach_all(&officer()),
             contact(&["issue-summons", "transfer-to-ice", "detain"]),
         )
         .await
@@ -234,7 +291,7 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
         .id;
     let c = fx
         .store
-        .read_contact(&clerk, flagged, Reach::All)
+        .read_contact(&reach_all(&clerk), flagged)
         .await
         .unwrap();
     assert!(c.compliance_exception);
@@ -249,11 +306,11 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
     for acts in [&["issue-summons"][..], &[][..]] {
         let id = fx
             .store
-            .record_contact(&officer(), contact(acts))
+            .record_contact(&reach_all(&officer()), contact(acts))
             .await
             .unwrap()
             .id;
-        let c = fx.store.read_contact(&clerk, id, Reach::All).await.unwrap();
+        let c = fx.store.read_contact(&reach_all(&clerk), id).await.unwrap();
         assert!(!c.compliance_exception, "{acts:?}");
         assert!(c.prohibited_acts_done.is_empty());
     }
@@ -265,23 +322,23 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
     disclosure.decision = r#"{"items":[{"key":"disclose.address","act":"disclose","outcome":"prohibited"},{"key":"disclose.name","outcome":"permitted"}],"prohibited":true}"#.into();
     let id = fx
         .store
-        .record_contact(&officer(), disclosure.clone())
+        .record_contact(&reach_all(&officer()), disclosure.clone())
         .await
         .unwrap()
         .id;
-    let c = fx.store.read_contact(&clerk, id, Reach::All).await.unwrap();
+    let c = fx.store.read_contact(&reach_all(&clerk), id).await.unwrap();
     assert!(c.compliance_exception);
     assert_eq!(c.prohibited_acts_done, ["disclose.address"]);
     disclosure.acts_done = vec!["disclose.name".into()];
     let id = fx
         .store
-        .record_contact(&officer(), disclosure)
+        .record_contact(&reach_all(&officer()), disclosure)
         .await
         .unwrap()
         .id;
     assert!(
         !fx.store
-            .read_contact(&clerk, id, Reach::All)
+            .read_contact(&reach_all(&clerk), id)
             .await
             .unwrap()
             .compliance_exception
@@ -293,7 +350,7 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
         let clerk = clerk.clone();
         async move {
             fx.store
-                .list_contacts(&clerk, Reach::All, page)
+                .list_contacts(&reach_all(&clerk), page)
                 .await
                 .unwrap()
                 .iter()
@@ -326,7 +383,7 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
     let all = listed(trustgate_store::Page::default()).await;
     let newest = fx
         .store
-        .read_contact(&clerk, ContactId(all[0].0), Reach::All)
+        .read_contact(&reach_all(&clerk), ContactId(all[0].0))
         .await
         .unwrap();
     let at = newest.contact.received_ms.unwrap();
@@ -356,21 +413,20 @@ pub async fn prohibited_act_done_is_a_compliance_exception(fx: Arc<Fixture>) {
 pub async fn unknown_id_is_not_found_and_appends_nothing(fx: Arc<Fixture>) {
     let got = fx
         .store
-        .read_contact(&officer(), ContactId(4242), Reach::All)
+        .read_contact(&reach_all(&officer()), ContactId(4242))
         .await;
     assert_eq!(got, Err(StoreError::NotFound("contact/4242".into())));
     assert!(all_entries(&fx).await.is_empty());
-    assert_eq!(fx.store.audit_head().await.unwrap().size, 0);
 
     let id = fx
         .store
-        .record_contact(&officer(), contact(&[]))
+        .record_contact(&reach_all(&officer()), contact(&[]))
         .await
         .unwrap()
         .id;
     let next = ContactId(id.0 + 1);
     assert!(matches!(
-        fx.store.read_contact(&officer(), next, Reach::All).await,
+        fx.store.read_contact(&reach_all(&officer()), next).await,
         Err(StoreError::NotFound(_))
     ));
     assert_eq!(verified_size(&fx).await, 1);
@@ -399,7 +455,10 @@ pub async fn invalid_input_is_refused_and_appends_nothing(fx: Arc<Fixture>) {
     c.withheld = Some("secret".into());
     bad.push(c);
     for c in bad {
-        let got = fx.store.record_contact(&officer(), c.clone()).await;
+        let got = fx
+            .store
+            .record_contact(&reach_all(&officer()), c.clone())
+            .await;
         assert!(
             matches!(got, Err(StoreError::Invalid(_) | StoreError::Field { .. })),
             "{c:?}: {got:?}"
@@ -417,12 +476,12 @@ pub async fn invalid_input_is_refused_and_appends_nothing(fx: Arc<Fixture>) {
 pub async fn audit_log_and_exceptions_are_append_only(fx: Arc<Fixture>) {
     let id = fx
         .store
-        .record_contact(&officer(), contact(&["detain"]))
+        .record_contact(&reach_all(&officer()), contact(&["detain"]))
         .await
         .unwrap()
         .id;
     fx.store
-        .read_contact(&officer(), id, Reach::All)
+        .read_contact(&reach_all(&officer()), id)
         .await
         .unwrap();
     for (sql, refusal) in [
@@ -450,7 +509,7 @@ pub async fn audit_log_and_exceptions_are_append_only(fx: Arc<Fixture>) {
     assert_eq!(verified_size(&fx).await, 2);
     assert!(
         fx.store
-            .read_contact(&officer(), id, Reach::All)
+            .read_contact(&reach_all(&officer()), id)
             .await
             .unwrap()
             .compliance_exception
@@ -460,13 +519,13 @@ pub async fn audit_log_and_exceptions_are_append_only(fx: Arc<Fixture>) {
 pub async fn changing_an_entry_in_sql_is_caught(fx: Arc<Fixture>) {
     let id = fx
         .store
-        .record_contact(&officer(), contact(&[]))
+        .record_contact(&reach_all(&officer()), contact(&[]))
         .await
         .unwrap()
         .id;
     for _ in 0..4 {
         fx.store
-            .read_contact(&Actor::new("clerk-2"), id, Reach::All)
+            .read_contact(&reach_all(&Actor::new("clerk-2")), id)
             .await
             .unwrap();
     }
@@ -485,13 +544,13 @@ pub async fn changing_an_entry_in_sql_is_caught(fx: Arc<Fixture>) {
 pub async fn deleting_an_entry_in_sql_is_caught(fx: Arc<Fixture>) {
     let id = fx
         .store
-        .record_contact(&officer(), contact(&[]))
+        .record_contact(&reach_all(&officer()), contact(&[]))
         .await
         .unwrap()
         .id;
     for _ in 0..4 {
         fx.store
-            .read_contact(&Actor::new("clerk-2"), id, Reach::All)
+            .read_contact(&reach_all(&Actor::new("clerk-2")), id)
             .await
             .unwrap();
     }
@@ -513,11 +572,11 @@ pub async fn concurrent_writers_keep_one_chain(fx: Arc<Fixture>) {
             for _ in 0..10 {
                 let id = fx
                     .store
-                    .record_contact(&actor, contact(&[]))
+                    .record_contact(&reach_all(&actor), contact(&[]))
                     .await
                     .unwrap()
                     .id;
-                fx.store.read_contact(&actor, id, Reach::All).await.unwrap();
+                fx.store.read_contact(&reach_all(&actor), id).await.unwrap();
             }
         }));
     }
