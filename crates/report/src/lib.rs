@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use trustgate_law::Date;
 
-pub use period::{PASSAGE, Period, local_date, local_to_utc_ms};
+pub use period::{NoPeriod, PASSAGE, Period, local_date, local_to_utc_ms};
 
 /// A recorded contact, as the report reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
