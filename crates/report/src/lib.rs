@@ -13,6 +13,7 @@
 
 mod period;
 pub mod reconcile;
+pub mod workbook;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
