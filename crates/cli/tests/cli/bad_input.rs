@@ -74,3 +74,131 @@ fn periods_that_have_not_begun_and_days_to_come_are_refused() {
     // Refused before the records are opened.
     assert!(!std::path::Path::new(&db).exists());
 }
+
+/// Runs `trustgate` with `stdin`, and says how long it took; kills it and
+/// fails after `limit`.
+fn trustgate_within(
+    args: &[&str],
+    stdin: &str,
+    limit: std::time::Duration,
+) -> (std::process::Output, std::time::Duration) {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let started = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_owned();
+    // The program may refuse before reading it all: a closed pipe is fine.
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(stdin.as_bytes());
+    });
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "`trustgate {}` took longer than {limit:?}; it said: {}",
+                args.join(" "),
+                text(&out)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let took = started.elapsed();
+    writer.join().unwrap();
+    (child.wait_with_output().unwrap(), took)
+}
+
+/// JSON went through the YAML parser, which took worse than quadratic time
+/// on deep nesting (32,000 levels: 12 s). JSON now goes through serde_json
+/// (nesting at most 128), YAML is measured before it is parsed.
+#[test]
+fn deeply_nested_input_is_refused_at_once() {
+    let n = 100_000;
+    let deep_array = format!("{}{}", "[".repeat(n), "]".repeat(n));
+    let deep_facts = format!(
+        "{{\"place\": \"cambridge\", \"facts\": {{\"documents\": {}{}}}}}",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let deep_map = format!("{}1{}", "{\"a\": ".repeat(n), "}".repeat(n));
+    let flow_yaml = format!(
+        "place: cambridge\nacts: {}{}\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let dashes_yaml = format!("acts:\n  {}x\n", "- ".repeat(n));
+    let block_yaml: String = (0..1_000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
+    let cases: [(&str, &str); 6] = [
+        (
+            &deep_array,
+            "-: $ (line 1, column 1): a scenario in JSON is an object",
+        ),
+        (
+            &deep_facts,
+            "-: $.facts.documents[0] (line 1, column 47): invalid type: sequence, expected a string",
+        ),
+        (&deep_map, "-: $.a (line 1, column 4): unknown field `a`"),
+        (
+            &flow_yaml,
+            "-: $ (line 2, column 69): the YAML nests more than 64 levels deep",
+        ),
+        (
+            &dashes_yaml,
+            "-: $ (line 2, column 127): the YAML nests more than 64 levels deep",
+        ),
+        (
+            &block_yaml,
+            "-: $ (line 64, column 64): the YAML nests more than 64 levels deep",
+        ),
+    ];
+    for (input, want) in cases {
+        let (o, took) =
+            trustgate_within(&["check", "-"], input, std::time::Duration::from_secs(10));
+        let t = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{t}");
+        assert!(t.contains(want), "wanted: {want}\ngot: {t}");
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}: {want}");
+    }
+    // A .json file is JSON whatever it begins with.
+    let tmp = TempDb::new("deep-json");
+    let file = tmp.file("deep.json");
+    std::fs::write(&file, format!("\n\n  {deep_map}")).unwrap();
+    let (o, _) = trustgate_within(&["check", &file], "", std::time::Duration::from_secs(10));
+    assert!(
+        text(&o).contains("deep.json: $.a (line 3, column 6): unknown field `a`"),
+        "{}",
+        text(&o)
+    );
+    let not_json = tmp.file("scenario.json");
+    std::fs::write(&not_json, "place: cambridge\n").unwrap();
+    let (o, _) = trustgate_within(
+        &["check", &not_json],
+        "",
+        std::time::Duration::from_secs(10),
+    );
+    assert!(
+        text(&o).contains("scenario.json: $ (line 1, column 1): a scenario in JSON is an object"),
+        "{}",
+        text(&o)
+    );
+    // And an input too large to be a scenario is refused before it is parsed.
+    let huge = format!("place: cambridge\n# {}\n", "x".repeat(2 << 20));
+    let (o, _) = trustgate_within(&["check", "-"], &huge, std::time::Duration::from_secs(10));
+    assert!(
+        text(&o).contains("-: $: the input is larger than 1 MiB; a scenario is far smaller"),
+        "{}",
+        text(&o)
+    );
+}
