@@ -202,3 +202,59 @@ fn deeply_nested_input_is_refused_at_once() {
         text(&o)
     );
 }
+
+/// A FIFO named like a pack file: opening it to read waits for a writer
+/// that never comes. Files are told apart by their metadata first.
+#[test]
+fn a_fifo_in_a_packs_folder_is_reported_not_waited_on() {
+    let tmp = TempDb::new("fifo-packs");
+    let dir = tmp.file("packs");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        std::path::Path::new(&dir).join("schema.md"),
+        include_str!("../../../../packs/schema.md"),
+    )
+    .unwrap();
+    let fifo = std::path::Path::new(&dir).join("evil.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (o, _) = trustgate_within(
+        &["--packs", &dir, "pack", "validate"],
+        "",
+        std::time::Duration::from_secs(10),
+    );
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains(&format!(
+            "{}: not a regular file (a FIFO); only regular files are read",
+            fifo.display()
+        )),
+        "{t}"
+    );
+    // The same for case files.
+    std::fs::remove_file(&fifo).unwrap();
+    let cases = tmp.file("cases");
+    std::fs::create_dir_all(&cases).unwrap();
+    let fifo = std::path::Path::new(&cases).join("evil.yaml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (o, _) = trustgate_within(
+        &["pack", "test", "--cases", &cases],
+        "",
+        std::time::Duration::from_secs(10),
+    );
+    assert!(
+        text(&o).contains(&format!("{}: not a regular file (a FIFO)", fifo.display())),
+        "{}",
+        text(&o)
+    );
+}
