@@ -18,13 +18,110 @@ use serde::Deserialize;
 pub use trustgate_api::{ActInput, FactInput, InputError, Scenario};
 use trustgate_law::{Library, Outcome};
 
-/// Parses a scenario from JSON or YAML text (JSON is YAML, so one parser reads
-/// both), naming the JSON path and the line of any problem.
+/// The most input read as one scenario or case file (the largest case
+/// file is about 23 KB); more is refused before it is parsed.
+pub const MAX_INPUT_BYTES: usize = 1 << 20;
+
+/// How deep YAML may nest (a scenario needs four levels, a case file six),
+/// measured before it is parsed: the YAML parser takes worse than quadratic
+/// time on deep nesting, and has no limit of its own until after parsing.
+/// JSON is read by serde_json, which stops at 128 levels as it goes.
+pub const MAX_YAML_DEPTH: usize = 64;
+
+/// How a scenario is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    /// JSON if the text begins (after spaces) with `{` or `[`; else YAML.
+    pub fn of(text: &str) -> Format {
+        match without_bom(text).trim_start().as_bytes().first() {
+            Some(b'{' | b'[') => Format::Json,
+            _ => Format::Yaml,
+        }
+    }
+}
+
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Parses a scenario from JSON or YAML text ([`Format::of`] tells which),
+/// naming the JSON path and the line of any problem.
 pub fn parse_scenario(text: &str) -> Result<Scenario, InputError> {
-    parse_yaml(text)
+    parse_scenario_as(text, Format::of(text))
+}
+
+/// Parses a scenario written in `format` (a `.json` file is JSON whatever
+/// it begins with).
+pub fn parse_scenario_as(text: &str, format: Format) -> Result<Scenario, InputError> {
+    match format {
+        Format::Json => {
+            object_first(text)?;
+            parse_json(text)
+        }
+        Format::Yaml => parse_yaml(text),
+    }
+}
+
+/// A JSON scenario is an object (serde would also take a struct's fields
+/// as an array, `["cambridge", "2026-03-01"]`, which no one means).
+fn object_first(text: &str) -> Result<(), InputError> {
+    let (mut line, mut column) = (1, 1);
+    for c in without_bom(text).chars() {
+        match c {
+            '{' => return Ok(()),
+            '\n' => (line, column) = (line + 1, 1),
+            c if c.is_whitespace() => column += 1,
+            _ => {
+                return Err(InputError {
+                    path: format!("$ (line {line}, column {column})"),
+                    message: "a scenario in JSON is an object: {\"place\": …, \"date\": …, \"facts\": {…}, \"acts\": {…}}".into(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn too_large(text: &str) -> Result<(), InputError> {
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(InputError {
+            path: "$".into(),
+            message: format!(
+                "the input is larger than {} MiB; a scenario is far smaller",
+                MAX_INPUT_BYTES >> 20
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// serde_json, its recursion limit (128) on: every error at its JSON path,
+/// line and column.
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputError> {
+    too_large(text)?;
+    let text = without_bom(text);
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let at = |path: String, inner: serde_json::Error| InputError {
+        path: format!("{path} (line {}, column {})", inner.line(), inner.column()),
+        message: trustgate_api::plain(&inner.to_string()),
+    };
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+        let path = trustgate_api::json_path(&e.path().to_string());
+        at(path, e.into_inner())
+    })?;
+    // Nothing but spaces after the value.
+    de.end().map_err(|e| at("$".into(), e))?;
+    Ok(value)
 }
 
 fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputError> {
+    too_large(text)?;
+    yaml_depth(text)?;
     let de = serde_norway::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = trustgate_api::json_path(&e.path().to_string());
@@ -38,6 +135,153 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputErro
             message: trustgate_api::plain(&inner.to_string()),
         }
     })
+}
+
+/// Refuses YAML nested more than [`MAX_YAML_DEPTH`] deep, and anchors and
+/// aliases (`&a`, `*a`: an alias repeats what it names, so a few lines can
+/// stand for millions of values; scenarios and case files have no use for
+/// them), before the parser sees it. One pass over the lines: the depth is
+/// the indentation levels open, plus `- ` and `? ` and a key on the line,
+/// plus the flow collections (`[`, `{`) open. This can count a little more
+/// or less than the parser would (a sequence under a key at the key's own
+/// indentation is not counted), never more than twice as deep, which is
+/// what matters: the parser's time grows with the depth.
+fn yaml_depth(text: &str) -> Result<(), InputError> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    // Inside a quoted scalar that runs on to the next line.
+    let mut quoted: Option<u8> = None;
+    // Lines more indented than this belong to a block scalar (`|`, `>`).
+    let mut block_scalar: Option<usize> = None;
+    for (n, line) in text.lines().enumerate() {
+        let line_no = n + 1;
+        let at = |col: usize, message: &str| InputError {
+            path: format!("$ (line {line_no}, column {})", col + 1),
+            message: message.to_owned(),
+        };
+        let deep = |col: usize| {
+            at(
+                col,
+                &format!("the YAML nests more than {MAX_YAML_DEPTH} levels deep"),
+            )
+        };
+        let bytes = line.as_bytes();
+        let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+        let blank = bytes.get(indent).is_none_or(|&b| b == b'#');
+        if let Some(parent) = block_scalar {
+            if blank || indent > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let mut i = 0;
+        let mut inline = 0usize;
+        // At a place where a value (or a key) may begin.
+        let mut value_start = true;
+        if quoted.is_none() && flow == 0 {
+            if blank || line.starts_with("---") || line.starts_with("...") {
+                continue;
+            }
+            while indents.last().is_some_and(|&top| top > indent) {
+                indents.pop();
+            }
+            if indents.last().is_none_or(|&top| top < indent) {
+                indents.push(indent);
+            }
+            i = indent;
+            // `- - x`, `? key`: each indicator opens a level.
+            while let (Some(b'-' | b'?'), next) = (bytes.get(i), bytes.get(i + 1))
+                && next.is_none_or(|&c| c == b' ')
+            {
+                inline += 1;
+                if indents.len() + inline > MAX_YAML_DEPTH {
+                    return Err(deep(i));
+                }
+                i += 1;
+                while bytes.get(i) == Some(&b' ') {
+                    i += 1;
+                }
+            }
+            // A key on this line opens one more.
+            if has_key(bytes.get(i..).unwrap_or_default()) {
+                inline += 1;
+                if indents.len() + inline > MAX_YAML_DEPTH {
+                    return Err(deep(i));
+                }
+            }
+        }
+        while let Some(&b) = bytes.get(i) {
+            if let Some(q) = quoted {
+                match b {
+                    b'\\' if q == b'"' => i += 1,
+                    b'\'' if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+                    _ if b == q => {
+                        quoted = None;
+                        value_start = false;
+                    }
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            match b {
+                b' ' | b'\t' => {}
+                b'#' if i == 0 || matches!(bytes.get(i - 1), Some(b' ' | b'\t')) => break,
+                b'[' | b'{' if value_start || flow > 0 => {
+                    flow += 1;
+                    if indents.len() + inline + flow > MAX_YAML_DEPTH {
+                        return Err(deep(i));
+                    }
+                    value_start = true;
+                }
+                b']' | b'}' if flow > 0 => {
+                    flow -= 1;
+                    value_start = false;
+                }
+                b',' if flow > 0 => value_start = true,
+                b':' if bytes.get(i + 1).is_none_or(|c| b" \t,[]{}".contains(c)) => {
+                    value_start = true;
+                }
+                b'-' | b'?' if value_start && bytes.get(i + 1).is_none_or(|&c| c == b' ') => {
+                    // A sequence or key indicator after `key: ` is not YAML;
+                    // the parser will say so.
+                }
+                b'&' | b'*' if value_start => {
+                    return Err(at(
+                        i,
+                        "YAML anchors and aliases (`&name`, `*name`) are not accepted",
+                    ));
+                }
+                b'"' | b'\'' if value_start => quoted = Some(b),
+                b'|' | b'>' if value_start && flow == 0 => {
+                    block_scalar = Some(indent);
+                    break;
+                }
+                _ => value_start = false,
+            }
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a block line (after its indicators) holds `key:` — a `:`
+/// followed by a space or the line's end, outside quotes and before a
+/// comment.
+fn has_key(rest: &[u8]) -> bool {
+    let mut quote: Option<u8> = None;
+    for (i, &b) in rest.iter().enumerate() {
+        match (quote, b) {
+            (Some(q), _) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') if i == 0 => quote = Some(b),
+            (None, b'#') if i == 0 || rest.get(i - 1) == Some(&b' ') => return false,
+            (None, b'[' | b'{') if i == 0 => return false,
+            (None, b':') if rest.get(i + 1).is_none_or(|&c| c == b' ') => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 // ---------------------------------------------------------------- case files
@@ -301,6 +545,63 @@ mod tests {
         assert!(parse_expected("undetermined").is_err());
         assert!(parse_expected("forbidden by x").is_err());
         assert!(parse_expected("not-addressed").is_ok());
+    }
+
+    #[test]
+    fn json_and_yaml_are_told_apart_and_json_is_read_as_json() {
+        assert_eq!(Format::of("  \n{\"place\": 1}"), Format::Json);
+        assert_eq!(Format::of("\u{feff}[1]"), Format::Json);
+        assert_eq!(Format::of("place: cambridge"), Format::Yaml);
+        let e = parse_scenario("{\"place\": \"cambridge\",\n \"date\": 5}").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "$.date (line 2, column 10): invalid type: integer `5`, expected a string"
+        );
+        let e =
+            parse_scenario("{\"place\": \"cambridge\", \"date\": \"2026-01-01\"} x").unwrap_err();
+        assert_eq!(e.to_string(), "$ (line 1, column 46): trailing characters");
+        let e = parse_scenario_as("\n  place: cambridge", Format::Json).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("$ (line 2, column 3): a scenario in JSON is an object"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn yaml_is_measured_before_it_is_parsed() {
+        let flow = |n: usize| format!("acts: {}{}\n", "[".repeat(n), "]".repeat(n));
+        // The key's level, the mapping's, and 62 flow levels: 64.
+        assert!(yaml_depth(&flow(62)).is_ok());
+        assert_eq!(
+            yaml_depth(&flow(63)).unwrap_err().to_string(),
+            "$ (line 1, column 69): the YAML nests more than 64 levels deep"
+        );
+        // Brackets inside words, block scalars however indented, quotes
+        // and comments are not nesting.
+        let mut ok = String::from("quote: |\n");
+        for i in 1..200 {
+            ok.push_str(&format!("{}line {i} [\n", " ".repeat(i)));
+        }
+        ok.push_str("note: a [b {c\nother: \"[[[[\" # [[[[\nlist: ['a[', \"b{\"]\n");
+        for _ in 0..100 {
+            ok.push_str("more: words [here\n");
+        }
+        assert_eq!(yaml_depth(&ok), Ok(()));
+        let e = yaml_depth("a: &x [1, 2]\nb: *x\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "$ (line 1, column 4): YAML anchors and aliases (`&name`, `*name`) are not accepted"
+        );
+        assert!(yaml_depth("a: [1, *x]\n").is_err());
+        assert!(yaml_depth("a: b & c * d\n").is_ok());
+        let big = format!("place: x\n#{}\n", " ".repeat(MAX_INPUT_BYTES));
+        assert!(
+            parse_scenario(&big)
+                .unwrap_err()
+                .message
+                .starts_with("the input is larger than 1 MiB")
+        );
     }
 
     #[test]

@@ -73,17 +73,31 @@ pub(crate) fn run(packs: Option<&Path>, args: &CheckArgs) -> Result<u8> {
 fn scenario(lib: &Library, args: &CheckArgs) -> Result<Scenario> {
     let mut s = match &args.file {
         Some(p) => {
-            let text = if p.as_os_str() == "-" {
-                let mut t = String::new();
+            // At most one byte more than a scenario may be, so that a
+            // larger input is refused without being held.
+            let limit = u64::try_from(trustgate_casebook::MAX_INPUT_BYTES + 1).unwrap_or(u64::MAX);
+            let mut text = String::new();
+            if p.as_os_str() == "-" {
                 std::io::stdin()
-                    .read_to_string(&mut t)
+                    .take(limit)
+                    .read_to_string(&mut text)
                     .context("reading the scenario from stdin")?;
-                t
             } else {
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
-            };
+                std::fs::File::open(p)
+                    .and_then(|f| f.take(limit).read_to_string(&mut text))
+                    .with_context(|| format!("reading {}", p.display()))?;
+            }
             let name = p.display().to_string();
-            trustgate_casebook::parse_scenario(&text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?
+            let is_json = p
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            let format = if is_json {
+                trustgate_casebook::Format::Json
+            } else {
+                trustgate_casebook::Format::of(&text)
+            };
+            trustgate_casebook::parse_scenario_as(&text, format)
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?
         }
         None => Scenario {
             place: String::new(),

@@ -83,17 +83,63 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<(String, String)>> {
         .collect()
 }
 
+/// The most a pack or case file may hold (the largest is about 100 KB).
+const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// The files named `*.{ext}` under `dir`, and under its folders. What each
+/// entry is comes from its metadata (symbolic links followed), never from
+/// opening it: opening a FIFO named `x.md` to read it waits for a writer
+/// that may never come. Anything but a regular file so named is refused
+/// with its path, as is a file too large to be a pack.
 fn walk(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result<()> {
     for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let p = e?.path();
-        if p.is_dir() {
+        let p = e
+            .with_context(|| format!("reading {}", dir.display()))?
+            .path();
+        let meta = std::fs::metadata(&p).with_context(|| format!("reading {}", p.display()))?;
+        let kind = meta.file_type();
+        if kind.is_dir() {
             walk(&p, ext, out)?;
         } else if p.extension().is_some_and(|x| x == ext) {
+            if !kind.is_file() {
+                bail!(
+                    "{}: not a regular file ({}); only regular files are read",
+                    p.display(),
+                    describe(kind)
+                );
+            }
+            if meta.len() > MAX_FILE_BYTES {
+                bail!(
+                    "{}: {} bytes; a pack or case file is at most {} MiB",
+                    p.display(),
+                    meta.len(),
+                    MAX_FILE_BYTES >> 20
+                );
+            }
             out.push(p);
         }
     }
     out.sort();
     Ok(())
+}
+
+/// What a file that is not a regular file is.
+fn describe(kind: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "not a file or folder"
 }
 
 /// Loads the library, or returns every diagnostic as the error.

@@ -14,6 +14,7 @@ use trustgate_access::Permission;
 use trustgate_law::Date;
 use trustgate_report::reconcile::{CityDetainer, IceRows, read_ice_csv, read_ice_xlsx, reconcile};
 use trustgate_report::{Period, carries_detainer, local_date};
+use trustgate_store::Clock as _;
 
 use crate::exit;
 use crate::records::{Database, SystemClock, open, operator, runtime};
@@ -56,7 +57,9 @@ pub(crate) fn run(args: &ReconcileArgs) -> Result<u8> {
     let (from, until) = match (&args.from, &args.until, args.period) {
         (Some(f), Some(u), _) => (day(f)?, day(u)?),
         (_, _, Some(n)) => {
-            let p = Period::nth(n).with_context(|| format!("there is no period {n}"))?;
+            let today = local_date(SystemClock.now_ms());
+            let p =
+                Period::nth_as_of(n, today).map_err(|e| anyhow::anyhow!("--period {n}: {e}"))?;
             (p.from, p.until)
         }
         _ => bail!("give --from DAY --until DAY, or --period N"),

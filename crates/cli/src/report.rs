@@ -93,18 +93,18 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
     if let Some(dir) = &args.publish {
         return publish(dir, &args.db, today, signer.as_ref());
     }
+    // Only periods that have begun exist: the first through the one
+    // containing today.
     let period = match (args.period, &args.containing) {
-        (Some(n), _) => Period::nth(n).with_context(|| format!("there is no period {n}"))?,
+        (Some(n), _) => {
+            Period::nth_as_of(n, today).map_err(|e| anyhow::anyhow!("--period {n}: {e}"))?
+        }
         (None, Some(day)) => {
             let day = Date::parse(day).map_err(|e| anyhow::anyhow!("--containing {day}: {e}"))?;
-            match Period::containing(day) {
-                Some(p) => p,
-                None => bail!("{day} is before the ordinance passed (2020-02-10)"),
-            }
+            Period::containing_as_of(day, today)
+                .map_err(|e| anyhow::anyhow!("--containing {day}: {e}"))?
         }
-        (None, None) => {
-            Period::containing(today).context("today is before the ordinance passed")?
-        }
+        (None, None) => Period::containing_as_of(today, today)?,
     };
     let report = runtime()?.block_on(async {
         let store = open(&args.db, clock).await?;

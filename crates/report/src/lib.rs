@@ -13,6 +13,7 @@
 
 mod period;
 pub mod reconcile;
+pub mod workbook;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,7 +21,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use trustgate_law::Date;
 
-pub use period::{PASSAGE, Period, local_date, local_to_utc_ms};
+pub use period::{NoPeriod, PASSAGE, Period, local_date, local_to_utc_ms};
 
 /// A recorded contact, as the report reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,15 +18,73 @@ pub struct Period {
     pub until: Date,
 }
 
-/// The first day of the period after `n - 1` periods.
+/// The first day of the period after `n - 1` periods. Checked throughout:
+/// any `u32` gives a day or `None` (past the calendar's year 9999).
 fn start(n: u32) -> Option<Date> {
     let (y, m, d) = PASSAGE;
-    let months = (m - 1) + 6 * i32::try_from(n.checked_sub(1)?).ok()?;
-    Date::from_ymd(y + months / 12, months % 12 + 1, d)
+    let months = i64::from(n.checked_sub(1)?)
+        .checked_mul(6)?
+        .checked_add(i64::from(m - 1))?;
+    let year = i64::from(y).checked_add(months / 12)?;
+    Date::from_ymd(
+        i32::try_from(year).ok()?,
+        i32::try_from(months % 12 + 1).ok()?,
+        d,
+    )
 }
 
+/// Why no period answers what was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoPeriod {
+    /// Period 0: periods are numbered from 1.
+    Zero,
+    /// A period that has not begun by `today`; `last` contains today.
+    NotBegun { last: Period, today: Date },
+    /// A day before the ordinance passed.
+    BeforePassage,
+    /// A day after `today`: no report covers days to come.
+    AfterToday { today: Date },
+    /// Today itself is before the ordinance passed: no period has begun.
+    NoneYet { today: Date },
+}
+
+impl std::fmt::Display for NoPeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y, m, d) = PASSAGE;
+        match self {
+            NoPeriod::Zero => match Period::nth(1) {
+                Some(p) => write!(
+                    f,
+                    "periods are numbered from 1 (1 = {} to {})",
+                    p.from, p.until
+                ),
+                None => write!(f, "periods are numbered from 1"),
+            },
+            NoPeriod::NotBegun { last, today } => write!(
+                f,
+                "it has not begun; the last period is {} ({} to {}), the one containing today ({today})",
+                last.number, last.from, last.until
+            ),
+            NoPeriod::BeforePassage => {
+                write!(f, "it is before the ordinance passed ({y}-{m:02}-{d:02})")
+            }
+            NoPeriod::AfterToday { today } => write!(
+                f,
+                "it is after today ({today}); a report covers only days that have come"
+            ),
+            NoPeriod::NoneYet { today } => write!(
+                f,
+                "today ({today}) is before the ordinance passed ({y}-{m:02}-{d:02}), so no period has begun (is the clock right?)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NoPeriod {}
+
 impl Period {
-    /// Period `n` (1-based); `None` for 0 or beyond the calendar.
+    /// Period `n` (1-based); `None` for 0 or past the calendar's end (the
+    /// last is period 15,959, ending 9999-08-09). Never overflows.
     pub fn nth(n: u32) -> Option<Period> {
         let from = start(n)?;
         let until = start(n.checked_add(1)?)?.pred();
@@ -37,7 +95,8 @@ impl Period {
         })
     }
 
-    /// The period containing `day`; `None` before passage.
+    /// The period containing `day`; `None` before passage, and for the
+    /// last days of 9999 (whose period ends past the calendar).
     pub fn containing(day: Date) -> Option<Period> {
         let first = start(1)?;
         if day < first {
@@ -46,6 +105,31 @@ impl Period {
         let (y, m, d) = day.ymd();
         let months = (y - PASSAGE.0) * 12 + (m - PASSAGE.1) - i32::from(d < PASSAGE.2);
         Period::nth(u32::try_from(months / 6 + 1).ok()?)
+    }
+
+    /// Period `n` if it has begun by `today`: the periods that exist are
+    /// the first through the one containing today.
+    pub fn nth_as_of(n: u32, today: Date) -> Result<Period, NoPeriod> {
+        if n == 0 {
+            return Err(NoPeriod::Zero);
+        }
+        let last = Period::containing(today).ok_or(NoPeriod::NoneYet { today })?;
+        if n > last.number {
+            return Err(NoPeriod::NotBegun { last, today });
+        }
+        Period::nth(n).ok_or(NoPeriod::NotBegun { last, today })
+    }
+
+    /// The period containing `day`, a day from passage through `today`.
+    pub fn containing_as_of(day: Date, today: Date) -> Result<Period, NoPeriod> {
+        if day > today {
+            return Err(NoPeriod::AfterToday { today });
+        }
+        match Period::containing(day) {
+            Some(p) => Ok(p),
+            None if Period::containing(today).is_none() => Err(NoPeriod::NoneYet { today }),
+            None => Err(NoPeriod::BeforePassage),
+        }
     }
 
     /// Every period from the first through the one containing `day`.
@@ -175,6 +259,75 @@ mod tests {
             assert!(p.contains(day), "{day}");
             day = day.succ();
         }
+    }
+
+    /// Period numbers come from the command line and from URLs: any `u32`
+    /// gives a period or `None`, never an overflow. The calendar ends in
+    /// 9999, so the last period is the one that ends in it.
+    #[test]
+    fn no_period_number_overflows() {
+        let last = Period::nth(15_959).unwrap();
+        assert_eq!((last.from, last.until), (d("9999-02-10"), d("9999-08-09")));
+        for n in [
+            0,
+            15_960,
+            357_913_942, // 6 × (n - 1) no longer fits an i32
+            400_000_000,
+            u32::try_from(i32::MAX).unwrap(),
+            u32::MAX - 1,
+            u32::MAX,
+        ] {
+            assert_eq!(Period::nth(n), None, "{n}");
+        }
+        for n in (1..=u32::MAX).step_by(65_521) {
+            assert_eq!(Period::nth(n).is_some(), n <= 15_959, "{n}");
+        }
+        assert_eq!(Period::containing(d("9999-08-09")), Some(last));
+    }
+
+    #[test]
+    fn only_periods_that_have_begun_exist() {
+        let today = d("2026-12-03");
+        let p14 = Period::nth(14).unwrap();
+        assert_eq!(Period::nth_as_of(14, today), Ok(p14));
+        assert_eq!(
+            Period::nth_as_of(1, today),
+            Period::nth(1).ok_or(NoPeriod::Zero)
+        );
+        for n in [15, 9999, 357_913_943, u32::MAX] {
+            let refused = Period::nth_as_of(n, today).unwrap_err();
+            assert_eq!(refused, NoPeriod::NotBegun { last: p14, today }, "{n}");
+            assert_eq!(
+                refused.to_string(),
+                "it has not begun; the last period is 14 (2026-08-10 to 2027-02-09), the one containing today (2026-12-03)"
+            );
+        }
+        assert_eq!(Period::nth_as_of(0, today), Err(NoPeriod::Zero));
+        assert_eq!(Period::containing_as_of(today, today), Ok(p14));
+        assert_eq!(
+            Period::containing_as_of(d("2020-02-10"), today),
+            Period::nth(1).ok_or(NoPeriod::Zero)
+        );
+        for day in ["2026-12-04", "9999-08-09", "9999-12-31"] {
+            assert_eq!(
+                Period::containing_as_of(d(day), today),
+                Err(NoPeriod::AfterToday { today }),
+                "{day}"
+            );
+        }
+        assert_eq!(
+            Period::containing_as_of(d("2020-02-09"), today),
+            Err(NoPeriod::BeforePassage)
+        );
+        let wrong_clock = d("2019-01-01");
+        assert_eq!(
+            Period::nth_as_of(1, wrong_clock),
+            Err(NoPeriod::NoneYet { today: wrong_clock })
+        );
+        assert_eq!(
+            Period::containing_as_of(wrong_clock, wrong_clock),
+            Err(NoPeriod::NoneYet { today: wrong_clock })
+        );
     }
 
     /// Instants from `TZ=America/New_York date -d "2026-11-02 00:00:00" +%s`.

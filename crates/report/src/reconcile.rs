@@ -61,14 +61,18 @@ pub struct Reconciliation {
     pub matching_rules: &'static [&'static str],
 }
 
-/// A problem with ICE's file, at a line of a CSV or a row of a spreadsheet.
+/// A problem with ICE's file, at a line of a CSV, a row of a spreadsheet,
+/// or an entry of the spreadsheet's zip archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportError {
     /// The line in a CSV (1 = the header), or the row in a spreadsheet as
-    /// the spreadsheet numbers it.
+    /// the spreadsheet numbers it; 0 for the file or workbook as a whole.
     pub line: u64,
     /// The worksheet, for a spreadsheet.
     pub sheet: Option<String>,
+    /// The entry of the XLSX archive (`xl/sharedStrings.xml`), for a
+    /// problem found before the sheets are read.
+    pub entry: Option<String>,
     pub message: String,
 }
 
@@ -77,6 +81,7 @@ impl ImportError {
         ImportError {
             line,
             sheet: None,
+            entry: None,
             message: message.into(),
         }
     }
@@ -84,11 +89,33 @@ impl ImportError {
 
 impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.sheet {
-            Some(sheet) => write!(f, "sheet `{sheet}`, row {}: {}", self.line, self.message),
-            None => write!(f, "line {}: {}", self.line, self.message),
+        let message = &self.message;
+        match (&self.entry, &self.sheet, self.line) {
+            (Some(entry), _, 0) => write!(f, "`{entry}` in the workbook: {message}"),
+            (Some(entry), _, row) => write!(f, "`{entry}` in the workbook, row {row}: {message}"),
+            (None, Some(sheet), 0) => write!(f, "sheet `{sheet}`: {message}"),
+            (None, Some(sheet), row) => write!(f, "sheet `{sheet}`, row {row}: {message}"),
+            (None, None, 0) => write!(f, "{message}"),
+            (None, None, line) => write!(f, "line {line}: {message}"),
         }
     }
+}
+
+/// The most of a cell's text the reader keeps (a date, a facility's name
+/// and a detainer's type are far shorter): a shared string of a megabyte
+/// named in every row is not copied for every row.
+pub const MAX_FIELD_BYTES: usize = 1024;
+
+/// At most [`MAX_FIELD_BYTES`] of `s`, cut at a character's boundary.
+fn field(s: &str) -> &str {
+    if s.len() <= MAX_FIELD_BYTES {
+        return s;
+    }
+    let mut end = MAX_FIELD_BYTES;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default()
 }
 
 /// What a reader found: the data rows read, and those kept.
@@ -160,7 +187,7 @@ impl<'a> Filter<'a> {
     ) -> Result<(), ImportError> {
         self.rows += 1;
         let text = |c: Option<usize>| match c.and_then(&cell) {
-            Some(Cell::Text(t)) => t.trim().to_owned(),
+            Some(Cell::Text(t)) => field(t).trim().to_owned(),
             Some(Cell::Day(d)) => d.to_string(),
             None => String::new(),
         };
@@ -170,8 +197,10 @@ impl<'a> Filter<'a> {
         };
         let day = match cell(self.date) {
             Some(Cell::Day(d)) => d,
-            Some(Cell::Text(raw)) => parse_day(raw).ok_or_else(|| {
-                ImportError::at(line, format!("`{PREPARE_DATE}` is `{raw}`: expected YYYY-MM-DD (a time after it is ignored) or M/D/YYYY"))
+            Some(Cell::Text(raw)) => parse_day(field(raw)).ok_or_else(|| {
+                let shown: String = raw.chars().take(40).collect();
+                let more = if shown.len() < raw.len() { "…" } else { "" };
+                ImportError::at(line, format!("`{PREPARE_DATE}` is `{shown}{more}`: expected YYYY-MM-DD (a time after it is ignored) or M/D/YYYY"))
             })?,
             None => {
                 return Err(ImportError::at(
@@ -241,12 +270,49 @@ const HEADER_SEARCH_ROWS: u32 = 50;
 /// `Detainer Prepare Date` and `Detention Facility` (title rows above it are
 /// skipped). Cells are streamed, so a 100 MB release is not held in memory
 /// as a grid; dates may be spreadsheet dates or text.
-pub fn read_ice_xlsx<'f, R: std::io::Read + std::io::Seek>(
+///
+/// Hostile files are bounded before calamine opens them (see
+/// [`crate::workbook`]: the archive's declared sizes and compression
+/// ratios, the length of every tag and text, every cell reference); then
+/// the cells must lie in Excel's grid, in order, row by row; of a cell only
+/// [`MAX_FIELD_BYTES`] are kept. Every failure is an [`ImportError`] naming
+/// the archive's entry, or the sheet and row.
+///
+/// The last line: calamine is called inside [`std::panic::catch_unwind`],
+/// so that a panic the checks above did not foresee (calamine parses
+/// attacker-chosen XML with unchecked arithmetic) becomes an error for this
+/// file rather than the end of the program. The panic's own message is
+/// still printed to standard error by the panic hook.
+pub fn read_ice_xlsx<R: std::io::Read + std::io::Seek>(
+    mut data: R,
+    facilities: &BTreeMap<String, String>,
+    range: (Date, Date),
+    progress: impl FnMut(u64),
+) -> Result<IceRows, ImportError> {
+    crate::workbook::check(&mut data)?;
+    data.seek(std::io::SeekFrom::Start(0))
+        .map_err(|e| ImportError::at(0, format!("reading the workbook again: {e}")))?;
+    let read = std::panic::AssertUnwindSafe(|| read_cells(data, facilities, range, progress));
+    std::panic::catch_unwind(read).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ImportError::at(
+            0,
+            format!("the XLSX reader (calamine) failed on this workbook: {detail}"),
+        ))
+    })
+}
+
+fn read_cells<'f, R: std::io::Read + std::io::Seek>(
     data: R,
     facilities: &'f BTreeMap<String, String>,
     range: (Date, Date),
     mut progress: impl FnMut(u64),
 ) -> Result<IceRows, ImportError> {
+    use crate::workbook::{MAX_COLUMN, MAX_ROW};
     use calamine::{DataRef, Reader as _, Xlsx};
 
     let not_a_workbook =
@@ -258,6 +324,7 @@ pub fn read_ice_xlsx<'f, R: std::io::Read + std::io::Seek>(
     let in_sheet = |line: u64, message: String| ImportError {
         line,
         sheet: Some(sheet.clone()),
+        entry: None,
         message,
     };
     let mut cells = book
@@ -270,6 +337,7 @@ pub fn read_ice_xlsx<'f, R: std::io::Read + std::io::Seek>(
     let mut filter: Option<Filter<'f>> = None;
     let mut keep: Vec<usize> = Vec::new();
     let mut current: Option<u32> = None;
+    let mut last: Option<(u32, u32)> = None;
     let mut row: BTreeMap<usize, RowCell> = BTreeMap::new();
     let mut flush = |at: u32,
                      row: &mut BTreeMap<usize, RowCell>,
@@ -323,6 +391,29 @@ pub fn read_ice_xlsx<'f, R: std::io::Read + std::io::Seek>(
             .map_err(|e| in_sheet(current.map_or(0, |r| u64::from(r) + 1), e.to_string()))?;
         let Some(cell) = next else { break };
         let (r, c) = cell.get_position();
+        // Excel's grid, in order: a row read twice would be counted twice.
+        if r >= MAX_ROW || c >= MAX_COLUMN {
+            return Err(in_sheet(
+                u64::from(r) + 1,
+                format!(
+                    "a cell at {} is outside Excel's grid (A1 to XFD1048576)",
+                    cell_name(r, c)
+                ),
+            ));
+        }
+        if let Some(before) = last
+            && (r, c) <= before
+        {
+            return Err(in_sheet(
+                u64::from(r) + 1,
+                format!(
+                    "cell {} comes after {}: a sheet's cells must be in order, row by row, column by column",
+                    cell_name(r, c),
+                    cell_name(before.0, before.1)
+                ),
+            ));
+        }
+        last = Some((r, c));
         if current != Some(r) {
             if let Some(at) = current {
                 flush(at, &mut row, &mut filter, &mut keep)?;
@@ -334,8 +425,8 @@ pub fn read_ice_xlsx<'f, R: std::io::Read + std::io::Seek>(
             continue;
         }
         let value = match cell.get_value() {
-            DataRef::String(s) | DataRef::DateTimeIso(s) => RowCell::Text(s.clone()),
-            DataRef::SharedString(s) => RowCell::Text((*s).to_owned()),
+            DataRef::String(s) | DataRef::DateTimeIso(s) => RowCell::Text(field(s).to_owned()),
+            DataRef::SharedString(s) => RowCell::Text(field(s).to_owned()),
             DataRef::Int(i) => RowCell::Text(i.to_string()),
             DataRef::Float(f) => RowCell::Text(f.to_string()),
             DataRef::Bool(b) => RowCell::Text(b.to_string()),
@@ -361,6 +452,20 @@ pub fn read_ice_xlsx<'f, R: std::io::Read + std::io::Seek>(
     };
     progress(filter.rows);
     Ok(filter.finish())
+}
+
+/// `B7` for (row 6, column 1), both 0-based.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = u64::from(col) + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    let letters: String = letters.into_iter().collect();
+    format!("{letters}{}", u64::from(row) + 1)
 }
 
 /// A spreadsheet cell kept for the row being read.

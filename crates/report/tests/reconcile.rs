@@ -8,6 +8,9 @@
     reason = "tests"
 )]
 
+#[path = "reconcile/hostile_xlsx.rs"]
+mod hostile_xlsx;
+
 use std::collections::BTreeMap;
 
 use trustgate_law::Date;

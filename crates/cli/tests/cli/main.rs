@@ -9,6 +9,7 @@
     reason = "a test fails loudly at the first surprise"
 )]
 
+mod bad_input;
 mod durability;
 mod records;
 
