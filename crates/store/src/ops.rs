@@ -856,6 +856,36 @@ async fn sign_in(
     })
 }
 
+/// How far ahead of the store's clock a contact may say it came in (the
+/// recording device's clock may run a little fast).
+const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+
+/// A contact came in between the ordinance's passage (the first reporting
+/// period's first day; nothing before it is counted) and now, give or take
+/// [`CLOCK_SKEW_MS`]: a year 0000 or 9999 would land outside every report.
+fn check_received(at: i64, now: i64) -> Result<(), StoreError> {
+    let (y, m, d) = trustgate_report::PASSAGE;
+    let began = trustgate_report::Period::nth(1).map_or(i64::MIN, |p| p.utc_ms().0);
+    if at > now.saturating_add(CLOCK_SKEW_MS) {
+        return Err(StoreError::Field {
+            field: "received_at",
+            message: format!(
+                "it is {} minutes in the future: a contact is recorded when or after it came in",
+                (at - now) / 60_000
+            ),
+        });
+    }
+    if at < began {
+        return Err(StoreError::Field {
+            field: "received_at",
+            message: format!(
+                "it is before the records began ({y:04}-{m:02}-{d:02}, when the ordinance passed)"
+            ),
+        });
+    }
+    Ok(())
+}
+
 async fn insert_contact(
     conn: &mut Conn,
     actor: &Actor,
@@ -871,6 +901,9 @@ async fn insert_contact(
         routed_to,
         obligations,
     } = checked;
+    if let Some(at) = c.received_ms {
+        check_received(at, now)?;
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contacts (kind, channel, receiving_unit, received_ms, scenario, decision, \
          acts_done, compliance_exception, created_by, created_ms, done_by, withheld) \

@@ -687,6 +687,25 @@ async fn bad_records_input_says_where() {
             "expected one of: detainer, administrative-warrant",
         ),
         (
+            with(json!({"received_at": "0000-01-01T00:00:00Z"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.received_at",
+            "before the records began (2020-02-10",
+        ),
+        (
+            with(json!({"received_at": "9999-12-31T00:00:00Z"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.received_at",
+            "in the future",
+        ),
+        (
+            // The test clock stands near 2026-03-01T12:00Z: an hour ahead is refused.
+            with(json!({"received_at": "2026-03-01T13:00:00Z"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.received_at",
+            "minutes in the future",
+        ),
+        (
             with(json!({"channel": "pigeon"})),
             StatusCode::UNPROCESSABLE_ENTITY,
             "$.channel",
