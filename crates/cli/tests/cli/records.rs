@@ -405,8 +405,10 @@ fn the_report_counts_the_records_of_a_period() {
         .build()
         .unwrap();
     rt.block_on(async {
-        // Recorded in March 2026, so the audit log as of the period's end holds them.
-        let store = trustgate_store::Store::open(&db, std::sync::Arc::new(Fixed(march)))
+        // Recorded in March 2026, after the last of them came in, so the
+        // audit log as of the period's end holds them.
+        let recorded = march + 2 * 86_400_000;
+        let store = trustgate_store::Store::open(&db, std::sync::Arc::new(Fixed(recorded)))
             .await
             .unwrap();
         let clerk = crate::principal("user/clerk", trustgate_access::Role::RecordsClerk);
