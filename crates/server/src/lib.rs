@@ -12,7 +12,9 @@
 //! transaction, refusals included.
 //!
 //! [`app`] builds the whole router without a socket, so tests call it with
-//! `oneshot`; [`serve`] runs it on a listener until the shutdown future resolves.
+//! `oneshot`; [`serve_with`] runs it on a listener, with a cap on
+//! connections, timeouts and optionally TLS (`listen.rs` says why each is
+//! what it is), until the shutdown future resolves.
 //!
 //! ## What this crate does not do
 //! It holds no rule and no SQL; it reads no environment and no file except
@@ -23,6 +25,7 @@
 mod auth;
 mod body;
 mod error;
+mod listen;
 mod records;
 mod routes;
 mod throttle;
@@ -45,6 +48,7 @@ use trustgate_law::Library;
 use trustgate_store::{Clock, Store};
 
 pub use error::AppError;
+pub use listen::{Connections, Tls, TlsError, serve_with};
 
 /// The largest request body accepted; a scenario is a few hundred bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -153,16 +157,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     routes::router().split_for_parts().1
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in
-/// flight finish.
+/// Serves `app` on `listener`, plain HTTP with [`Connections::STANDARD`],
+/// until `shutdown` resolves, then lets requests in flight finish
+/// ([`serve_with`] chooses).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // With the peer's address, for the sign-in throttle.
-    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, state, Connections::STANDARD, None, shutdown).await
 }

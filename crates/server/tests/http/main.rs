@@ -8,6 +8,7 @@
     reason = "a test fails loudly at the first surprise"
 )]
 
+mod connections;
 mod harness;
 mod records;
 
