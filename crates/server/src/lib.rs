@@ -121,6 +121,7 @@ pub fn app(state: AppState) -> Router {
     router
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(axum::middleware::from_fn(time_limit))
+        .layer(axum::middleware::from_fn(caching_and_framing))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -132,6 +133,52 @@ pub fn app(state: AppState) -> Router {
         .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+}
+
+/// The public pages' policy: the law pages and published reports are
+/// self-contained (inline styles, `data:` images), run no script, post no
+/// form and may not be framed.
+const PUBLIC_CSP: HeaderValue = HeaderValue::from_static(
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+);
+
+/// For a published PDF: browsers draw it in a page of their own that the
+/// policy would also bind (Chromium's viewer shows nothing under
+/// `default-src 'none'`), so only framing is refused.
+const PDF_CSP: HeaderValue = HeaderValue::from_static("frame-ancestors 'none'");
+
+/// The public files: the law pages and the published reports.
+fn is_public_file(path: &str) -> bool {
+    path.starts_with("/laws/") || path == "/reports" || path.starts_with("/reports/")
+}
+
+/// What caches and browsers are told. Everything but the public files
+/// (and the staff UI's compiled-in assets, which say so themselves) may
+/// carry a record, a person's data or a token: `Cache-Control: no-store`,
+/// unless the handler chose otherwise. The public files may be cached, and
+/// get a strict policy against framing and loading anything.
+async fn caching_and_framing(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let public = is_public_file(req.uri().path());
+    let mut res = next.run(req).await;
+    let found = res.status().is_success() || res.status().is_redirection();
+    let headers = res.headers_mut();
+    if public {
+        let pdf = headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/pdf"));
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(if pdf { PDF_CSP } else { PUBLIC_CSP });
+    }
+    if !(public && found) {
+        headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// How long a request may take before the caller gets a 503.

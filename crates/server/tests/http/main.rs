@@ -10,6 +10,7 @@
 
 mod connections;
 mod harness;
+mod headers;
 mod records;
 
 use axum::body::Body;

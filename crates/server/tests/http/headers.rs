@@ -1,0 +1,94 @@
+//! What responses tell browsers and caches: nothing that carries a record or
+//! a credential is stored; the public pages cannot be framed or sniffed.
+
+use axum::http::{HeaderMap, StatusCode, header};
+use serde_json::json;
+
+use crate::harness::{self, PASSWORD, TestApp, get, post};
+
+fn cache_control(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::CACHE_CONTROL)
+        .map_or("", |v| v.to_str().unwrap())
+}
+
+fn csp(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .map_or("", |v| v.to_str().unwrap())
+}
+
+#[tokio::test]
+async fn json_and_staff_pages_are_never_stored() {
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    let (status, v) = app
+        .call(post(
+            "/api/v1/accounts",
+            Some(&admin),
+            &json!({"username": "sam", "role": "officer", "password": PASSWORD}),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let sam = harness::base32_secret(v["totp_secret"].as_str().unwrap());
+    let code = app.code(&sam);
+    // The sign-in's answer holds a bearer token.
+    let (status, headers, body) = app
+        .send(post(
+            "/api/v1/sessions",
+            None,
+            &json!({"username": "sam", "password": PASSWORD, "code": code}),
+        ))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    assert_eq!(cache_control(&headers), "no-store");
+    let requests = [
+        get("/api/v1/me", Some(&admin)),
+        get("/api/v1/accounts", Some(&admin)),
+        get("/api/v1/contacts", Some(&admin)),
+        get("/api/v1/catalogue", None),
+        get("/api/v1/nothing-here", None),
+        get("/api/openapi.json", None),
+        post("/api/v1/decisions", None, &json!({"place": "cambridge"})),
+        get("/healthz", None),
+        get("/", None),
+        get("/sign-in", None),
+        get("/work", None),
+        get("/laws/nothing-here.html", None),
+    ];
+    for req in requests {
+        let uri = req.uri().to_string();
+        let (_, headers, _) = app.send(req).await;
+        assert_eq!(cache_control(&headers), "no-store", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn public_pages_are_cacheable_but_never_framed_or_sniffed() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/laws/",
+        "/laws/cambridge-2.129-2020-02-10.html",
+        "/reports/",
+        "/reports/2.129.060-period-13.json",
+    ] {
+        let (status, headers, _) = app.send(get(uri, None)).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_ne!(cache_control(&headers), "no-store", "{uri}");
+        let policy = csp(&headers);
+        for directive in [
+            "default-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ] {
+            assert!(policy.contains(directive), "{uri}: {policy}");
+        }
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
+    }
+}
