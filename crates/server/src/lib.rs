@@ -27,6 +27,7 @@ mod body;
 mod error;
 mod listen;
 mod records;
+mod reports;
 mod routes;
 mod throttle;
 mod ui;
@@ -112,11 +113,8 @@ pub fn app(state: AppState) -> Router {
     let reports = state.reports.clone();
     let mut router = router.with_state(state);
     if let Some(dir) = reports {
-        // Published files only; ServeDir refuses paths that leave the folder.
-        router = router.nest_service(
-            "/reports",
-            tower_http::services::ServeDir::new(&*dir).append_index_html_on_directories(true),
-        );
+        // Published files only, never through a link out of the folder.
+        router = router.nest_service("/reports", reports::service(dir));
     }
     router
         .layer(CatchPanicLayer::custom(error::panic_response))
