@@ -11,6 +11,7 @@
 
 mod durability;
 mod records;
+mod serve;
 
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
