@@ -1,5 +1,6 @@
 //! `trustgate serve` as an operator starts it: TLS from a certificate and key,
-//! and a warning when it would serve the network in the clear.
+//! a warning when it would serve the network in the clear, and key files
+//! refused while other users can read them.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
@@ -46,6 +47,25 @@ fn serve(args: &[&str]) -> (Child, SocketAddr, String) {
 fn stop(mut child: Child) {
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// `trustgate ARGS`, killed if still running after 30 s (a server that
+/// should have refused to start).
+#[cfg(unix)]
+fn trustgate_briefly(args: &[&str]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() && started.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    child.wait_with_output().unwrap()
 }
 
 #[cfg(unix)]
@@ -132,4 +152,100 @@ fn serves_https_with_a_certificate_and_key() {
         String::from_utf8_lossy(&answer)
     );
     stop(child);
+}
+
+/// Data keys and checkpoint signing keys are refused, by every command that
+/// reads them, while the file's group or others may read or write it.
+#[cfg(unix)]
+#[test]
+fn key_files_open_to_other_users_are_refused() {
+    let tmp = TempDb::new("key_modes");
+    let db = tmp.db();
+    let line = trustgate(&["keys", "new", "--id", "k1"], None);
+    let ring = tmp.file("data.keys");
+    std::fs::write(&ring, &line.stdout).unwrap();
+    let signing = tmp.file("signing.key");
+    let o = trustgate(
+        &[
+            "audit",
+            "keygen",
+            "--name",
+            "trustgate.test/audit",
+            "--out",
+            &signing,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let publish = tmp.file("published");
+    let commands: [(&str, Vec<&str>); 4] = [
+        (
+            &ring,
+            vec!["keys", "rotate", "--data-keys", &ring, "--database", &db],
+        ),
+        (
+            &ring,
+            vec![
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--data-keys",
+                &ring,
+                "--database",
+                &db,
+            ],
+        ),
+        (
+            &signing,
+            vec!["audit", "checkpoint", "--key", &signing, "--database", &db],
+        ),
+        (
+            &signing,
+            vec![
+                "report",
+                "--publish",
+                &publish,
+                "--checkpoint-key",
+                &signing,
+                "--database",
+                &db,
+            ],
+        ),
+    ];
+    for mode in [0o644, 0o640, 0o604, 0o620, 0o602] {
+        chmod(&ring, mode);
+        chmod(&signing, mode);
+        for (file, args) in &commands {
+            let o = trustgate_briefly(args);
+            assert_eq!(o.status.code(), Some(2), "{mode:o} {args:?}: {}", text(&o));
+            assert!(
+                text(&o).contains(&format!(
+                    "other users may read or change it (mode {mode:03o}): run `chmod 600 {file}`"
+                )),
+                "{args:?}: {}",
+                text(&o)
+            );
+        }
+    }
+    chmod(&ring, 0o600);
+    chmod(&signing, 0o400);
+    for (_, args) in &commands[..1] {
+        let o = trustgate(args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o));
+    }
+    let o = trustgate(&commands[2].1, None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let (child, _, log) = serve(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--data-keys",
+        &ring,
+        "--database",
+        &db,
+    ]);
+    stop(child);
+    assert!(
+        log.contains("sealed with the operator's data keys"),
+        "{log}"
+    );
 }
