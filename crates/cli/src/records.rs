@@ -3,7 +3,7 @@
 //! is itself audited as a `system/<command>` actor.
 
 use std::io::Read as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
@@ -62,12 +62,36 @@ impl DataKeys {
         let Some(path) = &self.data_keys else {
             return Ok(None);
         };
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = read_secret(path, "data keys")?;
         Keyring::parse(&text)
             .map(Some)
             .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))
     }
+}
+
+/// Reads a file that holds a secret key, refusing it (on Unix) while the
+/// file's group or anyone else may read or write it: a key others can read
+/// protects nothing, and one they can write can be swapped for theirs.
+pub(crate) fn read_secret(path: &Path, what: &str) -> Result<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            bail!(
+                "{} holds {what} but other users may read or change it (mode {:03o}): run `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = what;
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
 /// Opens the store, running its migrations; says where, without a password.
@@ -530,8 +554,7 @@ fn keygen(args: &KeygenArgs) -> Result<u8> {
 }
 
 fn sign_checkpoint(args: &CheckpointArgs) -> Result<u8> {
-    let text = std::fs::read_to_string(&args.key)
-        .with_context(|| format!("reading {}", args.key.display()))?;
+    let text = read_secret(&args.key, "a checkpoint signing key")?;
     let (origin, key) =
         checkpoint::parse_signer(&text).with_context(|| format!("{}", args.key.display()))?;
     let clock = Arc::new(SystemClock);

@@ -81,8 +81,7 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
     }
     let signer = match &args.checkpoint_key {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let text = crate::records::read_secret(path, "a checkpoint signing key")?;
             Some(
                 trustgate_audit::checkpoint::parse_signer(&text)
                     .with_context(|| path.display().to_string())?,

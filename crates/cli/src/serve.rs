@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 use clap::Args;
+use clap::builder::TypedValueParser as _;
 use tracing_subscriber::EnvFilter;
 
 use crate::exit;
@@ -31,6 +32,58 @@ pub(crate) struct ServeArgs {
     /// Serve the reports published with `trustgate report --publish DIR` at /reports/.
     #[arg(long, env = "TRUSTGATE_REPORTS", value_name = "DIR")]
     reports: Option<std::path::PathBuf>,
+    /// The most connections held at once; at the cap, the connection idle
+    /// longest makes way for a new one. Keep it well under the open-file
+    /// limit (`ulimit -n`).
+    #[arg(long, env = "TRUSTGATE_MAX_CONNECTIONS", default_value_t = trustgate_server::Connections::STANDARD.max, value_parser = clap::value_parser!(u32).range(1..=1_000_000).map(|n| n as usize))]
+    max_connections: usize,
+    /// Serve HTTPS with this certificate chain (PEM, the server's
+    /// certificate first).
+    #[arg(
+        long,
+        env = "TRUSTGATE_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(
+        long,
+        env = "TRUSTGATE_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    tls_key: Option<std::path::PathBuf>,
+}
+
+/// The certificate and key, if given.
+fn tls(args: &ServeArgs) -> Result<Option<trustgate_server::Tls>> {
+    let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
+        return Ok(None);
+    };
+    let read =
+        |path: &Path| std::fs::read(path).with_context(|| format!("reading {}", path.display()));
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(key) {
+        use std::os::unix::fs::PermissionsExt as _;
+        if meta.permissions().mode() & 0o077 != 0 {
+            tracing::warn!(key = %key.display(), "the TLS key is open to other users: `chmod 600` it, or 640 with a group only the server's user is in");
+        }
+    }
+    let tls = trustgate_server::Tls::from_pem(&read(cert)?, &read(key)?)
+        .with_context(|| format!("--tls-cert {} --tls-key {}", cert.display(), key.display()))?;
+    Ok(Some(tls))
+}
+
+/// The soft limit on open files, where the system says (Linux).
+fn open_file_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.trim_start_matches("Max open files")
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
@@ -46,6 +99,7 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
     }
     let lib = Arc::new(library(packs)?);
     let keyring = args.keys.keyring()?;
+    let tls = tls(args)?;
     let laws = lib.laws().count();
     crate::records::runtime()?.block_on(async {
         let clock: Arc<dyn trustgate_store::Clock> = Arc::new(SystemClock);
@@ -73,8 +127,19 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
         let state = trustgate_server::AppState::new(lib, Arc::clone(&store), clock, settings)?;
         let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
         let addr = listener.local_addr()?;
-        tracing::info!(%addr, laws, "trustgate is serving: http://{addr}/api/v1 (OpenAPI at /api/openapi.json, law pages at /laws/)");
-        trustgate_server::serve(listener, state, shutdown_signal()).await?;
+        if tls.is_none() && !addr.ip().is_loopback() {
+            tracing::warn!(%addr, "listening beyond this machine without TLS: passwords, session tokens and records would cross the network readable; give --tls-cert and --tls-key, or listen on 127.0.0.1 behind a proxy that terminates TLS");
+        }
+        let connections = trustgate_server::Connections { max: args.max_connections, ..trustgate_server::Connections::STANDARD };
+        if let Some(limit) = open_file_limit() {
+            // The store, the log and files being served need some too.
+            if limit < connections.max as u64 + 64 {
+                tracing::warn!(limit, max_connections = connections.max, "the open-file limit leaves too little room for --max-connections: raise it (`ulimit -n`, or LimitNOFILE= in a systemd unit) or lower --max-connections");
+            }
+        }
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tracing::info!(%addr, laws, max_connections = connections.max, "trustgate is serving: {scheme}://{addr}/api/v1 (OpenAPI at /api/openapi.json, law pages at /laws/)");
+        trustgate_server::serve_with(listener, state, connections, tls, shutdown_signal()).await?;
         store.close().await;
         tracing::info!("stopped");
         Ok(exit::OK)

@@ -12,7 +12,9 @@
 //! transaction, refusals included.
 //!
 //! [`app`] builds the whole router without a socket, so tests call it with
-//! `oneshot`; [`serve`] runs it on a listener until the shutdown future resolves.
+//! `oneshot`; [`serve_with`] runs it on a listener, with a cap on
+//! connections, timeouts and optionally TLS (`listen.rs` says why each is
+//! what it is), until the shutdown future resolves.
 //!
 //! ## What this crate does not do
 //! It holds no rule and no SQL; it reads no environment and no file except
@@ -23,7 +25,9 @@
 mod auth;
 mod body;
 mod error;
+mod listen;
 mod records;
+mod reports;
 mod routes;
 mod throttle;
 mod ui;
@@ -45,6 +49,7 @@ use trustgate_law::Library;
 use trustgate_store::{Clock, Store};
 
 pub use error::AppError;
+pub use listen::{Connections, Tls, TlsError, serve_with};
 
 /// The largest request body accepted; a scenario is a few hundred bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -108,15 +113,13 @@ pub fn app(state: AppState) -> Router {
     let reports = state.reports.clone();
     let mut router = router.with_state(state);
     if let Some(dir) = reports {
-        // Published files only; ServeDir refuses paths that leave the folder.
-        router = router.nest_service(
-            "/reports",
-            tower_http::services::ServeDir::new(&*dir).append_index_html_on_directories(true),
-        );
+        // Published files only, never through a link out of the folder.
+        router = router.nest_service("/reports", reports::service(dir));
     }
     router
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(axum::middleware::from_fn(time_limit))
+        .layer(axum::middleware::from_fn(caching_and_framing))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
@@ -128,6 +131,52 @@ pub fn app(state: AppState) -> Router {
         .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+}
+
+/// The public pages' policy: the law pages and published reports are
+/// self-contained (inline styles, `data:` images), run no script, post no
+/// form and may not be framed.
+const PUBLIC_CSP: HeaderValue = HeaderValue::from_static(
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+);
+
+/// For a published PDF: browsers draw it in a page of their own that the
+/// policy would also bind (Chromium's viewer shows nothing under
+/// `default-src 'none'`), so only framing is refused.
+const PDF_CSP: HeaderValue = HeaderValue::from_static("frame-ancestors 'none'");
+
+/// The public files: the law pages and the published reports.
+fn is_public_file(path: &str) -> bool {
+    path.starts_with("/laws/") || path == "/reports" || path.starts_with("/reports/")
+}
+
+/// What caches and browsers are told. Everything but the public files
+/// (and the staff UI's compiled-in assets, which say so themselves) may
+/// carry a record, a person's data or a token: `Cache-Control: no-store`,
+/// unless the handler chose otherwise. The public files may be cached, and
+/// get a strict policy against framing and loading anything.
+async fn caching_and_framing(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let public = is_public_file(req.uri().path());
+    let mut res = next.run(req).await;
+    let found = res.status().is_success() || res.status().is_redirection();
+    let headers = res.headers_mut();
+    if public {
+        let pdf = headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/pdf"));
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(if pdf { PDF_CSP } else { PUBLIC_CSP });
+    }
+    if !(public && found) {
+        headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-store"));
+    }
+    res
 }
 
 /// How long a request may take before the caller gets a 503.
@@ -153,16 +202,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     routes::router().split_for_parts().1
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets requests in
-/// flight finish.
+/// Serves `app` on `listener`, plain HTTP with [`Connections::STANDARD`],
+/// until `shutdown` resolves, then lets requests in flight finish
+/// ([`serve_with`] chooses).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // With the peer's address, for the sign-in throttle.
-    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, state, Connections::STANDARD, None, shutdown).await
 }

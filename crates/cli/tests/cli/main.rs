@@ -12,6 +12,7 @@
 mod bad_input;
 mod durability;
 mod records;
+mod serve;
 
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};

@@ -368,6 +368,8 @@ fn data_keys_are_made_and_rotated_from_the_command_line() {
     );
     let ring = tmp.file("keyring");
     std::fs::write(&ring, format!("{b}{a}")).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&ring, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let o = trustgate(
         &["keys", "rotate", "--data-keys", &ring, "--database", &db],
         None,

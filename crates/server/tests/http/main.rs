@@ -9,7 +9,9 @@
 )]
 
 mod access;
+mod connections;
 mod harness;
+mod headers;
 mod records;
 
 use axum::body::Body;
