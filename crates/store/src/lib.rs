@@ -36,8 +36,9 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{mpsc, oneshot};
 use trustgate_access::{Permission, Role};
-use trustgate_audit::{Entry, Frontier, Hash, LogHead};
+use trustgate_audit::{Entry, Frontier, Hash, LogHead, State};
 
+mod integrity;
 mod pg;
 mod seal;
 mod sqlite;
@@ -101,11 +102,17 @@ macro_rules! migrations {
                 "received index",
                 include_str!(concat!("../migrations/", $dir, "/0008_received_index.sql")),
             ),
+            m(
+                9,
+                "record states",
+                include_str!(concat!("../migrations/", $dir, "/0009_record_states.sql")),
+            ),
         ])
     }};
 }
 pub(crate) use migrations;
 
+pub use integrity::{TABLES_OUTSIDE_RECORDS, record_tables};
 pub use pg::{PgStore, is_plain_identifier};
 pub use seal::{Keyring, SealError};
 pub use sqlite::{SqliteSettings, SqliteStore};
@@ -1299,28 +1306,17 @@ impl Store {
     /// Checks the whole stored audit log: sequence numbers, the hash chain,
     /// every stored Merkle leaf hash, the stored head against the entries, and
     /// the given published checkpoints (already checked for their
-    /// signatures). The first finding is returned in words that say where.
+    /// signatures); then every record (contact, account, token) against the
+    /// digest in the latest entry about it, every read against the entry
+    /// before it, and the report counters against the records they count.
+    /// All in one read-only snapshot, in time linear in the records and the
+    /// log. The first finding is returned in words that say where.
     /// Not audited by itself: the caller records the verification.
     pub async fn verify_audit_log(
         &self,
         checkpoints: &[trustgate_audit::Checkpoint],
     ) -> Result<Result<AuditReport, String>, StoreError> {
-        let head = match self.audit_head().await {
-            Ok(head) => head,
-            // A head that cannot even be read back was altered: a finding.
-            Err(StoreError::Corrupt(why)) => {
-                return Ok(Err(format!(
-                    "the stored audit head is unreadable ({why}): it was altered"
-                )));
-            }
-            Err(e) => return Err(e),
-        };
-        let stored = self.audit_entries(0, head.size).await?;
-        Ok(check_log(&head, &stored, checkpoints).map(|r| AuditReport {
-            head,
-            checkpoints: r.checkpoints,
-            anchored: r.anchored,
-        }))
+        on_backend!(self.verify_snapshot(checkpoints))
     }
 
     /// The leaf hashes of the first `size` entries, recomputed from the
@@ -1476,6 +1472,14 @@ pub struct AuditReport {
     pub checkpoints: usize,
     /// Entries `0..anchored` are vouched for by a checkpoint.
     pub anchored: u64,
+    /// Records whose content matched the latest entry about them.
+    pub records: u64,
+    /// Records created by entries of format 1 (before record digests) that
+    /// no later entry has read or changed: their content is not vouched for.
+    pub unprotected: u64,
+    /// Whether the report counters were checked against the records (not
+    /// when they are due for a recount, which the binary runs on open).
+    pub counters_checked: bool,
 }
 
 /// Every check of a stored log; the first finding, in words.
@@ -1847,6 +1851,7 @@ pub(crate) fn next_entry(
     action: &str,
     object: String,
     detail: &str,
+    state: State,
 ) -> Result<StoredEntry, StoreError> {
     let entry = Entry {
         seq: head.size(),
@@ -1855,6 +1860,7 @@ pub(crate) fn next_entry(
         action: action.to_owned(),
         object,
         detail: detail.to_owned(),
+        state,
     };
     let a = head
         .append(&entry)
