@@ -59,6 +59,11 @@ pub async fn verified_size(fx: &Fixture) -> u64 {
     assert_eq!(head.size, report.head.size());
     assert_eq!(head.root, report.head.root());
     assert_eq!(head.chain_head, report.head.chain_head());
+    // And every record is as the latest entry about it says.
+    let whole = fx.store.verify_audit_log(&[]).await.unwrap();
+    let whole = whole.unwrap_or_else(|finding| panic!("{finding}"));
+    assert_eq!(whole.head, head);
+    assert_eq!(whole.unprotected, 0, "every record has a digest");
     head.size
 }
 
