@@ -604,25 +604,38 @@ impl Check {
                         check.legacy.insert(e.object.clone(), e.seq);
                     }
                 }
-                State::After { record, digest } => {
-                    check.legacy.remove(record);
-                    check.latest.insert(record.clone(), mark(digest));
-                }
-                State::Read { record, digest } => {
-                    check.legacy.remove(record);
-                    if let Some(before) = check.latest.get(record)
-                        && before.digest != *digest
-                    {
-                        check.find(
-                            Place::of(record),
-                            format!(
-                                "{record}: audit entry {} ({} by {}) read other content than {} left it with: it was changed outside the store between them",
-                                e.seq,
-                                e.action,
-                                e.actor,
-                                before.entry()
-                            ),
-                        );
+                State::After { record, digest } | State::Read { record, digest } => {
+                    let read = matches!(e.state, State::Read { .. });
+                    let known = check.legacy.remove(record).is_some();
+                    match check.latest.get(record) {
+                        // A record's first entry of format 2 is its creation,
+                        // unless a format-1 entry created it: anything else
+                        // reads or changes a row no entry created.
+                        None if !known && !(e.action == "create" && e.object == *record) => {
+                            check.find(
+                                Place::of(record),
+                                format!(
+                                    "{record}: audit entry {} ({} by {}) {} it, but no entry created it: it was inserted outside the store",
+                                    e.seq,
+                                    e.action,
+                                    e.actor,
+                                    if read { "read" } else { "changed" }
+                                ),
+                            );
+                        }
+                        Some(before) if read && before.digest != *digest => {
+                            check.find(
+                                Place::of(record),
+                                format!(
+                                    "{record}: audit entry {} ({} by {}) read other content than {} left it with: it was changed outside the store between them",
+                                    e.seq,
+                                    e.action,
+                                    e.actor,
+                                    before.entry()
+                                ),
+                            );
+                        }
+                        _ => {}
                     }
                     check.latest.insert(record.clone(), mark(digest));
                 }
@@ -968,6 +981,109 @@ mod tests {
         let mut b = c;
         b.obligations.push(vec![Value::Int(1)]);
         assert_ne!(a.digest(), b.digest());
+    }
+
+    fn logged(seq: u64, action: &str, object: &str, state: State) -> StoredEntry {
+        StoredEntry {
+            entry: trustgate_audit::Entry {
+                seq,
+                time_ms: 0,
+                actor: "user/a".into(),
+                action: action.into(),
+                object: object.into(),
+                detail: String::new(),
+                state,
+            },
+            chain_hash: [0; 32],
+            leaf_hash: [0; 32],
+        }
+    }
+
+    fn after(record: &str, d: u8) -> State {
+        State::After {
+            record: record.into(),
+            digest: [d; 32],
+        }
+    }
+
+    #[test]
+    fn the_log_says_what_each_record_must_hold() {
+        let log = [
+            logged(0, "create", "contact/1", after("contact/1", 1)),
+            logged(1, "create", "contact/2", State::Format1),
+            logged(2, "fulfil", "obligation/9", after("contact/1", 2)),
+            logged(
+                3,
+                "read",
+                "contact/1",
+                State::Read {
+                    record: "contact/1".into(),
+                    digest: [2; 32],
+                },
+            ),
+            logged(4, "create", "account/a", after("account/a", 3)),
+            logged(5, "create", "token/1", after("token/1", 4)),
+        ];
+        let mut check = Check::from_log(&log);
+        check.record("contact/1", &[2; 32]);
+        check.record("contact/2", &[9; 32]);
+        check.record("account/a", &[3; 32]);
+        check.record("token/1", &[4; 32]);
+        assert_eq!(check.finish(), Ok((3, 1)));
+
+        // Every kind of finding, reported in record order, with a count.
+        let mut check = Check::from_log(&log);
+        check.record("token/1", &[5; 32]);
+        check.record("contact/3", &[1; 32]);
+        check.record("account/a", &[3; 32]);
+        let found = check.finish().unwrap_err();
+        assert!(
+            found.starts_with(
+                "contact/1: audit entry 3 (read by user/a) records it, but it is no longer stored"
+            ),
+            "{found}"
+        );
+        assert!(found.ends_with("(and 3 more findings)"), "{found}");
+    }
+
+    #[test]
+    fn a_record_no_entry_created_is_an_insertion_even_when_read() {
+        let read = State::Read {
+            record: "contact/7".into(),
+            digest: [1; 32],
+        };
+        let mut check = Check::from_log(&[logged(0, "read", "contact/7", read)]);
+        check.record("contact/7", &[1; 32]);
+        let found = check.finish().unwrap_err();
+        assert_eq!(
+            found,
+            "contact/7: audit entry 0 (read by user/a) read it, but no entry created it: it was inserted outside the store"
+        );
+        // A reimbursement's `create` changes its contact; it does not create it.
+        let mut check = Check::from_log(&[logged(
+            0,
+            "create",
+            "reimbursement/1",
+            after("contact/7", 1),
+        )]);
+        check.record("contact/7", &[1; 32]);
+        assert!(check.finish().is_err());
+    }
+
+    #[test]
+    fn counters_are_named_by_day() {
+        let mut check = Check::default();
+        check
+            .counted
+            .insert(("2026-03-01".into(), "b".into(), String::new()), 2);
+        check.counters(vec![
+            ("2026-03-01".into(), "b".into(), String::new(), 1),
+            ("2026-02-01".into(), "a-type".into(), "detainer".into(), 0),
+        ]);
+        assert_eq!(
+            check.finish().unwrap_err(),
+            "report counters of 2026-03-01: `b` is 1, but the records of that day count 2: the counters were changed outside the store"
+        );
     }
 
     #[test]

@@ -27,6 +27,11 @@
 //!   decision's JSON, never taken from the caller.
 //! - Secrets are stored only as hashes (sessions, API tokens) or argon2id
 //!   PHC strings (passwords); the caller hashes them ([`trustgate_access`]).
+//! - Every entry that creates or changes a record (a contact with its
+//!   dependent rows, an account, a token) carries the digest of the record's
+//!   rows as written, read back in the same transaction; a read, the digest
+//!   of what it read (`integrity.rs`). [`Store::verify_audit_log`] checks
+//!   every record and the report counters against the log.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -93,6 +93,7 @@ conformance!(
     contact_inserted_is_found,
     obligation_of_no_contact_inserted_is_found,
     edit_then_read_is_found,
+    inserted_contact_then_read_is_found,
     a_forged_session_is_not_a_record,
     old_logs_still_verify_and_say_what_they_cannot_protect,
 );

@@ -554,6 +554,33 @@ pub async fn edit_then_read_is_found(fx: Arc<Fixture>) {
     );
 }
 
+/// A row written into the database and then read (or changed) through the
+/// store: the read commits to it, but no entry ever created it.
+pub async fn inserted_contact_then_read_is_found(fx: Arc<Fixture>) {
+    let made = populate(&fx).await;
+    let next = ContactId(made.plain.0 + 1);
+    fx.tamper(&format!(
+        "INSERT INTO contacts (kind, channel, receiving_unit, scenario, decision, acts_done, \
+         compliance_exception, created_by, created_ms, received_ms) \
+         SELECT kind, channel, receiving_unit, scenario, decision, '[]', \
+         compliance_exception, created_by, created_ms, received_ms FROM contacts WHERE id = {}",
+        made.plain.0
+    ))
+    .await;
+    made.store
+        .read_contact(&Actor::user("clerk.one"), next, Reach::All)
+        .await
+        .unwrap();
+    let found = finding(&made).await.unwrap();
+    assert!(
+        found.starts_with(&format!("contact/{}: audit entry ", next.0))
+            && found.contains(
+                "(read by user/clerk.one) read it, but no entry created it: it was inserted outside the store"
+            ),
+        "{found}"
+    );
+}
+
 /// The limit ARCHITECTURE.md states: sessions are outside the records, so
 /// a session row written into the database is not found.
 pub async fn a_forged_session_is_not_a_record(fx: Arc<Fixture>) {
