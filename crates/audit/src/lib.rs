@@ -10,10 +10,12 @@
 //!
 //! ## The pieces
 //!
-//! - An [`Entry`]: sequence number, time (UTC ms), actor, action, object, and
-//!   a short detail. Its canonical bytes ([`Entry::to_bytes`]) start with a
-//!   format byte and give every text field an 8-byte length, so one entry has
-//!   exactly one encoding and no two entries share one.
+//! - An [`Entry`]: sequence number, time (UTC ms), actor, action, object, a
+//!   short detail, and (format 2) a [`State`]: the SHA-256 digest of the
+//!   content the entry left its record in, or read it in. Its canonical bytes
+//!   ([`Entry::to_bytes`]) start with a format byte and give every text field
+//!   an 8-byte length, so one entry has exactly one encoding and no two
+//!   entries share one.
 //! - A **hash chain** over those bytes:
 //!   `chain[i] = SHA-256(0x02 ‖ chain[i-1] ‖ bytes[i])`, with `chain[-1]` =
 //!   [`GENESIS`] (32 zero bytes). The store keeps `chain[i]` beside entry `i`.
@@ -70,8 +72,24 @@
 //!   cannot be withdrawn, and check each new checkpoint for consistency with
 //!   the previous one ([`merkle::verify_consistency`]).
 //! - Personal data must never be written into entries: they cannot be
-//!   deleted without breaking the log. Name records by id; put a digest of a
-//!   record version in `detail`, not its contents.
+//!   deleted without breaking the log. Name records by id; commit to a
+//!   record's content with a digest ([`State`]), never the content.
+//!
+//! ## Entry formats
+//!
+//! Format 1 entries protect only the log: who did what to which record, and
+//! when. A record edited in the database underneath them goes unseen. Format
+//! 2 adds a [`State`]: each entry that creates or changes a record carries
+//! the digest of the record's content as it left it ([`State::After`]), each
+//! read the digest of what it read ([`State::Read`]), each list or report a
+//! digest of its answer ([`State::Returned`]). The digest is inside the
+//! hashed bytes, so the chain, the tree and the checkpoints protect it, and
+//! a verifier holding the records can recompute each record's digest and
+//! compare it with the latest entry about it (the store does:
+//! `Store::verify_audit_log`). Format 1 entries keep their bytes, so logs
+//! written before format 2 still verify; the records they created carry no
+//! digest until an entry of format 2 reads or changes them, and an edit
+//! made to such a record before then cannot be found.
 //!
 //! ## Choices beyond the brief
 //!
@@ -100,7 +118,7 @@ pub use checkpoint::{
     Checkpoint, CheckpointError, parse_signer, parse_verifier, signer_text, verifier_text,
 };
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
-pub use entry::{DecodeError, Entry, FORMAT};
+pub use entry::{DecodeError, Entry, FORMAT, FORMAT_1, State};
 pub use frontier::{AppendError, Appended, Frontier, FrontierError, LogHead};
 pub use merkle::ProofError;
 pub use verify::{Report, Tampering, verify_log};

@@ -497,6 +497,12 @@ fn prove(args: &ProveArgs) -> Result<u8> {
                 verify_inclusion(entry, size, &leaf, &p.path, &p.root)?;
                 let e = &p.entry.entry;
                 say!("entry {} ({} {} {} {} at {})", e.seq, e.actor, e.action, e.object, e.detail, trustgate_api::format_utc_ms(e.time_ms));
+                match &e.state {
+                    trustgate_audit::State::After { record, digest } => say!("state {record} after: {}", hex(digest)),
+                    trustgate_audit::State::Read { record, digest } => say!("state {record} as read: {}", hex(digest)),
+                    trustgate_audit::State::Returned { digest } => say!("state returned: {}", hex(digest)),
+                    trustgate_audit::State::NoRecord | trustgate_audit::State::Format1 => {}
+                }
                 say!("leaf {}", hex(&leaf));
                 say!("tree size {} root {}", size, hex(&p.root));
                 for h in &p.path {
@@ -607,6 +613,13 @@ fn verify(args: &VerifyArgs) -> Result<u8> {
                 say!("ok: the audit log is intact ({} entries)", head.size);
                 say!("  merkle root {}", hex(&head.root));
                 say!("  chain head  {}", hex(&head.chain_head));
+                say!("  {} record(s) (contacts, accounts, tokens) match the latest entry about each", report.records);
+                if report.unprotected > 0 {
+                    say!("  {} record(s) from before entry format 2 carry no digest yet: an edit made to them before an entry reads or changes them cannot be found", report.unprotected);
+                }
+                if report.counters_checked {
+                    say!("  the report counters match the records they count");
+                }
                 if checkpoints.is_empty() {
                     say!("  no checkpoint given: only the hash chain vouches for the entries; publish checkpoints (`trustgate audit checkpoint`) so that a rewrite of the whole chain shows too");
                 } else {

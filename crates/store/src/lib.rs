@@ -27,6 +27,11 @@
 //!   decision's JSON, never taken from the caller.
 //! - Secrets are stored only as hashes (sessions, API tokens) or argon2id
 //!   PHC strings (passwords); the caller hashes them ([`trustgate_access`]).
+//! - Every entry that creates or changes a record (a contact with its
+//!   dependent rows, an account, a token) carries the digest of the record's
+//!   rows as written, read back in the same transaction; a read, the digest
+//!   of what it read (`integrity.rs`). [`Store::verify_audit_log`] checks
+//!   every record and the report counters against the log.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -36,8 +41,9 @@ use std::sync::{Arc, OnceLock};
 
 use tokio::sync::{mpsc, oneshot};
 use trustgate_access::{Permission, Role};
-use trustgate_audit::{Entry, Frontier, Hash, LogHead};
+use trustgate_audit::{Entry, Frontier, Hash, LogHead, State};
 
+mod integrity;
 mod pg;
 mod seal;
 mod sqlite;
@@ -101,11 +107,17 @@ macro_rules! migrations {
                 "received index",
                 include_str!(concat!("../migrations/", $dir, "/0008_received_index.sql")),
             ),
+            m(
+                9,
+                "record states",
+                include_str!(concat!("../migrations/", $dir, "/0009_record_states.sql")),
+            ),
         ])
     }};
 }
 pub(crate) use migrations;
 
+pub use integrity::{TABLES_OUTSIDE_RECORDS, record_tables};
 pub use pg::{PgStore, is_plain_identifier};
 pub use seal::{Keyring, SealError};
 pub use sqlite::{SqliteSettings, SqliteStore};
@@ -1440,7 +1452,11 @@ impl Store {
     /// Checks the whole stored audit log: sequence numbers, the hash chain,
     /// every stored Merkle leaf hash, the stored head against the entries, and
     /// the given published checkpoints (already checked for their
-    /// signatures). The first finding is returned in words that say where.
+    /// signatures); then every record (contact, account, token) against the
+    /// digest in the latest entry about it, every read against the entry
+    /// before it, and the report counters against the records they count.
+    /// All in one read-only snapshot, in time linear in the records and the
+    /// log. The first finding is returned in words that say where.
     /// Audited as `verify` once it has read: a log found altered may not
     /// take the entry, and the finding must still be told.
     pub async fn verify_audit_log(
@@ -1463,22 +1479,7 @@ impl Store {
         &self,
         checkpoints: &[trustgate_audit::Checkpoint],
     ) -> Result<Result<AuditReport, String>, StoreError> {
-        let head = match self.stored_head().await {
-            Ok(head) => head,
-            // A head that cannot even be read back was altered: a finding.
-            Err(StoreError::Corrupt(why)) => {
-                return Ok(Err(format!(
-                    "the stored audit head is unreadable ({why}): it was altered"
-                )));
-            }
-            Err(e) => return Err(e),
-        };
-        let stored = self.stored_entries(0, head.size).await?;
-        Ok(check_log(&head, &stored, checkpoints).map(|r| AuditReport {
-            head,
-            checkpoints: r.checkpoints,
-            anchored: r.anchored,
-        }))
+        on_backend!(self.verify_snapshot(checkpoints))
     }
 
     /// The leaf hashes of the first `size` entries, recomputed from the
@@ -1633,6 +1634,14 @@ pub struct AuditReport {
     pub checkpoints: usize,
     /// Entries `0..anchored` are vouched for by a checkpoint.
     pub anchored: u64,
+    /// Records whose content matched the latest entry about them.
+    pub records: u64,
+    /// Records created by entries of format 1 (before record digests) that
+    /// no later entry has read or changed: their content is not vouched for.
+    pub unprotected: u64,
+    /// Whether the report counters were checked against the records (not
+    /// when they are due for a recount, which the binary runs on open).
+    pub counters_checked: bool,
 }
 
 /// Every check of a stored log; the first finding, in words.
@@ -2004,6 +2013,7 @@ pub(crate) fn next_entry(
     action: &str,
     object: String,
     detail: &str,
+    state: State,
 ) -> Result<StoredEntry, StoreError> {
     let entry = Entry {
         seq: head.size(),
@@ -2012,6 +2022,7 @@ pub(crate) fn next_entry(
         action: action.to_owned(),
         object,
         detail: detail.to_owned(),
+        state,
     };
     let a = head
         .append(&entry)

@@ -52,8 +52,8 @@ impl This {
         to: u64,
     ) -> Result<Vec<StoredEntry>, StoreError> {
         let rows = sqlx::query(
-            "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash \
-             FROM audit_log WHERE seq >= $1 AND seq < $2 ORDER BY seq",
+            "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash, \
+             format, state, record, digest FROM audit_log WHERE seq >= $1 AND seq < $2 ORDER BY seq",
         )
         .bind(to_i64(from.min(i64::MAX as u64))?)
         .bind(to_i64(to.min(i64::MAX as u64))?)
@@ -69,8 +69,8 @@ impl This {
         limit: i64,
     ) -> Result<Vec<StoredEntry>, StoreError> {
         let rows = sqlx::query(
-            "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash \
-             FROM audit_log WHERE object = $1 ORDER BY seq LIMIT $2",
+            "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash, \
+             format, state, record, digest FROM audit_log WHERE object = $1 ORDER BY seq LIMIT $2",
         )
         .bind(object)
         .bind(limit)
@@ -244,6 +244,7 @@ struct Audit<'h> {
 }
 
 impl Audit<'_> {
+    /// Appends an entry about no one record's content.
     async fn append(
         &mut self,
         conn: &mut Conn,
@@ -252,10 +253,27 @@ impl Audit<'_> {
         object: String,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let s = next_entry(self.head, self.now, actor, action, object, detail)?;
+        self.append_state(conn, actor, action, object, detail, State::NoRecord)
+            .await
+    }
+
+    /// Appends an entry committing to a record's content (`integrity_sql.rs`
+    /// computes it from the rows as written, in this transaction).
+    async fn append_state(
+        &mut self,
+        conn: &mut Conn,
+        actor: &Actor,
+        action: &str,
+        object: String,
+        detail: &str,
+        state: State,
+    ) -> Result<(), StoreError> {
+        let s = next_entry(self.head, self.now, actor, action, object, detail, state)?;
+        let (format, kind, record, digest) = crate::integrity::state_columns(&s.entry.state);
         sqlx::query(
-            "INSERT INTO audit_log (seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO audit_log (seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash, \
+             format, state, record, digest) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(to_i64(s.entry.seq)?)
         .bind(s.entry.time_ms)
@@ -265,6 +283,10 @@ impl Audit<'_> {
         .bind(&s.entry.detail)
         .bind(s.chain_hash.as_slice())
         .bind(s.leaf_hash.as_slice())
+        .bind(format)
+        .bind(kind)
+        .bind(record)
+        .bind(digest)
         .execute(&mut *conn)
         .await
         .map_err(db)?;
@@ -296,7 +318,8 @@ async fn apply(
                 return Ok(OpOut::Denied);
             }
             let contact = read_contact(conn, id, keyring).await?;
-            audit.append(conn, actor, "read", id.object(), "").await?;
+            let state = contact_read(conn, id).await?;
+            audit.append_state(conn, actor, "read", id.object(), "", state).await?;
             Ok(OpOut::Read(Box::new(contact)))
         }
         Op::List(actor, reach, page) => {
@@ -306,7 +329,8 @@ async fn apply(
                 Reach::Own => "own",
                 Reach::All => "all",
             };
-            audit.append(conn, actor, "list", "contacts".into(), detail).await?;
+            let state = State::Returned { digest: crate::integrity::returned_contacts(&list) };
+            audit.append_state(conn, actor, "list", "contacts".into(), detail, state).await?;
             Ok(OpOut::List(list))
         }
         Op::Fulfil(actor, contact, obligation, note, reach) => {
@@ -342,7 +366,8 @@ async fn apply(
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            audit.append(conn, actor, "fulfil", object, &contact.object()).await?;
+            let state = contact_after(conn, contact).await?;
+            audit.append_state(conn, actor, "fulfil", object, &contact.object(), state).await?;
             Ok(OpOut::Done)
         }
         Op::Reimburse(actor, contact, r) => {
@@ -363,8 +388,16 @@ async fn apply(
             .fetch_one(&mut *conn)
             .await
             .map_err(db)?;
+            let state = contact_after(conn, contact).await?;
             audit
-                .append(conn, actor, "create", format!("reimbursement/{id}"), &contact.object())
+                .append_state(
+                    conn,
+                    actor,
+                    "create",
+                    format!("reimbursement/{id}"),
+                    &contact.object(),
+                    state,
+                )
                 .await?;
             Ok(OpOut::Id(id))
         }
@@ -372,8 +405,9 @@ async fn apply(
             let office = *office;
             let list = exceptions(conn, None, office).await?;
             let detail = office.map_or("all", |o| o.as_str());
+            let state = State::Returned { digest: crate::integrity::returned_exceptions(&list) };
             audit
-                .append(conn, actor, "list", "compliance-exceptions".into(), detail)
+                .append_state(conn, actor, "list", "compliance-exceptions".into(), detail, state)
                 .await?;
             Ok(OpOut::Exceptions(list))
         }
@@ -381,14 +415,14 @@ async fn apply(
             let exception = *exception;
             let object = format!("compliance-exception/{exception}");
             let found: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM compliance_exceptions WHERE id = $1")
+                sqlx::query_scalar("SELECT contact_id FROM compliance_exceptions WHERE id = $1")
                     .bind(exception)
                     .fetch_optional(&mut *conn)
                     .await
                     .map_err(db)?;
-            if found.is_none() {
+            let Some(contact) = found.map(ContactId) else {
                 return Err(StoreError::NotFound(object));
-            }
+            };
             sqlx::query(
                 "INSERT INTO exception_explanations (exception_id, explanation, explained_by, at_ms) \
                  VALUES ($1, $2, $3, $4)",
@@ -400,7 +434,8 @@ async fn apply(
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            audit.append(conn, actor, "explain", object, "").await?;
+            let state = contact_after(conn, contact).await?;
+            audit.append_state(conn, actor, "explain", object, "", state).await?;
             Ok(OpOut::Done)
         }
         Op::AddAccount(actor, a) => {
@@ -426,8 +461,16 @@ async fn apply(
             .execute(&mut *conn)
             .await
             .map_err(db)?;
+            let state = account_after(conn, &a.username).await?;
             audit
-                .append(conn, actor, "create", format!("account/{}", a.username), a.role.as_str())
+                .append_state(
+                    conn,
+                    actor,
+                    "create",
+                    format!("account/{}", a.username),
+                    a.role.as_str(),
+                    state,
+                )
                 .await?;
             Ok(OpOut::Done)
         }
@@ -462,8 +505,9 @@ async fn apply(
             .fetch_one(&mut *conn)
             .await
             .map_err(db)?;
+            let state = token_after(conn, id).await?;
             audit
-                .append(conn, actor, "create", format!("token/{id}"), &names.join(" "))
+                .append_state(conn, actor, "create", format!("token/{id}"), &names.join(" "), state)
                 .await?;
             Ok(OpOut::Id(id))
         }
@@ -479,7 +523,8 @@ async fn apply(
                 (Reach::All, None) => "all open",
                 (Reach::All, Some(_)) => "all overdue",
             };
-            audit.append(conn, actor, "list", "obligations".into(), detail).await?;
+            let state = State::Returned { digest: crate::integrity::returned_obligations(&list) };
+            audit.append_state(conn, actor, "list", "obligations".into(), detail, state).await?;
             Ok(OpOut::Obligations(list))
         }
         Op::ReportRows(actor, (from_ms, until_ms), (from_day, until_day)) => {
@@ -499,11 +544,13 @@ async fn apply(
             .collect::<Result<Vec<_>, StoreError>>()?;
             let reimbursements = reimbursements_between(conn, from_day, until_day).await?;
             let detail = format!("{from_day} to {until_day}");
-            audit.append(conn, actor, "read", "report".into(), &detail).await?;
-            Ok(OpOut::ReportRows(Box::new(crate::ReportRows {
+            let rows = crate::ReportRows {
                 contacts,
                 reimbursements,
-            })))
+            };
+            let state = State::Returned { digest: crate::integrity::returned_report_rows(&rows) };
+            audit.append_state(conn, actor, "read", "report".into(), &detail, state).await?;
+            Ok(OpOut::ReportRows(Box::new(rows)))
         }
         Op::ReportCounts(actor, (from_day, until_day)) => {
             let counts = sqlx::query(
@@ -527,11 +574,13 @@ async fn apply(
             .collect::<Result<Vec<_>, StoreError>>()?;
             let reimbursements = reimbursements_between(conn, from_day, until_day).await?;
             let detail = format!("{from_day} to {until_day}");
-            audit.append(conn, actor, "read", "report".into(), &detail).await?;
-            Ok(OpOut::ReportCounts(Box::new(crate::ReportCounts {
+            let counts = crate::ReportCounts {
                 counts,
                 reimbursements,
-            })))
+            };
+            let state = State::Returned { digest: crate::integrity::returned_report_counts(&counts) };
+            audit.append_state(conn, actor, "read", "report".into(), &detail, state).await?;
+            Ok(OpOut::ReportCounts(Box::new(counts)))
         }
         Op::RecountReports(actor) => {
             sqlx::query("DELETE FROM report_counts")
@@ -595,7 +644,8 @@ async fn apply(
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            audit.append(conn, actor, "list", "accounts".into(), "").await?;
+            let state = State::Returned { digest: crate::integrity::returned_accounts(&accounts) };
+            audit.append_state(conn, actor, "list", "accounts".into(), "", state).await?;
             Ok(OpOut::Accounts(accounts))
         }
         Op::ListTokens(actor) => {
@@ -622,7 +672,8 @@ async fn apply(
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            audit.append(conn, actor, "list", "tokens".into(), "").await?;
+            let state = State::Returned { digest: crate::integrity::returned_tokens(&tokens) };
+            audit.append_state(conn, actor, "list", "tokens".into(), "", state).await?;
             Ok(OpOut::Tokens(tokens))
         }
         Op::DisableAccount(actor, username) => {
@@ -646,7 +697,8 @@ async fn apply(
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            audit.append(conn, actor, "disable", object, "").await?;
+            let state = account_after(conn, username).await?;
+            audit.append_state(conn, actor, "disable", object, "", state).await?;
             Ok(OpOut::Done)
         }
         Op::IssueEnrolment(actor, username, code_hash, expires_ms) => {
@@ -664,8 +716,9 @@ async fn apply(
             if changed.rows_affected() == 0 {
                 return Err(StoreError::NotFound(object));
             }
+            let state = account_after(conn, username).await?;
             audit
-                .append(conn, actor, "enrolment-issued", object, "")
+                .append_state(conn, actor, "enrolment-issued", object, "", state)
                 .await?;
             Ok(OpOut::Done)
         }
@@ -697,11 +750,11 @@ async fn apply(
                         .fetch_optional(&mut *conn)
                         .await
                         .map_err(db)?;
-                let (who, object) = match known {
-                    Some(_) => (me, object),
-                    None => (Actor::new("anonymous"), "account/unknown".to_owned()),
+                let (who, object, state) = match known {
+                    Some(_) => (me, object, account_read(conn, username).await?),
+                    None => (Actor::new("anonymous"), "account/unknown".to_owned(), State::NoRecord),
                 };
-                audit.append(conn, &who, "enrol-failed", object, "").await?;
+                audit.append_state(conn, &who, "enrol-failed", object, "", state).await?;
                 return Ok(OpOut::Denied);
             }
             sqlx::query(
@@ -712,7 +765,8 @@ async fn apply(
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            audit.append(conn, &me, "enrolled", object, "").await?;
+            let state = account_after(conn, username).await?;
+            audit.append_state(conn, &me, "enrolled", object, "", state).await?;
             Ok(OpOut::Done)
         }
         Op::RevokeToken(actor, id) => {
@@ -728,7 +782,8 @@ async fn apply(
             if revoked.rows_affected() == 0 {
                 return Err(StoreError::NotFound(object));
             }
-            audit.append(conn, actor, "revoke", object, "").await?;
+            let state = token_after(conn, *id).await?;
+            audit.append_state(conn, actor, "revoke", object, "", state).await?;
             Ok(OpOut::Done)
         }
         Op::RotateKeys(actor) => {
@@ -751,6 +806,11 @@ async fn apply(
                     .open(&key, &id.object(), &sealed)
                     .map_err(|e| StoreError::Invalid(format!("{}: {e}", id.object())))?;
                 seal_person(conn, keyring, id, &plain).await?;
+                // Each re-sealed record is changed: its new content is committed to.
+                let state = contact_after(conn, id).await?;
+                audit
+                    .append_state(conn, actor, "reseal", id.object(), keyring.current(), state)
+                    .await?;
             }
             let detail = format!("{} re-sealed under {}", rows.len(), keyring.current());
             audit.append(conn, actor, "rotate-keys", "data-keys".into(), &detail).await?;
@@ -797,11 +857,13 @@ async fn sign_in(
     let role: String = row.try_get(4).map_err(db)?;
     let disabled: Option<i64> = row.try_get(5).map_err(db)?;
     if disabled.is_some() {
-        audit.append(conn, &actor, "sign-in-failed", object, "disabled").await?;
+        let state = account_read(conn, username).await?;
+        audit.append_state(conn, &actor, "sign-in-failed", object, "disabled", state).await?;
         return Ok(SignInOutcome::Failed);
     }
     if locked_until > now {
-        audit.append(conn, &actor, "sign-in-locked", object, "").await?;
+        let state = account_read(conn, username).await?;
+        audit.append_state(conn, &actor, "sign-in-locked", object, "", state).await?;
         return Ok(SignInOutcome::Locked { until_ms: locked_until });
     }
     let step = attempt.totp_step.filter(|s| *s > last_step);
@@ -824,7 +886,8 @@ async fn sign_in(
         .execute(&mut *conn)
         .await
         .map_err(db)?;
-        audit.append(conn, &actor, "sign-in", object, "").await?;
+        let state = account_after(conn, username).await?;
+        audit.append_state(conn, &actor, "sign-in", object, "", state).await?;
         let role = role
             .parse::<trustgate_access::Role>()
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -848,7 +911,8 @@ async fn sign_in(
     .await
     .map_err(db)?;
     let detail = if locked_until > 0 { "locked" } else { "" };
-    audit.append(conn, &actor, "sign-in-failed", object, detail).await?;
+    let state = account_after(conn, username).await?;
+    audit.append_state(conn, &actor, "sign-in-failed", object, detail, state).await?;
     Ok(if locked_until > 0 {
         SignInOutcome::Locked { until_ms: locked_until }
     } else {
@@ -981,7 +1045,8 @@ async fn insert_contact(
     )
     .await?;
     let detail = crate::create_detail(prohibited);
-    audit.append(conn, actor, "create", id.object(), detail).await?;
+    let state = contact_after(conn, id).await?;
+    audit.append_state(conn, actor, "create", id.object(), detail, state).await?;
     Ok(crate::Recorded {
         id,
         prohibited: prohibited.clone(),
@@ -1011,8 +1076,15 @@ async fn seal_person(
 }
 
 /// An audit entry with its stored hashes, from `seq, time_ms, actor,
-/// action, object, detail, chain_hash, leaf_hash`.
+/// action, object, detail, chain_hash, leaf_hash, format, state, record,
+/// digest`.
 fn stored_entry(r: &DbRow) -> Result<StoredEntry, StoreError> {
+    let state = crate::integrity::state_of_columns(
+        r.try_get(8).map_err(db)?,
+        r.try_get(9).map_err(db)?,
+        r.try_get(10).map_err(db)?,
+        r.try_get::<Option<&[u8]>, _>(11).map_err(db)?,
+    )?;
     Ok(StoredEntry {
         entry: trustgate_audit::Entry {
             seq: seq_of(r.try_get(0).map_err(db)?)?,
@@ -1021,6 +1093,7 @@ fn stored_entry(r: &DbRow) -> Result<StoredEntry, StoreError> {
             action: r.try_get(3).map_err(db)?,
             object: r.try_get(4).map_err(db)?,
             detail: r.try_get(5).map_err(db)?,
+            state,
         },
         chain_hash: hash_of(r.try_get::<&[u8], _>(6).map_err(db)?)?,
         leaf_hash: hash_of(r.try_get::<&[u8], _>(7).map_err(db)?)?,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Row as _};
-use trustgate_audit::LogHead;
+use trustgate_audit::{LogHead, State};
 
 use crate::{
     Actor, Attempt, AuditHead, Clock, ComplianceException, Contact, ContactId, ContactSummary,
@@ -26,11 +26,16 @@ type This = PgStore;
 /// serializes appenders across connections and processes.
 const LOAD_HEAD: &str = "SELECT size, chain_head, frontier FROM audit_head WHERE id = 1 FOR UPDATE";
 
+/// A read-only snapshot for `audit verify`: one state of the database for
+/// the whole check, while the writer carries on.
+const BEGIN_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
 async fn begin(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
     pool.begin().await.map_err(db)
 }
 
 include!("ops.rs");
+include!("integrity_sql.rs");
 
 /// The migrations, embedded.
 fn migrator() -> Migrator {

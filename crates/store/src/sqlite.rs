@@ -8,7 +8,7 @@ use std::time::Duration;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row as _, SqlitePool};
-use trustgate_audit::LogHead;
+use trustgate_audit::{LogHead, State};
 
 use crate::{
     Actor, Attempt, AuditHead, Clock, ComplianceException, Contact, ContactId, ContactSummary,
@@ -25,6 +25,11 @@ type This = SqliteStore;
 /// No lock clause: `BEGIN IMMEDIATE` already holds the database's write lock.
 const LOAD_HEAD: &str = "SELECT size, chain_head, frontier FROM audit_head WHERE id = 1";
 
+/// A read-only snapshot for `audit verify`: in WAL mode a deferred
+/// transaction sees one state of the database from its first read to its
+/// end, while the writer carries on.
+const BEGIN_SNAPSHOT: &str = "BEGIN";
+
 /// BEGIN IMMEDIATE takes the write lock up front, so two writers never both
 /// read the same audit head.
 async fn begin(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
@@ -32,6 +37,7 @@ async fn begin(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sql
 }
 
 include!("ops.rs");
+include!("integrity_sql.rs");
 
 /// The migrations, embedded.
 fn migrator() -> Migrator {

@@ -1,7 +1,17 @@
 //! The canonical encoding is one-to-one.
 
 use proptest::prelude::*;
-use trustgate_audit::Entry;
+use trustgate_audit::{Entry, State};
+
+fn any_state() -> impl Strategy<Value = State> {
+    prop_oneof![
+        Just(State::Format1),
+        Just(State::NoRecord),
+        (".{0,12}", any::<[u8; 32]>()).prop_map(|(record, digest)| State::After { record, digest }),
+        (".{0,12}", any::<[u8; 32]>()).prop_map(|(record, digest)| State::Read { record, digest }),
+        any::<[u8; 32]>().prop_map(|digest| State::Returned { digest }),
+    ]
+}
 
 fn any_entry() -> impl Strategy<Value = Entry> {
     (
@@ -11,15 +21,19 @@ fn any_entry() -> impl Strategy<Value = Entry> {
         ".{0,12}",
         ".{0,12}",
         ".{0,40}",
+        any_state(),
     )
-        .prop_map(|(seq, time_ms, actor, action, object, detail)| Entry {
-            seq,
-            time_ms,
-            actor,
-            action,
-            object,
-            detail,
-        })
+        .prop_map(
+            |(seq, time_ms, actor, action, object, detail, state)| Entry {
+                seq,
+                time_ms,
+                actor,
+                action,
+                object,
+                detail,
+                state,
+            },
+        )
 }
 
 proptest! {

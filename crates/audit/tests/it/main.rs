@@ -13,7 +13,7 @@ mod frontier;
 mod tampering;
 mod vectors;
 
-use trustgate_audit::{Entry, Hash, LogHead};
+use trustgate_audit::{Entry, Hash, LogHead, State};
 
 /// Bytes from hex; panics on bad input (test data only).
 pub(crate) fn hex(s: &str) -> Vec<u8> {
@@ -38,6 +38,14 @@ pub(crate) fn entry(seq: u64) -> Entry {
         action: ["create", "read", "update"][seq as usize % 3].to_owned(),
         object: format!("contact/0193{seq:04x}"),
         detail: String::new(),
+        state: if seq.is_multiple_of(2) {
+            State::Format1
+        } else {
+            State::After {
+                record: format!("contact/0193{seq:04x}"),
+                digest: [seq as u8; 32],
+            }
+        },
     }
 }
 

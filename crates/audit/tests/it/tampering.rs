@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use trustgate_audit::{
-    Checkpoint, Entry, GENESIS, Hash, LogHead, Tampering, chain_hash, verify_log,
+    Checkpoint, Entry, GENESIS, Hash, LogHead, State, Tampering, chain_hash, verify_log,
 };
 
 use crate::{build, entry};
@@ -13,7 +13,8 @@ use crate::{build, entry};
 /// What an attacker who can write the database (but not sign) does.
 #[derive(Debug, Clone)]
 enum Attack {
-    /// Change one byte (or bit) of one field of one entry.
+    /// Change one byte (or bit) of one field of one entry (field 6: its
+    /// state, the digest of a record's content).
     EditField {
         at: Index,
         field: usize,
@@ -34,7 +35,7 @@ enum Attack {
 
 fn attack() -> impl Strategy<Value = Attack> {
     prop_oneof![
-        (any::<Index>(), 0usize..6, any::<Index>(), 0u32..64).prop_map(|(at, field, pos, bit)| {
+        (any::<Index>(), 0usize..7, any::<Index>(), 0u32..64).prop_map(|(at, field, pos, bit)| {
             Attack::EditField {
                 at,
                 field,
@@ -51,19 +52,42 @@ fn attack() -> impl Strategy<Value = Attack> {
 }
 
 fn log() -> impl Strategy<Value = Vec<Entry>> {
-    let one = (0u8..10, 0usize..4, "[0-9a-f]{4}", "[ -~]{0,16}", 0i64..1000);
+    let one = (
+        0u8..10,
+        0usize..4,
+        "[0-9a-f]{4}",
+        "[ -~]{0,16}",
+        0i64..1000,
+        (0u8..5, any::<[u8; 32]>()),
+    );
     prop::collection::vec(one, 1..200).prop_map(|rows| {
         rows.into_iter()
             .enumerate()
-            .map(|(seq, (actor, action, object, detail, jitter))| Entry {
-                seq: seq as u64,
-                // Strictly increasing, so no two entries are ever equal.
-                time_ms: 1_718_000_000_000 + seq as i64 * 1000 + jitter,
-                actor: format!("user/{actor}"),
-                action: ["create", "read", "update", "export"][action].to_owned(),
-                object: format!("contact/{object}"),
-                detail,
-            })
+            .map(
+                |(seq, (actor, action, object, detail, jitter, (state, digest)))| Entry {
+                    seq: seq as u64,
+                    // Strictly increasing, so no two entries are ever equal.
+                    time_ms: 1_718_000_000_000 + seq as i64 * 1000 + jitter,
+                    actor: format!("user/{actor}"),
+                    action: ["create", "read", "update", "export"][action].to_owned(),
+                    // Old and new formats mixed, as in a log kept across the upgrade.
+                    state: match state {
+                        0 => State::Format1,
+                        1 => State::NoRecord,
+                        2 => State::After {
+                            record: format!("contact/{object}"),
+                            digest,
+                        },
+                        3 => State::Read {
+                            record: format!("contact/{object}"),
+                            digest,
+                        },
+                        _ => State::Returned { digest },
+                    },
+                    object: format!("contact/{object}"),
+                    detail,
+                },
+            )
             .collect()
     })
 }
@@ -78,6 +102,23 @@ fn edit_text(text: &mut String, pos: Index) {
         bytes[i] = if bytes[i] == b'z' { b'y' } else { b'z' };
     }
     *text = String::from_utf8(bytes).unwrap();
+}
+
+/// Changes an entry's state: one bit of its digest, or, where it has none,
+/// gives it one (a format-1 entry made to look like format 2, say).
+fn edit_state(state: &mut State, pos: Index, bit: u32) {
+    let byte = pos.index(32);
+    match state {
+        State::After { digest, .. } | State::Read { digest, .. } | State::Returned { digest } => {
+            digest[byte] ^= 1 << (bit % 8);
+        }
+        State::Format1 | State::NoRecord => {
+            *state = State::After {
+                record: "contact/forged".into(),
+                digest: [0; 32],
+            };
+        }
+    }
 }
 
 /// Applies `attack`; returns the entries the verifier must name (a forged
@@ -106,7 +147,8 @@ fn apply(
                 (2, _) => edit_text(&mut e.actor, *pos),
                 (3, _) => edit_text(&mut e.action, *pos),
                 (4, _) => edit_text(&mut e.object, *pos),
-                _ => edit_text(&mut e.detail, *pos),
+                (5, _) => edit_text(&mut e.detail, *pos),
+                _ => edit_state(&mut e.state, *pos, *bit),
             }
             i as u64..=i as u64
         }

@@ -351,6 +351,58 @@ fn deleting_the_last_entries_is_found() {
     );
 }
 
+/// Someone with the database rewrites a record (not the log): `audit
+/// verify` names the record and the entry it no longer matches, and exits 1.
+#[test]
+fn editing_a_record_in_the_database_is_found() {
+    let tmp = TempDb::new("record-edit");
+    let db = tmp.db();
+    let o = trustgate(
+        &[
+            "generate",
+            "--records",
+            "40",
+            "--from",
+            "2026-02-10",
+            "--until",
+            "2026-03-10",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = trustgate(&["audit", "verify", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "40 record(s) (contacts, accounts, tokens) match the latest entry about each"
+        ) && text(&o).contains("the report counters match the records they count"),
+        "{}",
+        text(&o)
+    );
+    // A contact's acts done are emptied: nothing was done, it says now.
+    raw_sql(
+        &db,
+        "UPDATE contacts SET acts_done = '[]' WHERE id = (SELECT MIN(id) FROM contacts WHERE acts_done <> '[]')",
+    );
+    let o = trustgate(&["audit", "verify", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let found = text(&o);
+    let record = found
+        .split("TAMPERED: contact/")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .unwrap_or_else(|| panic!("{found}"));
+    assert!(record.parse::<i64>().is_ok(), "{found}");
+    assert!(
+        found.contains(&format!(
+            "TAMPERED: contact/{record}: its content no longer matches audit entry "
+        )),
+        "{found}"
+    );
+}
+
 #[test]
 fn data_keys_are_made_and_rotated_from_the_command_line() {
     let tmp = TempDb::new("keys");

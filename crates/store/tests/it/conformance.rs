@@ -85,12 +85,15 @@ pub async fn all_entries(fx: &Fixture) -> Vec<StoredEntry> {
 /// Verifies the stored log (sequence, chain, stored leaf hashes, the stored
 /// head) and returns how many entries are not the tests' own reads.
 pub async fn verified_size(fx: &Fixture) -> u64 {
+    // The log, every record against the latest entry about it, and the
+    // report counters.
     let report = fx
         .store
         .verify_audit_log(&reader(), &[])
         .await
         .unwrap()
-        .unwrap();
+        .unwrap_or_else(|finding| panic!("{finding}"));
+    assert_eq!(report.unprotected, 0, "every record has a digest");
     let log = fx
         .store
         .audit_entries(&reader(), 0, report.head.size)

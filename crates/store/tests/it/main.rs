@@ -12,10 +12,13 @@
 mod backend_specific;
 mod conformance;
 mod harness;
+mod record_edits;
+mod record_tampering;
 mod records;
 mod tampering;
 
 use conformance::*;
+use record_tampering::*;
 use records::*;
 
 macro_rules! conformance {
@@ -64,4 +67,33 @@ conformance!(
     proofs_from_the_stored_log_verify,
     report_counters_match_the_records,
     enrolment_sets_ones_own_credentials_once,
+    // Records edited, deleted or inserted in the database (issue 10, item 2).
+    every_stored_column_is_covered_or_said_not_to_be,
+    decision_rewritten_from_prohibited_to_permitted_is_found,
+    compliance_flag_cleared_is_found,
+    acts_done_emptied_is_found,
+    compliance_exception_deleted_is_found,
+    compliance_exception_rerouted_is_found,
+    explanation_rewritten_is_found,
+    obligation_marked_fulfilled_is_found,
+    obligation_deleted_is_found,
+    reimbursement_changed_is_found,
+    sealed_personal_data_swapped_is_found,
+    report_counter_zeroed_is_found_by_day,
+    account_role_changed_is_found,
+    account_password_replaced_is_found,
+    account_lockout_cleared_is_found,
+    disabled_account_enabled_again_is_found,
+    account_inserted_is_found,
+    token_scopes_widened_is_found,
+    token_unrevoked_is_found,
+    token_inserted_is_found,
+    contact_deleted_is_found,
+    contact_deleted_leaving_its_rows_is_found,
+    contact_inserted_is_found,
+    obligation_of_no_contact_inserted_is_found,
+    edit_then_read_is_found,
+    inserted_contact_then_read_is_found,
+    a_forged_session_is_not_a_record,
+    old_logs_still_verify_and_say_what_they_cannot_protect,
 );

@@ -72,7 +72,7 @@ async fn tamper(path: &std::path::Path, attack: Attack, n: i64, k: i64, j: i64) 
                 .execute(&mut c)
                 .await
                 .unwrap();
-            "INSERT INTO audit_log SELECT seq - 1, time_ms, 'user/forger', action, object, detail, chain_hash, leaf_hash FROM audit_log WHERE seq = $1 + 1"
+            "INSERT INTO audit_log SELECT seq - 1, time_ms, 'user/forger', action, object, detail, chain_hash, leaf_hash, format, state, record, digest FROM audit_log WHERE seq = $1 + 1"
         }
         Attack::Swap => {
             let (a, b) = (

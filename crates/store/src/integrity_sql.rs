@@ -1,0 +1,371 @@
+// Loading records for their digests, and the check of every record against
+// the audit log: compiled into each backend module (`include!`) after
+// `ops.rs`, like it. The writer and the verifier load a record through the
+// same functions here and hash it with the same function
+// (`crate::integrity`), so what is written and what is checked cannot
+// differ.
+
+use crate::integrity::{
+    ACCOUNTS, API_TOKENS, CHUNK, COMPLIANCE_EXCEPTIONS, Check, ContactRows, EXCEPTION_EXPLANATIONS,
+    Kind, OBLIGATIONS, REIMBURSEMENTS, Row, SQL, Table, Value, record_digest,
+};
+
+/// The values of one row, in `table`'s column order, from column `from` of `r` on.
+fn row_values(r: &DbRow, table: &Table, from: usize) -> Result<Row, StoreError> {
+    let bad = |e: sqlx::Error| StoreError::Corrupt(format!("{}: {e}", table.name));
+    table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, (_, kind))| {
+            let i = from + i;
+            Ok(match kind {
+                Kind::Int => r.try_get::<Option<i64>, _>(i).map_err(bad)?.map(Value::Int),
+                // SQLite keeps a boolean as an integer: a value other than
+                // 0 or 1 is kept as the integer it is, so it changes the digest.
+                Kind::Bool => match r.try_get::<Option<i64>, _>(i) {
+                    Ok(n) => n.map(|n| match n {
+                        0 => Value::Bool(false),
+                        1 => Value::Bool(true),
+                        n => Value::Int(n),
+                    }),
+                    Err(_) => r
+                        .try_get::<Option<bool>, _>(i)
+                        .map_err(bad)?
+                        .map(Value::Bool),
+                },
+                Kind::Text => r
+                    .try_get::<Option<String>, _>(i)
+                    .map_err(bad)?
+                    .map(Value::Text),
+                Kind::Bytes => r
+                    .try_get::<Option<Vec<u8>>, _>(i)
+                    .map_err(bad)?
+                    .map(Value::Bytes),
+            }
+            .unwrap_or(Value::Null))
+        })
+        .collect()
+}
+
+/// Contacts with `from <= id <= upto`, at most `limit`, with every dependent row,
+/// and the dependent rows in the same range of contact ids whose contact is
+/// not stored.
+struct Chunk {
+    contacts: Vec<ContactRows>,
+    /// (table, row id, contact id).
+    orphans: Vec<(&'static str, i64, i64)>,
+    /// Whether `limit` contacts came back (there may be more).
+    full: bool,
+}
+
+async fn load_contacts(
+    conn: &mut Conn,
+    from: i64,
+    upto: i64,
+    limit: i64,
+) -> Result<Chunk, StoreError> {
+    let rows = sqlx::query(SQL.contacts.as_str())
+        .bind(from)
+        .bind(upto)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
+    let full = rows.len() as i64 >= limit;
+    let id_at = crate::integrity::CONTACTS.index("id");
+    let mut contacts = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let contact = row_values(r, &crate::integrity::CONTACTS, 0)?;
+        let id = contact
+            .get(id_at)
+            .and_then(Value::as_int)
+            .ok_or_else(|| StoreError::Corrupt("a contact without an id".into()))?;
+        contacts.push(ContactRows {
+            id,
+            contact,
+            ..ContactRows::default()
+        });
+    }
+    // A full chunk ends at its last contact: later ids are the next chunk's.
+    let upto = match contacts.last() {
+        Some(last) if full => last.id,
+        _ => upto,
+    };
+    let mut orphans = Vec::new();
+    for (table, sql) in [
+        (&COMPLIANCE_EXCEPTIONS, SQL.exceptions.as_str()),
+        (&EXCEPTION_EXPLANATIONS, SQL.explanations.as_str()),
+        (&OBLIGATIONS, SQL.obligations.as_str()),
+        (&REIMBURSEMENTS, SQL.reimbursements.as_str()),
+    ] {
+        let rows = sqlx::query(sql)
+            .bind(from)
+            .bind(upto)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?;
+        let id_at = table.index("id");
+        for r in &rows {
+            let contact: i64 = r.try_get(0).map_err(db)?;
+            let row = row_values(r, table, 1)?;
+            match contacts.binary_search_by_key(&contact, |c| c.id) {
+                Ok(i) => {
+                    let c = &mut contacts[i];
+                    let rows = match table.name {
+                        "compliance_exceptions" => &mut c.exceptions,
+                        "exception_explanations" => &mut c.explanations,
+                        "obligations" => &mut c.obligations,
+                        _ => &mut c.reimbursements,
+                    };
+                    rows.push(row);
+                }
+                Err(_) => {
+                    let id = row.get(id_at).and_then(Value::as_int).unwrap_or_default();
+                    orphans.push((table.name, id, contact));
+                }
+            }
+        }
+    }
+    Ok(Chunk {
+        contacts,
+        orphans,
+        full,
+    })
+}
+
+/// One contact's rows as stored now (inside the caller's transaction).
+async fn contact_rows(conn: &mut Conn, id: ContactId) -> Result<ContactRows, StoreError> {
+    load_contacts(conn, id.0, id.0, 1)
+        .await?
+        .contacts
+        .pop()
+        .filter(|c| c.id == id.0)
+        .ok_or_else(|| StoreError::NotFound(id.object()))
+}
+
+/// Accounts, all or one, with their record names.
+async fn account_rows(
+    conn: &mut Conn,
+    username: Option<&str>,
+) -> Result<Vec<(String, Row)>, StoreError> {
+    let at = ACCOUNTS.index("username");
+    sqlx::query(SQL.accounts.as_str())
+        .bind(username)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|r| {
+            let row = row_values(r, &ACCOUNTS, 0)?;
+            let name = row.get(at).and_then(Value::as_text).unwrap_or_default();
+            Ok((format!("account/{name}"), row))
+        })
+        .collect()
+}
+
+/// Tokens, all or one, with their record names.
+async fn token_rows(conn: &mut Conn, id: Option<i64>) -> Result<Vec<(String, Row)>, StoreError> {
+    let at = API_TOKENS.index("id");
+    sqlx::query(SQL.tokens.as_str())
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|r| {
+            let row = row_values(r, &API_TOKENS, 0)?;
+            let id = row.get(at).and_then(Value::as_int).unwrap_or_default();
+            Ok((format!("token/{id}"), row))
+        })
+        .collect()
+}
+
+fn single_digest(record: &str, table: &Table, row: Row) -> trustgate_audit::Hash {
+    record_digest(record, &[(table, &[row])])
+}
+
+/// What an entry that left a contact as it now is commits to.
+async fn contact_after(conn: &mut Conn, id: ContactId) -> Result<State, StoreError> {
+    let c = contact_rows(conn, id).await?;
+    Ok(State::After {
+        record: c.record(),
+        digest: c.digest(),
+    })
+}
+
+/// What an entry that read a contact commits to.
+async fn contact_read(conn: &mut Conn, id: ContactId) -> Result<State, StoreError> {
+    let c = contact_rows(conn, id).await?;
+    Ok(State::Read {
+        record: c.record(),
+        digest: c.digest(),
+    })
+}
+
+/// An account's record name and digest as stored now.
+async fn account_digest(
+    conn: &mut Conn,
+    username: &str,
+) -> Result<(String, trustgate_audit::Hash), StoreError> {
+    let (record, row) = account_rows(conn, Some(username))
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("account/{username}")))?;
+    let digest = single_digest(&record, &ACCOUNTS, row);
+    Ok((record, digest))
+}
+
+async fn account_after(conn: &mut Conn, username: &str) -> Result<State, StoreError> {
+    let (record, digest) = account_digest(conn, username).await?;
+    Ok(State::After { record, digest })
+}
+
+async fn account_read(conn: &mut Conn, username: &str) -> Result<State, StoreError> {
+    let (record, digest) = account_digest(conn, username).await?;
+    Ok(State::Read { record, digest })
+}
+
+async fn token_after(conn: &mut Conn, id: i64) -> Result<State, StoreError> {
+    let (record, row) = token_rows(conn, Some(id))
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("token/{id}")))?;
+    let digest = single_digest(&record, &API_TOKENS, row);
+    Ok(State::After { record, digest })
+}
+
+impl This {
+    /// The whole check behind `audit verify`, in one read-only snapshot (so
+    /// a write committed meanwhile is either wholly seen or not at all):
+    /// the log itself, then every record against the latest entry about it,
+    /// then the report counters against the records. The first finding, in
+    /// words; `Err` only when the database cannot be read.
+    pub(crate) async fn verify_snapshot(
+        &self,
+        checkpoints: &[trustgate_audit::Checkpoint],
+    ) -> Result<Result<crate::AuditReport, String>, StoreError> {
+        let mut tx = self.pool.begin_with(BEGIN_SNAPSHOT).await.map_err(db)?;
+        let found = verify_in(&mut tx, checkpoints).await;
+        // Read only: nothing to keep.
+        tx.rollback().await.map_err(db)?;
+        match found {
+            Err(StoreError::Corrupt(why)) => Ok(Err(format!(
+                "a stored row cannot be read as the store writes it ({why}): it was altered outside the store"
+            ))),
+            other => other,
+        }
+    }
+}
+
+async fn verify_in(
+    conn: &mut Conn,
+    checkpoints: &[trustgate_audit::Checkpoint],
+) -> Result<Result<crate::AuditReport, String>, StoreError> {
+    let row = sqlx::query("SELECT size, chain_head, frontier FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+    let head = match head_of_row(&row) {
+        Ok(head) => audit_head_of(&head),
+        // A head that cannot even be read back was altered: a finding.
+        Err(StoreError::Corrupt(why)) => {
+            return Ok(Err(format!(
+                "the stored audit head is unreadable ({why}): it was altered"
+            )));
+        }
+        Err(e) => return Err(e),
+    };
+    let stored = sqlx::query(
+        "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash, \
+         format, state, record, digest FROM audit_log WHERE seq >= 0 AND seq < $1 ORDER BY seq",
+    )
+    .bind(to_i64(head.size)?)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(db)?
+    .iter()
+    .map(stored_entry)
+    .collect::<Result<Vec<_>, StoreError>>();
+    let stored = match stored {
+        Ok(stored) => stored,
+        Err(StoreError::Corrupt(why)) => {
+            return Ok(Err(format!(
+                "an audit log row is unreadable ({why}): it was altered"
+            )));
+        }
+        Err(e) => return Err(e),
+    };
+    let log = match crate::check_log(&head, &stored, checkpoints) {
+        Ok(log) => log,
+        Err(finding) => return Ok(Err(finding)),
+    };
+    let mut check = Check::from_log(&stored);
+    drop(stored);
+
+    let mut from = i64::MIN;
+    loop {
+        let chunk = load_contacts(conn, from, i64::MAX, CHUNK).await?;
+        for c in &chunk.contacts {
+            check.contact(c);
+        }
+        for (table, id, contact) in &chunk.orphans {
+            check.orphan(table, *id, &format!("contact/{contact}"));
+        }
+        match chunk.contacts.last().and_then(|c| c.id.checked_add(1)) {
+            Some(next) if chunk.full => from = next,
+            _ => break,
+        }
+    }
+    let orphans = sqlx::query(SQL.orphan_explanations.as_str())
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
+    for r in &orphans {
+        let id: i64 = r.try_get(0).map_err(db)?;
+        let exception: i64 = r.try_get(1).map_err(db)?;
+        check.orphan(
+            EXCEPTION_EXPLANATIONS.name,
+            id,
+            &format!("compliance-exception/{exception}"),
+        );
+    }
+    for (record, row) in account_rows(conn, None).await? {
+        check.record(&record, &single_digest(&record, &ACCOUNTS, row));
+    }
+    for (record, row) in token_rows(conn, None).await? {
+        check.record(&record, &single_digest(&record, &API_TOKENS, row));
+    }
+    let complete: i64 = sqlx::query_scalar("SELECT complete FROM report_counts_state WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+    let counters_checked = complete == 1;
+    if counters_checked {
+        let stored = sqlx::query("SELECT day, breakdown, key, count FROM report_counts")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get(0).map_err(db)?,
+                    r.try_get(1).map_err(db)?,
+                    r.try_get(2).map_err(db)?,
+                    r.try_get(3).map_err(db)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        check.counters(stored);
+    }
+    Ok(check
+        .finish()
+        .map(|(records, unprotected)| crate::AuditReport {
+            head,
+            checkpoints: log.checkpoints,
+            anchored: log.anchored,
+            records,
+            unprotected,
+            counters_checked,
+        }))
+}
