@@ -607,11 +607,12 @@ impl Check {
                 State::After { record, digest } | State::Read { record, digest } => {
                     let read = matches!(e.state, State::Read { .. });
                     let known = check.legacy.remove(record).is_some();
+                    let creation = e.action == "create" && e.object == *record;
                     match check.latest.get(record) {
                         // A record's first entry of format 2 is its creation,
                         // unless a format-1 entry created it: anything else
                         // reads or changes a row no entry created.
-                        None if !(known || (e.action == "create" && e.object == *record)) => {
+                        None if !(known || creation) => {
                             check.find(
                                 Place::of(record),
                                 format!(
