@@ -1,5 +1,6 @@
 //! Embeds every file under `packs/` (Markdown packs and the schema; the scenario
-//! cases under `packs/cases/` too) so the binary carries its law.
+//! cases under `packs/cases/` and each place's `place.toml` too) so the binary
+//! carries its law and its places.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let p = e.path();
         if p.is_dir() {
             walk(&p, out);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("md" | "yaml")) {
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("md" | "yaml" | "toml")
+        ) {
             out.push(p);
         }
     }

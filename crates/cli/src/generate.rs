@@ -49,6 +49,8 @@ pub(crate) struct GenerateArgs {
     seed: u64,
     #[command(flatten)]
     db: Database,
+    #[command(flatten)]
+    place: crate::pack::PlaceArg,
 }
 
 /// Who the generated records are recorded by.
@@ -309,6 +311,7 @@ fn decide(lib: &Library, scenario: &Value) -> Result<(String, String)> {
 
 pub(crate) fn run(packs: Option<&Path>, args: &GenerateArgs) -> Result<u8> {
     let lib = crate::pack::library(packs)?;
+    let place = Arc::new(args.place.load(packs, &lib)?);
     let clock = Arc::new(SystemClock);
     let from = Date::parse(&args.from).map_err(|e| anyhow::anyhow!("--from {}: {e}", args.from))?;
     let until = match &args.until {
@@ -330,7 +333,7 @@ pub(crate) fn run(packs: Option<&Path>, args: &GenerateArgs) -> Result<u8> {
     );
     let tty = std::io::stderr().is_terminal();
     let written = runtime()?.block_on(async {
-        let store = Arc::new(open(&args.db, clock).await?);
+        let store = Arc::new(open(&args.db, clock).await?.with_place(place)?);
         let others = store.contacts_not_recorded_by(actor.actor()).await?;
         if others > 0 {
             store.close().await;
@@ -420,4 +423,27 @@ async fn write(
         }
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SITUATIONS;
+
+    /// The generator writes Cambridge's records, whose units are a closed
+    /// list: every unit it picks must be on it, or recording would refuse.
+    #[test]
+    fn every_unit_the_generator_picks_is_on_cambridges_list() {
+        let place = crate::pack::places(None)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|p| p.id() == "cambridge");
+        let Some(place) = place else {
+            unreachable!("the built-in packs configure Cambridge");
+        };
+        for s in SITUATIONS {
+            for unit in s.units {
+                assert!(place.unit(unit).is_some(), "{unit}");
+            }
+        }
+    }
 }

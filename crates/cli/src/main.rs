@@ -121,7 +121,7 @@ fn main() -> ExitCode {
         Command::User(cmd) => records::user(&cmd),
         Command::Audit(cmd) => records::audit(&cmd),
         Command::Keys(cmd) => records::keys(&cmd),
-        Command::Report(args) => report::run(&args),
+        Command::Report(args) => report::run(cli.packs.as_deref(), &args),
         Command::Reconcile(args) => reconcile::run(&args),
         Command::Generate(args) => generate::run(cli.packs.as_deref(), &args),
         Command::Openapi => trustgate_server::openapi()

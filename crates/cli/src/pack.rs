@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use trustgate_api::kind;
 use trustgate_law::{Library, Source};
+use trustgate_place::Place;
 
 use crate::exit;
 
@@ -140,6 +141,82 @@ fn describe(kind: std::fs::FileType) -> &'static str {
     }
     let _ = kind;
     "not a file or folder"
+}
+
+/// Every place configured with the packs (`place.toml` beside a place's
+/// packs): the built-in ones, or those under `dir`.
+pub(crate) fn places(dir: Option<&Path>) -> Result<Vec<Place>> {
+    let files: Vec<(String, String)> = match dir {
+        None => trustgate_packs::place_files()
+            .map(|(n, t)| (n.to_owned(), t.to_owned()))
+            .collect(),
+        Some(d) => {
+            let mut files = Vec::new();
+            walk(d, "toml", &mut files)?;
+            files.retain(|p| p.file_name().is_some_and(|n| n == "place.toml"));
+            read_all(&files)?
+        }
+    };
+    files
+        .iter()
+        .map(|(name, text)| Place::parse(name, text).map_err(|e| anyhow::anyhow!("{e}")))
+        .collect()
+}
+
+/// Which place's records a command keeps.
+#[derive(clap::Args, Debug)]
+pub(crate) struct PlaceArg {
+    /// The place whose records these are (its `place.toml`, beside its law
+    /// packs); needed only when more than one place is configured.
+    #[arg(long = "place", env = "TRUSTGATE_PLACE", value_name = "ID")]
+    id: Option<String>,
+}
+
+impl PlaceArg {
+    /// The place named, or the only one configured, checked against `lib`.
+    pub(crate) fn load(&self, dir: Option<&Path>, lib: &Library) -> Result<Place> {
+        place(dir, lib, self.id.as_deref())
+    }
+}
+
+/// The place this server or command works for: the one named, or the only
+/// one configured. It must be a place the law library knows.
+fn place(dir: Option<&Path>, lib: &Library, wanted: Option<&str>) -> Result<Place> {
+    let all = places(dir)?;
+    let ids = || {
+        all.iter()
+            .map(|p| p.id().to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let place = match wanted {
+        Some(id) => match all.iter().find(|p| p.id() == id) {
+            Some(p) => p.clone(),
+            None => bail!(
+                "--place {id}: no place.toml configures it (configured: {})",
+                ids()
+            ),
+        },
+        None => match all.as_slice() {
+            [only] => only.clone(),
+            [] => bail!("no place is configured: a place.toml belongs beside the place's packs"),
+            _ => bail!(
+                "several places are configured ({}): say which with --place",
+                ids()
+            ),
+        },
+    };
+    if !lib.places().any(|p| p.name() == place.id()) {
+        bail!(
+            "the place `{}` is configured but the law packs do not know it (places: {})",
+            place.id(),
+            lib.places()
+                .map(|p| p.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(place)
 }
 
 /// Loads the library, or returns every diagnostic as the error.

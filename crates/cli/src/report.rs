@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::{Args, ValueEnum};
 use trustgate_access::Permission;
 use trustgate_law::Date;
+use trustgate_place::Place;
 use trustgate_report::{DayCount, Period, ReimbursementRow, Report, local_date};
 use trustgate_store::{Actor, Clock as _};
 
@@ -49,6 +50,8 @@ pub(crate) struct ReportArgs {
     recount: bool,
     #[command(flatten)]
     db: Database,
+    #[command(flatten)]
+    place: crate::pack::PlaceArg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -64,7 +67,7 @@ enum Format {
     Letter,
 }
 
-pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
+pub(crate) fn run(packs: Option<&std::path::Path>, args: &ReportArgs) -> Result<u8> {
     if matches!(args.format, Format::Pdf)
         && args.publish.is_none()
         && std::io::stdout().is_terminal()
@@ -89,8 +92,9 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
         }
         None => None,
     };
+    let place = args.place.load(packs, &crate::pack::library(packs)?)?;
     if let Some(dir) = &args.publish {
-        return publish(dir, &args.db, today, signer.as_ref());
+        return publish(dir, &args.db, &place, today, signer.as_ref());
     }
     // Only periods that have begun exist: the first through the one
     // containing today.
@@ -111,7 +115,7 @@ pub(crate) fn run(args: &ReportArgs) -> Result<u8> {
             let n = store.recount_reports(&Actor::system("report")).await?;
             eprintln!("recounted {n} record(s)");
         }
-        let report = count(&store, period, args.staff, signer.as_ref(), today).await;
+        let report = count(&store, &place, period, args.staff, signer.as_ref(), today).await;
         store.close().await;
         report
     })?;
@@ -136,6 +140,7 @@ type Signer = (String, trustgate_audit::SigningKey);
 /// signer, an ended period gets the log's checkpoint as of its end.
 async fn count(
     store: &trustgate_store::Store,
+    place: &Place,
     period: Period,
     staff: bool,
     signer: Option<&Signer>,
@@ -152,6 +157,7 @@ async fn count(
             .await?;
         Report::count(
             period,
+            place,
             &rows.contacts,
             &money_rows(rows.reimbursements),
             true,
@@ -171,7 +177,7 @@ async fn count(
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Report::from_counts(period, &counts, &money_rows(counted.reimbursements))
+        Report::from_counts(period, place, &counts, &money_rows(counted.reimbursements))
     };
     if let (Some((origin, key)), true) = (signer, period.until < today) {
         let end_ms = period.utc_ms().1;
@@ -218,6 +224,7 @@ fn files(r: &Report) -> Vec<(&'static str, String)> {
 fn publish(
     dir: &std::path::Path,
     db: &Database,
+    place: &Place,
     today: Date,
     signer: Option<&Signer>,
 ) -> Result<u8> {
@@ -226,7 +233,7 @@ fn publish(
         let store = open(db, Arc::new(SystemClock)).await?;
         let mut reports = Vec::new();
         for period in Period::through(today) {
-            match count(&store, period, false, signer, today).await {
+            match count(&store, place, period, false, signer, today).await {
                 Ok(r) => reports.push(r),
                 Err(e) => {
                     store.close().await;

@@ -11,7 +11,7 @@ use clap::builder::TypedValueParser as _;
 use tracing_subscriber::EnvFilter;
 
 use crate::exit;
-use crate::pack::library;
+use crate::pack::{PlaceArg, library};
 use crate::records::{DataKeys, Database, SystemClock, open, redacted};
 
 #[derive(Args)]
@@ -29,6 +29,8 @@ pub(crate) struct ServeArgs {
     db: Database,
     #[command(flatten)]
     keys: DataKeys,
+    #[command(flatten)]
+    place: PlaceArg,
     /// Serve the reports published with `trustgate report --publish DIR` at /reports/.
     #[arg(long, env = "TRUSTGATE_REPORTS", value_name = "DIR")]
     reports: Option<std::path::PathBuf>,
@@ -98,12 +100,13 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
         subscriber.init();
     }
     let lib = Arc::new(library(packs)?);
+    let place = Arc::new(args.place.load(packs, &lib)?);
     let keyring = args.keys.keyring()?;
     let tls = tls(args)?;
     let laws = lib.laws().count();
     crate::records::runtime()?.block_on(async {
         let clock: Arc<dyn trustgate_store::Clock> = Arc::new(SystemClock);
-        let mut store = open(&args.db, clock.clone()).await?;
+        let mut store = open(&args.db, clock.clone()).await?.with_place(place)?;
         match keyring {
             Some(k) => {
                 tracing::info!(current_key = k.current(), "personal data is sealed with the operator's data keys");

@@ -17,3 +17,11 @@ pub fn law_files() -> impl Iterator<Item = (&'static str, &'static str)> {
 pub fn case_files() -> impl Iterator<Item = (&'static str, &'static str)> {
     FILES.iter().copied().filter(|(p, _)| p.ends_with(".yaml"))
 }
+
+/// Each place's configuration (`packs/**/place.toml`): its receiving units.
+pub fn place_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FILES
+        .iter()
+        .copied()
+        .filter(|(p, _)| p.ends_with("/place.toml"))
+}

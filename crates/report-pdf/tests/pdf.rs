@@ -36,6 +36,15 @@ fn row(id: i64, kind: &str, unit: &str, facts: &str, acts: &[&str], at: i64) -> 
     }
 }
 
+/// The units the rows use.
+fn place() -> trustgate_place::Place {
+    trustgate_place::Place::parse(
+        "test.toml",
+        "id = \"test\"\nname = \"Test\"\n[[units]]\nid = \"booking\"\nname = \"Booking\"\n[[units]]\nid = \"front-desk\"\nname = \"Front desk\"\n",
+    )
+    .unwrap()
+}
+
 fn period() -> Period {
     Period::containing(Date::parse("2026-03-01").unwrap()).unwrap()
 }
@@ -77,7 +86,18 @@ fn varied_report() -> Report {
         amount_cents: 123_456,
         received_on: "2026-04-20".into(),
     }];
-    let mut report = Report::count(period(), &rows, &money, false);
+    let mut report = Report::count(period(), &place(), &rows, &money, false);
+    // A unit off the list counts as unlisted; the PDF must still print any
+    // key as written, so put markup there directly.
+    let unlisted = report
+        .a
+        .by_receiving_unit
+        .remove(trustgate_report::UNLISTED_UNIT)
+        .unwrap();
+    report
+        .a
+        .by_receiving_unit
+        .insert("#panic(\"x\") *bold* $math$ [a]".into(), unlisted);
     report.checkpoint = Some(Checkpoint {
         note: "trustgate.example/audit\n42\nq5Zy0yq2b6Vg8Jc7vQ2C3g==\n\n— trustgate.example/audit AbCdEf==\n".into(),
         public_key: "trustgate.example/audit+1a2b3c4d+AQID".into(),
@@ -189,7 +209,7 @@ fn the_same_report_gives_the_same_bytes() {
 
 #[test]
 fn an_empty_period_is_typeset_with_its_zeros() {
-    let report = Report::count(period(), &[], &[], false);
+    let report = Report::count(period(), &place(), &[], &[], false);
     let pdf = report_pdf(&report).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "empty.pdf", &pdf);

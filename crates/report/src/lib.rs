@@ -20,6 +20,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 use trustgate_law::Date;
+use trustgate_place::Place;
 
 pub use period::{NoPeriod, PASSAGE, Period, local_date, local_to_utc_ms};
 
@@ -92,9 +93,16 @@ pub struct ReimbursementRow {
 
 /// How each section is counted, printed with every report so a reader can
 /// check the numbers against the law's words.
+/// The key under which (a)'s breakdown by receiving unit counts a record
+/// whose unit is not on the place's list (`place.toml`): a record from
+/// before the list, or one altered in the database. What a person typed
+/// never reaches a public report.
+pub const UNLISTED_UNIT: &str = "unlisted";
+
 pub const COUNTING_RULES: &[&str] = &[
     "A record counts in the period of the day it was received, in Cambridge time (America/New_York).",
     "(a) counts instruments, not records: a record lodged with the Police Department (its scenario names the Police Department, or no department) counts once for each of a detainer, an administrative warrant (Form I-200, I-203 or I-205) and a notification request that it is or that its documents include, so an I-247A with an I-200 attached is one detainer and one administrative warrant. A detainer is a hold request if its documents include an I-247A custody request (detainer-hold) or another hold request, and notify-only otherwise. The breakdowns by month, channel and receiving unit count the same instruments.",
+    "The breakdown by receiving unit names only the units on the city's list (its place.toml); a record whose unit is not on the list is counted as unlisted, so no text typed into a record is published.",
     "(b) counts detainer and administrative-warrant records on which the person was held (acts done include detain or extend-detention). The law prohibits such holds, so each is also a compliance exception.",
     "(c) counts records on which the person was transferred to ICE custody (acts done include transfer-to-ice).",
     "(d) sums the reimbursements received in the period (by the day received), by the record of the case; cases are listed in the order they were first paid.",
@@ -280,11 +288,12 @@ impl Report {
     /// period are ignored). `staff`: list the records behind each number.
     pub fn count(
         period: Period,
+        place: &Place,
         contacts: &[ContactRow],
         reimbursements: &[ReimbursementRow],
         staff: bool,
     ) -> Report {
-        let mut sections = Sections::new(staff);
+        let mut sections = Sections::new(place, staff);
         for row in contacts {
             let (day, counters) = tally(row);
             if period.contains(day) {
@@ -301,10 +310,11 @@ impl Report {
     /// whatever the number of records.
     pub fn from_counts(
         period: Period,
+        place: &Place,
         counts: &[DayCount],
         reimbursements: &[ReimbursementRow],
     ) -> Report {
-        let mut sections = Sections::new(false);
+        let mut sections = Sections::new(place, false);
         for c in counts {
             if period.contains(c.day) {
                 sections.add(c.day, &c.breakdown, &c.key, c.count, None);
@@ -373,15 +383,17 @@ pub fn tally(row: &ContactRow) -> (Date, Vec<(&'static str, String)>) {
 }
 
 /// A report being counted.
-struct Sections {
+struct Sections<'p> {
+    /// Whose units (a) may name.
+    place: &'p Place,
     a: Breakdown,
     b: Count,
     c: Count,
     e: Count,
 }
 
-impl Sections {
-    fn new(staff: bool) -> Sections {
+impl<'p> Sections<'p> {
+    fn new(place: &'p Place, staff: bool) -> Sections<'p> {
         let count = |law| Count {
             law,
             total: 0,
@@ -389,6 +401,7 @@ impl Sections {
             records: staff.then(Vec::new),
         };
         Sections {
+            place,
             a: Breakdown {
                 law: QUOTE_A,
                 total: 0,
@@ -430,7 +443,14 @@ impl Sections {
                 push(&mut self.a.records, id);
             }
             "a-channel" => bump(&mut self.a.by_channel),
-            "a-unit" => bump(&mut self.a.by_receiving_unit),
+            "a-unit" => {
+                let key = if self.place.unit(key).is_some() {
+                    key
+                } else {
+                    UNLISTED_UNIT
+                };
+                *self.a.by_receiving_unit.entry(key.to_owned()).or_default() += n;
+            }
             "b" => tally_count(&mut self.b, n, id),
             "c" => tally_count(&mut self.c, n, id),
             "e" => tally_count(&mut self.e, n, id),
@@ -445,7 +465,7 @@ impl Sections {
     }
 
     fn finish(self, period: Period, reimbursements: &[ReimbursementRow], staff: bool) -> Report {
-        let Sections { a, b, c, e } = self;
+        let Sections { a, b, c, e, .. } = self;
         // contact → (payments, cents, first day paid)
         let mut cases: BTreeMap<i64, (u64, i64, Date)> = BTreeMap::new();
         for r in reimbursements {

@@ -25,6 +25,20 @@ fn row(id: i64, kind: &str, facts: &str, acts: &[&str], received_ms: i64) -> Con
     }
 }
 
+/// A place whose units are those the rows below use.
+fn place() -> Place {
+    let units: String = (0..3)
+        .map(|i| format!("district-{i}"))
+        .chain((0..4).map(|i| format!("unit-{i}")))
+        .map(|id| format!("[[units]]\nid = \"{id}\"\nname = \"The {id}\"\n"))
+        .collect();
+    Place::parse(
+        "test.toml",
+        &format!("id = \"test\"\nname = \"Test\"\n{units}"),
+    )
+    .unwrap()
+}
+
 fn period13() -> Period {
     Period::containing(Date::parse("2026-03-01").unwrap()).unwrap()
 }
@@ -97,7 +111,7 @@ fn each_section_counts_what_its_rule_says() {
             received_on: "2026-08-10".into(),
         },
     ];
-    let r = Report::count(period13(), &rows, &money, true);
+    let r = Report::count(period13(), &place(), &rows, &money, true);
     assert_eq!(
         (r.period.from.as_str(), r.period.until.as_str()),
         ("2026-02-10", "2026-08-09")
@@ -142,7 +156,7 @@ fn each_section_counts_what_its_rule_says() {
     );
 
     // The public version names no record.
-    let public = Report::count(period13(), &rows, &money, false);
+    let public = Report::count(period13(), &place(), &rows, &money, false);
     assert_eq!(public.a.records, None);
     assert_eq!(public.d.by_case[0].case, "case 1");
     assert!(!public.to_json().contains("contact/"));
@@ -151,7 +165,7 @@ fn each_section_counts_what_its_rule_says() {
 
 #[test]
 fn nothing_is_assumed_zero_and_the_same_records_give_the_same_bytes() {
-    let empty = Report::count(period13(), &[], &[], false);
+    let empty = Report::count(period13(), &place(), &[], &[], false);
     assert_eq!(
         (
             empty.a.total,
@@ -179,8 +193,8 @@ fn nothing_is_assumed_zero_and_the_same_records_give_the_same_bytes() {
         .collect();
     let mut reversed = rows.clone();
     reversed.reverse();
-    let one = Report::count(period13(), &rows, &[], false);
-    let two = Report::count(period13(), &reversed, &[], false);
+    let one = Report::count(period13(), &place(), &rows, &[], false);
+    let two = Report::count(period13(), &place(), &reversed, &[], false);
     assert_eq!(one.to_json(), two.to_json());
     assert_eq!(one.to_csv(), two.to_csv());
 }
@@ -216,7 +230,7 @@ fn withheld_investigations_leave_the_total_and_are_counted_by_ground() {
     rows[2].withheld = Some("investigatory".into());
     rows[3].withheld = Some("privacy".into());
     for staff in [false, true] {
-        let r = Report::count(period13(), &rows, &[], staff);
+        let r = Report::count(period13(), &place(), &rows, &[], staff);
         assert_eq!(r.e.total, 1, "only the disclosable one is in the total");
         let by: Vec<(&str, u64)> =
             r.e.withheld
@@ -233,7 +247,7 @@ fn withheld_investigations_leave_the_total_and_are_counted_by_ground() {
             "staff see which records, the public never"
         );
     }
-    let csv = Report::count(period13(), &rows, &[], false).to_csv();
+    let csv = Report::count(period13(), &place(), &rows, &[], false).to_csv();
     assert!(csv.contains("\"e\",\"total\",\"\",1\r\n\"e\",\"withheld\",\"investigatory\",2\r\n\"e\",\"withheld\",\"statute\",0\r\n\"e\",\"withheld\",\"privacy\",1\r\n"), "{csv}");
     // The counters give the same, as for every other section.
     let mut counts: BTreeMap<(Date, &str, String), u64> = BTreeMap::new();
@@ -253,12 +267,17 @@ fn withheld_investigations_leave_the_total_and_are_counted_by_ground() {
         })
         .collect();
     assert_eq!(
-        Report::from_counts(period13(), &counts, &[]),
-        Report::count(period13(), &rows, &[], false)
+        Report::from_counts(period13(), &place(), &counts, &[]),
+        Report::count(period13(), &place(), &rows, &[], false)
     );
     // A key that is no ground counts as disclosable: never silently dropped.
     rows[3].withheld = Some("because".into());
-    assert_eq!(Report::count(period13(), &rows, &[], false).e.total, 2);
+    assert_eq!(
+        Report::count(period13(), &place(), &rows, &[], false)
+            .e
+            .total,
+        2
+    );
 }
 
 #[test]
@@ -266,7 +285,15 @@ fn csv_cells_are_quoted_and_never_formulas() {
     let rows = vec![row(1, "detainer", r#""department":"police""#, &[], MARCH)];
     let mut rows = rows;
     rows[0].receiving_unit = "=HYPERLINK(\"http://x\")".into();
-    let csv = Report::count(period13(), &rows, &[], false).to_csv();
+    let mut report = Report::count(period13(), &place(), &rows, &[], false);
+    // Typed text never reaches the report: it counts as unlisted.
+    assert_eq!(
+        report.a.by_receiving_unit,
+        BTreeMap::from([(UNLISTED_UNIT.to_owned(), 1)])
+    );
+    // The writer quotes a cell whatever it holds.
+    report.a.by_receiving_unit = BTreeMap::from([("=HYPERLINK(\"http://x\")".to_owned(), 1)]);
+    let csv = report.to_csv();
     assert!(
         csv.starts_with("section,breakdown,key,value\r\n\"a\",\"total\",\"\",1\r\n"),
         "{csv}"
@@ -291,7 +318,7 @@ fn the_cover_letter_is_addressed_as_the_law_says() {
         amount_cents: 12_345_678,
         received_on: "2026-03-02".into(),
     }];
-    let letter = Report::count(period13(), &rows, &money, false).cover_letter();
+    let letter = Report::count(period13(), &place(), &rows, &money, false).cover_letter();
     assert!(
         letter.contains(
             "To: the City Clerk\nCopy: the City Manager\nFrom: the Police Commissioner\n"
@@ -328,7 +355,7 @@ fn the_cover_letter_is_addressed_as_the_law_says() {
 #[test]
 fn the_data_package_describes_every_csv_with_one_schema() {
     let reports: Vec<Report> = (12..=13)
-        .map(|n| Report::count(Period::nth(n).unwrap(), &[], &[], false))
+        .map(|n| Report::count(Period::nth(n).unwrap(), &place(), &[], &[], false))
         .collect();
     let pkg: serde_json::Value = serde_json::from_str(&data_package(&reports, |r| {
         format!("p{}.csv", r.period.number)
@@ -412,10 +439,10 @@ fn counters_give_the_same_report_as_the_records() {
         .collect();
     for n in 12..=14 {
         let p = Period::nth(n).unwrap();
-        let from_rows = Report::count(p, &rows, &[], false);
+        let from_rows = Report::count(p, &place(), &rows, &[], false);
         assert!(from_rows.a.total > 0 || n == 14, "period {n} has records");
         assert_eq!(
-            Report::from_counts(p, &counts, &[]),
+            Report::from_counts(p, &place(), &counts, &[]),
             from_rows,
             "period {n}"
         );
@@ -431,4 +458,36 @@ fn only_the_reports_own_duties_are_performed_by_recording() {
         "a copy to the person is a real act"
     );
     assert!(!performed_by_recording("2.129.0600"));
+}
+
+#[test]
+fn a_unit_not_on_the_places_list_is_counted_as_unlisted_from_rows_and_counters() {
+    let hold = r#""department":"police","documents":["detainer-hold"]"#;
+    let mut rows = vec![
+        row(1, "detainer", hold, &[], MARCH),
+        row(2, "detainer", hold, &[], MARCH),
+    ];
+    rows[1].receiving_unit = "Officer Jane Doe, badge 123".into();
+    let expected = BTreeMap::from([("district-1".to_owned(), 1), (UNLISTED_UNIT.to_owned(), 1)]);
+    let report = Report::count(period13(), &place(), &rows, &[], false);
+    assert_eq!(report.a.by_receiving_unit, expected);
+    let counts = vec![
+        DayCount {
+            day: Date::parse("2026-03-01").unwrap(),
+            breakdown: "a-unit".into(),
+            key: "district-1".into(),
+            count: 1,
+        },
+        DayCount {
+            day: Date::parse("2026-03-01").unwrap(),
+            breakdown: "a-unit".into(),
+            key: "Officer Jane Doe, badge 123".into(),
+            count: 1,
+        },
+    ];
+    let from_counts = Report::from_counts(period13(), &place(), &counts, &[]);
+    assert_eq!(from_counts.a.by_receiving_unit, expected);
+    for text in [report.to_json(), report.to_csv(), report.cover_letter()] {
+        assert!(!text.contains("Jane"), "{text}");
+    }
 }

@@ -102,6 +102,14 @@ impl AppState {
             reports: settings.reports.map(Arc::from),
         })
     }
+
+    /// The place whose records this server keeps (set on its store with
+    /// `Store::with_place`): its receiving units.
+    pub(crate) fn place(&self) -> Result<&trustgate_place::Place, AppError> {
+        self.store
+            .place()
+            .ok_or_else(|| AppError::Internal("the store has no place set".into()))
+    }
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -42,11 +42,13 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::{mpsc, oneshot};
 use trustgate_access::{Permission, Role};
 use trustgate_audit::{Entry, Frontier, Hash, LogHead, State};
+use trustgate_place::Place;
 
 mod integrity;
 mod pg;
 mod seal;
 mod sqlite;
+mod text;
 
 /// The numbered migrations of one backend's folder, embedded in the binary.
 /// Both folders hold the same numbers and names.
@@ -731,6 +733,9 @@ struct Shared {
     backend: Backend,
     /// The operator's data keys, to seal and open personal data.
     keyring: Option<Keyring>,
+    /// The place the records are kept for: the closed lists a record draws
+    /// from (its receiving units).
+    place: Option<Arc<Place>>,
 }
 
 /// The most operations committed together (beyond about 64, measured, only
@@ -840,6 +845,7 @@ impl Store {
             shared: Arc::new(Shared {
                 backend,
                 keyring: None,
+                place: None,
             }),
             writer: OnceLock::new(),
         }
@@ -848,14 +854,33 @@ impl Store {
     /// The store with the operator's data keys, to seal and open personal
     /// data. Set it before the first operation.
     pub fn with_keyring(self, keyring: Keyring) -> Result<Store, StoreError> {
+        self.reshared("the keyring", |s| Shared {
+            keyring: Some(keyring),
+            ..s
+        })
+    }
+
+    /// The store keeping records for `place`: a contact's receiving unit
+    /// must be one of its units. Set it before the first operation; a store
+    /// without a place records no contact.
+    pub fn with_place(self, place: Arc<Place>) -> Result<Store, StoreError> {
+        self.reshared("the place", |s| Shared {
+            place: Some(place),
+            ..s
+        })
+    }
+
+    /// The place set with [`Store::with_place`].
+    pub fn place(&self) -> Option<&Place> {
+        self.shared.place.as_deref()
+    }
+
+    fn reshared(self, what: &str, f: impl FnOnce(Shared) -> Shared) -> Result<Store, StoreError> {
         let shared = Arc::try_unwrap(self.shared).map_err(|_| {
-            StoreError::Invalid("the keyring must be set before the store is used".into())
+            StoreError::Invalid(format!("{what} must be set before the store is used"))
         })?;
         Ok(Store {
-            shared: Arc::new(Shared {
-                backend: shared.backend,
-                keyring: Some(keyring),
-            }),
+            shared: Arc::new(f(shared)),
             writer: OnceLock::new(),
         })
     }
@@ -953,7 +978,13 @@ impl Store {
                     .into(),
             });
         }
-        let checked = check(contact)?;
+        let place = self.shared.place.as_deref().ok_or_else(|| {
+            StoreError::Invalid(
+                "no place is set for this store (Store::with_place): it cannot check a receiving unit"
+                    .into(),
+            )
+        })?;
+        let checked = check(contact, place)?;
         match self
             .run(Op::Record(actor.clone(), Box::new(checked)))
             .await?
@@ -1084,7 +1115,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.permit(who, Permission::FulfilObligations).await?;
         let reach = self.reach(who).await?;
-        let note = bounded_text("note", note, 4000, true)?;
+        let note = text::block("note", note, 4000, true)?;
         match self
             .run(Op::Fulfil(
                 who.actor().clone(),
@@ -1124,7 +1155,7 @@ impl Store {
             });
         }
         let r = NewReimbursement {
-            reference: bounded_text("reference", r.reference, 200, false)?,
+            reference: text::line("reference", r.reference, 200)?,
             ..r
         };
         match self.run(Op::Reimburse(actor.clone(), contact, r)).await? {
@@ -1158,7 +1189,7 @@ impl Store {
         text: String,
     ) -> Result<(), StoreError> {
         self.permit(who, Permission::ExplainExceptions).await?;
-        let text = bounded_text("text", text, 20_000, false)?;
+        let text = text::block("text", text, 20_000, false)?;
         match self
             .run(Op::Explain(who.actor().clone(), exception, text))
             .await?
@@ -1350,7 +1381,7 @@ impl Store {
     /// records acts without a person who holds that permission.
     pub async fn add_token(&self, who: &Principal, t: NewToken) -> Result<i64, StoreError> {
         self.permit(who, Permission::ManageAccess).await?;
-        let name = bounded_text("name", t.name, 100, false)?;
+        let name = text::line("name", t.name, 100)?;
         if t.scopes.is_empty() {
             return Err(StoreError::Field {
                 field: "scopes",
@@ -1702,26 +1733,6 @@ fn is_date(s: &str) -> bool {
         && s[8..10].parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
 }
 
-fn bounded_text(
-    field: &'static str,
-    s: String,
-    max: usize,
-    may_be_empty: bool,
-) -> Result<String, StoreError> {
-    let n = s.chars().count();
-    if (!may_be_empty && s.trim().is_empty()) || n > max {
-        Err(StoreError::Field {
-            field,
-            message: format!(
-                "must be {} to {max} characters, not blank; it has {n}",
-                if may_be_empty { 0 } else { 1 }
-            ),
-        })
-    } else {
-        Ok(s)
-    }
-}
-
 /// One unit of work inside a backend's transaction, with its audit append.
 #[derive(Debug)]
 pub(crate) enum Op {
@@ -1837,11 +1848,12 @@ fn office_for(scenario: &str) -> Office {
 /// Validates a contact and computes its compliance exceptions (the acts done
 /// whose item in the decision has outcome `prohibited`, matched by exact
 /// key), their office, and the obligations triggered for certain.
-pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
-    if contact.receiving_unit.trim().is_empty() || contact.receiving_unit.chars().count() > 200 {
+pub(crate) fn check(mut contact: NewContact, place: &Place) -> Result<Checked, StoreError> {
+    contact.receiving_unit = text::line("receiving_unit", contact.receiving_unit, 200)?;
+    if place.unit(&contact.receiving_unit).is_none() {
         return Err(StoreError::Field {
             field: "receiving_unit",
-            message: "must be 1 to 200 characters, not blank".into(),
+            message: place.not_a_unit(&contact.receiving_unit),
         });
     }
     serde_json::from_str::<serde::de::IgnoredAny>(&contact.scenario)
@@ -1853,9 +1865,7 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
     })?;
     let mut done = BTreeSet::new();
     for act in &contact.acts_done {
-        if act.trim().is_empty() {
-            return Err(StoreError::Invalid("an act done is empty".into()));
-        }
+        text::line("acts_done", act.clone(), 200)?;
         if !done.insert(act.as_str()) {
             return Err(StoreError::Invalid(format!(
                 "the act `{act}` is listed as done twice"
@@ -1869,18 +1879,11 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
         .map(|i| i.key.as_str())
         .collect();
     let prohibited = prohibited.into_iter().map(str::to_owned).collect();
-    if let Some(p) = &contact.person {
-        check_person(p)?;
+    if let Some(p) = contact.person.take() {
+        contact.person = Some(check_person(p)?);
     }
-    if contact
-        .done_by
-        .as_ref()
-        .is_some_and(|d| d.trim().is_empty() || d.chars().count() > 200)
-    {
-        return Err(StoreError::Field {
-            field: "done_by",
-            message: "must be 1 to 200 characters, not blank, or left out".into(),
-        });
+    if let Some(d) = contact.done_by.take() {
+        contact.done_by = Some(text::line("done_by", d, 200)?);
     }
     if let Some(key) = &contact.withheld
         && trustgate_report::withholding_ground(key).is_none()
@@ -1924,16 +1927,10 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
     })
 }
 
-fn check_person(p: &Person) -> Result<(), StoreError> {
-    let field = |field: &'static str, value: &Option<String>, max: usize| match value {
-        Some(v) if v.trim().is_empty() || v.chars().count() > max => Err(StoreError::Field {
-            field,
-            message: format!("must be 1 to {max} characters, not blank, or left out"),
-        }),
-        _ => Ok(()),
+fn check_person(p: Person) -> Result<Person, StoreError> {
+    let field = |field: &'static str, value: Option<String>, max: usize| {
+        value.map(|v| text::line(field, v, max)).transpose()
     };
-    field("person.name", &p.name, 200)?;
-    field("person.address", &p.address, 500)?;
     if let Some(d) = &p.date_of_birth
         && !is_date(d)
     {
@@ -1942,7 +1939,11 @@ fn check_person(p: &Person) -> Result<(), StoreError> {
             message: format!("`{d}` is not a date (YYYY-MM-DD)"),
         });
     }
-    Ok(())
+    Ok(Person {
+        name: field("person.name", p.name, 200)?,
+        address: field("person.address", p.address, 500)?,
+        ..p
+    })
 }
 
 pub(crate) fn acts_from_json(json: &str) -> Result<Vec<String>, StoreError> {

@@ -150,7 +150,7 @@ fn contact(n: usize) -> Value {
     json!({
         "kind": "notification-request",
         "channel": "phone",
-        "receiving_unit": format!("desk-{}", n % 7),
+        "receiving_unit": format!("district-{}", 1 + n % 4),
         "scenario": {
             "place": "cambridge", "date": "2026-03-01",
             "facts": {"requester": "ice-ero", "department": "police", "custody": "in-police-custody", "documents": ["notification-request"]},

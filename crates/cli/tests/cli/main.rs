@@ -30,6 +30,20 @@ fn principal(actor: &str, role: trustgate_access::Role) -> trustgate_store::Prin
     )
 }
 
+/// The store as the commands open it: for the built-in place (Cambridge).
+async fn open_store(
+    db: &str,
+    clock: std::sync::Arc<dyn trustgate_store::Clock>,
+) -> trustgate_store::Store {
+    let (name, text) = trustgate_packs::place_files().next().unwrap();
+    let place = trustgate_place::Place::parse(name, text).unwrap();
+    trustgate_store::Store::open(db, clock)
+        .await
+        .unwrap()
+        .with_place(std::sync::Arc::new(place))
+        .unwrap()
+}
+
 fn trustgate(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
         .args(args)

@@ -462,9 +462,7 @@ fn the_report_counts_the_records_of_a_period() {
         // Recorded in March 2026, after the last of them came in, so the
         // audit log as of the period's end holds them.
         let recorded = march + 2 * 86_400_000;
-        let store = trustgate_store::Store::open(&db, std::sync::Arc::new(Fixed(recorded)))
-            .await
-            .unwrap();
+        let store = crate::open_store(&db, std::sync::Arc::new(Fixed(recorded))).await;
         let clerk = crate::principal("user/clerk", trustgate_access::Role::RecordsClerk);
         let contact = |kind, facts: &str, acts: &[&str], received_ms| NewContact {
             kind,
@@ -803,7 +801,7 @@ fn reconciliation_finds_the_planted_gaps() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let store = trustgate_store::Store::open(&db, std::sync::Arc::new(crate::durability::Wall)).await.unwrap();
+        let store = crate::open_store(&db, std::sync::Arc::new(crate::durability::Wall)).await;
         for (day, unit) in [("2026-03-02", "booking"), ("2026-03-06", "booking"), ("2026-03-10", "district-4"), ("2026-04-05", "booking"), ("2026-04-20", "booking"), ("2026-05-01", "booking")] {
             store
                 .record_contact(
@@ -1071,9 +1069,7 @@ fn synthetic_records_are_realistic_repeatable_and_kept_apart() {
         .unwrap();
     rt.block_on(async {
         let store =
-            trustgate_store::Store::open(&two.db(), std::sync::Arc::new(crate::durability::Wall))
-                .await
-                .unwrap();
+            crate::open_store(&two.db(), std::sync::Arc::new(crate::durability::Wall)).await;
         let real = trustgate_store::NewContact {
             kind: trustgate_store::ContactKind::Detainer,
             channel: trustgate_store::Channel::Fax,
@@ -1148,4 +1144,54 @@ fn enrolment_codes_from_the_command_line() {
     assert_ne!(code(&text(&o)), first);
     let o = trustgate(&["user", "enrol", "nobody", "--database", &db], None);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+/// Which place's records a command keeps comes from the `place.toml` beside
+/// the packs, checked against them, with errors that say which and where.
+#[test]
+fn the_place_comes_from_its_configuration_and_is_checked() {
+    let t = TempDb::new("place");
+    let db = t.db();
+    let o = trustgate(&["report", "--place", "nowhere", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("--place nowhere: no place.toml configures it (configured: cambridge)"),
+        "{}",
+        text(&o)
+    );
+    // A packs folder with a broken place.toml: the error says file:line:column.
+    let packs = t.0.join("packs");
+    let law = packs.join("us-ma-cambridge");
+    std::fs::create_dir_all(&law).unwrap();
+    for (name, text) in trustgate_packs::law_files() {
+        let to = t.0.join(name);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, text).unwrap();
+    }
+    std::fs::write(
+        law.join("place.toml"),
+        "id = \"cambridge\"\nname = \"City of Cambridge\"\n\n[[units]]\nid = \"Front Desk\"\nname = \"Front desk\"\n",
+    )
+    .unwrap();
+    let packs = packs.display().to_string();
+    let o = trustgate(&["--packs", &packs, "report", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("us-ma-cambridge/place.toml:5:6: a unit's id `Front Desk` must be"),
+        "{}",
+        text(&o)
+    );
+    // A place the law packs do not know is refused.
+    std::fs::write(
+        law.join("place.toml"),
+        "id = \"atlantis\"\nname = \"Atlantis\"\n\n[[units]]\nid = \"front-desk\"\nname = \"Front desk\"\n",
+    )
+    .unwrap();
+    let o = trustgate(&["--packs", &packs, "report", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("the place `atlantis` is configured but the law packs do not know it"),
+        "{}",
+        text(&o)
+    );
 }

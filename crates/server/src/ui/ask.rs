@@ -240,6 +240,8 @@ struct AskPage<'a> {
     step: AskStep,
     situations: &'a [Situation],
     channels: &'a [&'a str],
+    /// The place's receiving units: the record form offers only these.
+    units: &'a [trustgate_place::Unit],
 }
 
 fn chrome(caller: Option<&crate::auth::Caller>) -> Chrome {
@@ -256,6 +258,7 @@ pub(super) async fn choose(State(state): State<AppState>, req: Request) -> Respo
             step: AskStep::Choose,
             situations: SITUATIONS,
             channels: CHANNELS,
+            units: &[],
         },
     )
 }
@@ -298,6 +301,7 @@ pub(crate) fn answer_page(
                     step: AskStep::Answer(Box::new(a)),
                     situations: SITUATIONS,
                     channels: CHANNELS,
+                    units: state.place().map_or(&[], |p| p.units()),
                 },
             )
         }
@@ -308,6 +312,7 @@ pub(crate) fn answer_page(
                 step: AskStep::Choose,
                 situations: SITUATIONS,
                 channels: CHANNELS,
+                units: &[],
             },
         ),
     }
@@ -523,4 +528,22 @@ fn capitalized(s: &str) -> String {
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each situation's usual unit is one of Cambridge's, so the record form
+    /// opens with it chosen.
+    #[test]
+    fn every_situations_unit_is_on_cambridges_list() {
+        let cambridge = trustgate_packs::place_files()
+            .filter_map(|(name, text)| trustgate_place::Place::parse(name, text).ok())
+            .find(|p| p.id() == "cambridge");
+        let Some(place) = cambridge else {
+            unreachable!("the built-in packs configure Cambridge");
+        };
+        for s in super::SITUATIONS {
+            assert!(place.unit(s.unit).is_some(), "{}: {}", s.id, s.unit);
+        }
+    }
 }

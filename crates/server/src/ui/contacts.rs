@@ -62,7 +62,7 @@ pub(super) async fn record(State(state): State<AppState>, req: Request) -> Respo
     if receiving_unit.is_empty() {
         errors.push((
             "receiving_unit".into(),
-            "Say which unit received it (booking, front desk, a district…).".into(),
+            "Choose the unit that received it.".into(),
         ));
     }
     let received_at = match (get("received_on"), get("received_time")) {

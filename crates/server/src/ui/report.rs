@@ -59,7 +59,11 @@ pub(super) async fn show(State(state): State<AppState>, req: Request) -> Respons
             received_on,
         })
         .collect();
-    let report = Report::count(period, &rows.contacts, &money, true);
+    let place = match state.place() {
+        Ok(p) => p,
+        Err(e) => return super::ui_error(e),
+    };
+    let report = Report::count(period, place, &rows.contacts, &money, true);
     let link = |id: i64| format!("/contacts/{id}");
     let page = ReportPage {
         chrome: Chrome::new(

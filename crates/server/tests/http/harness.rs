@@ -58,6 +58,12 @@ pub fn library() -> Arc<Library> {
     }))
 }
 
+/// The built-in place the server keeps records for (Cambridge's units).
+pub fn cambridge() -> Arc<trustgate_place::Place> {
+    let (name, text) = trustgate_packs::place_files().next().unwrap();
+    Arc::new(trustgate_place::Place::parse(name, text).unwrap())
+}
+
 pub struct TestApp {
     pub state: AppState,
     pub store: Arc<Store>,
@@ -98,6 +104,8 @@ impl TestApp {
         let clock = Arc::new(TestClock(AtomicI64::new(T0)));
         let mut store = Store::open(path.to_str().unwrap(), clock.clone())
             .await
+            .unwrap()
+            .with_place(cambridge())
             .unwrap();
         if let Some(k) = keyring {
             store = store.with_keyring(k).unwrap();

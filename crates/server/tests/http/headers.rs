@@ -122,6 +122,8 @@ async fn reports_do_not_follow_links_out_of_their_folder() {
     let store = Arc::new(
         Store::open(db.to_str().unwrap(), Arc::new(Wall))
             .await
+            .unwrap()
+            .with_place(harness::cambridge())
             .unwrap(),
     );
     let state = AppState::new(

@@ -718,6 +718,25 @@ async fn bad_records_input_says_where() {
             "not blank",
         ),
         (
+            // Typed text never reaches the report: a unit is one of the place's.
+            with(json!({"receiving_unit": "Officer Jane Doe"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.receiving_unit",
+            "is not one of City of Cambridge's receiving units (one of: front-desk,",
+        ),
+        (
+            with(json!({"done_by": "badge 12\u{1b}[2J"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.done_by",
+            "control character U+001B",
+        ),
+        (
+            with(json!({"receiving_unit": "district-4\u{202e}"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "$.receiving_unit",
+            "control character U+202E",
+        ),
+        (
             with(json!({"received_at": "yesterday"})),
             StatusCode::UNPROCESSABLE_ENTITY,
             "$.received_at",

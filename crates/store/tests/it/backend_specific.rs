@@ -30,7 +30,11 @@ async fn sqlite_file_is_created_on_first_open_with_durable_settings() {
 async fn sqlite_reopened_carries_on_the_same_log() {
     let path = fresh_sqlite_path().await;
     let location = format!("sqlite:{}", path.display());
-    let store = Store::open(&location, StepClock::new()).await.unwrap();
+    let store = Store::open(&location, StepClock::new())
+        .await
+        .unwrap()
+        .with_place(crate::harness::place())
+        .unwrap();
     let id = store
         .record_contact(
             &reach_all(&trustgate_store::Actor::new("officer-1")),

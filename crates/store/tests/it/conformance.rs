@@ -117,7 +117,7 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
         let new = NewContact {
             kind: *kind,
             channel,
-            receiving_unit: format!("unit {i}: records office, \"front desk\" ✓"),
+            receiving_unit: format!("unit-{}", i % 10),
             received_ms: Some(T0 - 60_000 * i as i64),
             scenario: DETAINER_SCENARIO.into(),
             decision: DETAINER_DECISION.into(),

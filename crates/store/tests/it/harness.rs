@@ -12,6 +12,23 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use trustgate_store::{Clock, PgStore, SqliteStore, Store, is_plain_identifier};
 
 /// Where PostgreSQL is: CI starts it. Override with TRUSTGATE_TEST_PG_URL.
+/// The place the test records are kept for: the units the tests use.
+pub fn place() -> Arc<trustgate_place::Place> {
+    let units: String = ["front-desk", "booking", "district-4", "records-office"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain((0..10).map(|i| format!("unit-{i}")))
+        .map(|id| format!("[[units]]\nid = \"{id}\"\nname = \"The {id}\"\n"))
+        .collect();
+    Arc::new(
+        trustgate_place::Place::parse(
+            "test.toml",
+            &format!("id = \"test\"\nname = \"Test\"\n{units}"),
+        )
+        .unwrap(),
+    )
+}
+
 pub fn pg_url() -> String {
     std::env::var("TRUSTGATE_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
@@ -99,7 +116,7 @@ impl Fixture {
                 let clock = StepClock::new();
                 let store = SqliteStore::open(&path, clock.clone()).await.unwrap();
                 Fixture {
-                    store: store.into(),
+                    store: Store::from(store).with_place(place()).unwrap(),
                     clock,
                     location: Location::Sqlite(path),
                 }
@@ -119,7 +136,7 @@ impl Fixture {
                     .await
                     .unwrap();
                 Fixture {
-                    store: store.into(),
+                    store: Store::from(store).with_place(place()).unwrap(),
                     clock,
                     location: Location::Postgres(schema),
                 }
@@ -142,6 +159,7 @@ impl Fixture {
                     .into()
             }
         };
+        let store = store.with_place(place()).unwrap();
         match keyring {
             Some(k) => store.with_keyring(k).unwrap(),
             None => store,

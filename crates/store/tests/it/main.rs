@@ -16,10 +16,12 @@ mod record_edits;
 mod record_tampering;
 mod records;
 mod tampering;
+mod text_and_units;
 
 use conformance::*;
 use record_tampering::*;
 use records::*;
+use text_and_units::*;
 
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
@@ -67,6 +69,9 @@ conformance!(
     proofs_from_the_stored_log_verify,
     report_counters_match_the_records,
     enrolment_sets_ones_own_credentials_once,
+    // What a record may hold as text (issue 10, item 6).
+    a_receiving_unit_off_the_places_list_is_refused,
+    control_characters_are_refused_in_every_text_field,
     // Records edited, deleted or inserted in the database (issue 10, item 2).
     every_stored_column_is_covered_or_said_not_to_be,
     decision_rewritten_from_prohibited_to_permitted_is_found,

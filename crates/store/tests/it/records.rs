@@ -1160,14 +1160,14 @@ pub async fn report_counters_match_the_records(fx: Arc<Fixture>) {
             .report_counts(&reach_all(&clerk), days)
             .await
             .unwrap();
-        let from_rows = Report::count(p, &rows.contacts, &[], false);
+        let from_rows = Report::count(p, &crate::harness::place(), &rows.contacts, &[], false);
         assert!(from_rows.a.total > 0, "period {n}");
         if n == 13 {
             let withheld: u64 = from_rows.e.withheld.iter().flatten().map(|w| w.count).sum();
             assert_eq!((from_rows.e.total, withheld), (3, 3), "period 13's (e)");
         }
         assert_eq!(
-            Report::from_counts(p, &counted(&counts), &[]),
+            Report::from_counts(p, &crate::harness::place(), &counted(&counts), &[]),
             from_rows,
             "period {n}"
         );
