@@ -35,8 +35,9 @@ pub enum AppError {
     SessionExpired,
     /// The sign-in failed (the same answer for every reason).
     SignInFailed,
-    /// The account is locked after too many failed sign-ins.
-    Locked,
+    /// Too many failed sign-ins with this name from this address (or from
+    /// many): the same answer for a name that exists and one that does not.
+    Locked { retry_after_s: i64 },
     /// Authenticated, but the role or token does not allow it (audited).
     Forbidden,
     /// A change made with the staff UI's cookie came from another site.
@@ -147,12 +148,20 @@ impl IntoResponse for AppError {
                 "the username, password or code is wrong (a code works only once)".to_owned(),
                 None,
             ),
-            AppError::Locked => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "account-locked",
-                "too many failed sign-ins: the account is locked for 15 minutes, or until an administrator unlocks it".to_owned(),
-                None,
-            ),
+            AppError::Locked { retry_after_s } => {
+                let mut res = error_response(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "account-locked",
+                    format!(
+                        "too many failed sign-ins with this username from here: try again in {retry_after_s} s, or from a place you have signed in from before"
+                    ),
+                    None,
+                );
+                if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_s.to_string()) {
+                    res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                }
+                return res;
+            }
             AppError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "forbidden",

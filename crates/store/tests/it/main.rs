@@ -15,11 +15,13 @@ mod harness;
 mod record_edits;
 mod record_tampering;
 mod records;
+mod sign_in;
 mod tampering;
 
 use conformance::*;
 use record_tampering::*;
 use records::*;
+use sign_in::*;
 
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
@@ -67,6 +69,11 @@ conformance!(
     proofs_from_the_stored_log_verify,
     report_counters_match_the_records,
     enrolment_sets_ones_own_credentials_once,
+    // Sign-in guards (issue 10, item 8).
+    a_name_locks_only_for_the_source_that_failed,
+    unknown_names_are_counted_like_known_ones,
+    many_sources_brake_a_name_without_locking_its_owner_out,
+    sign_in_stores_no_address_or_unknown_name_in_clear,
     // Records edited, deleted or inserted in the database (issue 10, item 2).
     every_stored_column_is_covered_or_said_not_to_be,
     decision_rewritten_from_prohibited_to_permitted_is_found,
@@ -82,7 +89,7 @@ conformance!(
     report_counter_zeroed_is_found_by_day,
     account_role_changed_is_found,
     account_password_replaced_is_found,
-    account_lockout_cleared_is_found,
+    a_cleared_sign_in_lock_is_not_a_record,
     disabled_account_enabled_again_is_found,
     account_inserted_is_found,
     token_scopes_widened_is_found,
