@@ -121,7 +121,8 @@ impl IntoResponse for AppError {
                 let mut res = error_response(
                     StatusCode::UNAUTHORIZED,
                     "sign-in-required",
-                    "sign in (POST /api/v1/sessions) and send `Authorization: Bearer <token>`".to_owned(),
+                    "sign in (POST /api/v1/sessions) and send `Authorization: Bearer <token>`"
+                        .to_owned(),
                     None,
                 );
                 res.headers_mut().insert(
@@ -133,7 +134,8 @@ impl IntoResponse for AppError {
             AppError::TwoCredentials => (
                 StatusCode::BAD_REQUEST,
                 "two-credentials",
-                "send one credential: `Authorization: Bearer` or the session cookie, not both".to_owned(),
+                "send one credential: `Authorization: Bearer` or the session cookie, not both"
+                    .to_owned(),
                 None,
             ),
             AppError::SessionExpired => (
@@ -165,13 +167,15 @@ impl IntoResponse for AppError {
             AppError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "forbidden",
-                "your role does not allow this; the attempt is recorded in the audit log".to_owned(),
+                "your role does not allow this; the attempt is recorded in the audit log"
+                    .to_owned(),
                 None,
             ),
             AppError::CrossSite => (
                 StatusCode::FORBIDDEN,
                 "cross-site",
-                "a change made with a signed-in browser must come from this site's own pages".to_owned(),
+                "a change made with a signed-in browser must come from this site's own pages"
+                    .to_owned(),
                 None,
             ),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
@@ -179,7 +183,9 @@ impl IntoResponse for AppError {
                 let mut res = error_response(
                     StatusCode::TOO_MANY_REQUESTS,
                     "too-many-attempts",
-                    format!("too many sign-in attempts from this address; try again in {retry_after_s} s"),
+                    format!(
+                        "too many sign-in attempts from this address; try again in {retry_after_s} s"
+                    ),
                     None,
                 );
                 if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_s.to_string()) {
@@ -201,7 +207,8 @@ impl IntoResponse for AppError {
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    "an internal error; quote this response's x-request-id header to an operator".to_owned(),
+                    "an internal error; quote this response's x-request-id header to an operator"
+                        .to_owned(),
                     None,
                 )
             }

@@ -238,10 +238,7 @@ pub const TABLES_OUTSIDE_RECORDS: &[(&str, &str)] = &[
         "sign_in_guards",
         "rate state (failures, lockouts, trusted sources by keyed digest), pruned as it lapses; clearing it buys only more guesses, each audited, while the same writer could forge a session outright",
     ),
-    (
-        "sign_in_brakes",
-        "rate state, as sign_in_guards",
-    ),
+    ("sign_in_brakes", "rate state, as sign_in_guards"),
 ];
 
 /// One stored value.

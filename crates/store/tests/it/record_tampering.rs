@@ -420,7 +420,11 @@ pub async fn a_cleared_sign_in_lock_is_not_a_record(fx: Arc<Fixture>) {
     }
     assert!(fx.tamper("DELETE FROM sign_in_guards").await >= 1);
     assert_eq!(finding(&made).await, None);
-    let log = made.store.audit_entries(&reader(), 0, u64::MAX).await.unwrap();
+    let log = made
+        .store
+        .audit_entries(&reader(), 0, u64::MAX)
+        .await
+        .unwrap();
     let failed: Vec<_> = log
         .iter()
         .filter(|s| s.entry.object == "account/pso.one" && s.entry.action == "sign-in-failed")

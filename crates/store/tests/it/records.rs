@@ -549,7 +549,10 @@ pub async fn sign_in_locks_after_five_failures_and_refuses_replayed_codes(fx: Ar
             )
         })
         .collect();
-    let got: Vec<_> = got.iter().map(|(a, b, c, d)| (*a, *b, *c, d.as_str())).collect();
+    let got: Vec<_> = got
+        .iter()
+        .map(|(a, b, c, d)| (*a, *b, *c, d.as_str()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -560,18 +563,48 @@ pub async fn sign_in_locks_after_five_failures_and_refuses_replayed_codes(fx: Ar
                 "records-clerk"
             ),
             ("user/clerk.one", "sign-in", "account/clerk.one", "from #"),
-            ("user/clerk.one", "sign-in-failed", "account/clerk.one", "from #"),
-            ("user/clerk.one", "sign-in-failed", "account/clerk.one", "from #"),
-            ("user/clerk.one", "sign-in-failed", "account/clerk.one", "from #"),
-            ("user/clerk.one", "sign-in-failed", "account/clerk.one", "from #"),
+            (
+                "user/clerk.one",
+                "sign-in-failed",
+                "account/clerk.one",
+                "from #"
+            ),
+            (
+                "user/clerk.one",
+                "sign-in-failed",
+                "account/clerk.one",
+                "from #"
+            ),
+            (
+                "user/clerk.one",
+                "sign-in-failed",
+                "account/clerk.one",
+                "from #"
+            ),
+            (
+                "user/clerk.one",
+                "sign-in-failed",
+                "account/clerk.one",
+                "from #"
+            ),
             (
                 "user/clerk.one",
                 "sign-in-failed",
                 "account/clerk.one",
                 "from #, locked"
             ),
-            ("user/clerk.one", "sign-in-locked", "account/clerk.one", "from #"),
-            ("anonymous", "sign-in-failed", "account/unknown", "name # from #"),
+            (
+                "user/clerk.one",
+                "sign-in-locked",
+                "account/clerk.one",
+                "from #"
+            ),
+            (
+                "anonymous",
+                "sign-in-failed",
+                "account/unknown",
+                "name # from #"
+            ),
         ]
     );
     assert!(!log.iter().any(|s| s.entry.object.contains("mallory")));

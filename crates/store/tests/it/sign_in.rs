@@ -93,7 +93,10 @@ pub async fn a_name_locks_only_for_the_source_that_failed(fx: Arc<Fixture>) {
     }
     let hop = fx
         .store
-        .finish_sign_in("clerk.one", from(ip("2001:db8:aa:1:9::2"), true, Some(22), 20))
+        .finish_sign_in(
+            "clerk.one",
+            from(ip("2001:db8:aa:1:9::2"), true, Some(22), 20),
+        )
         .await
         .unwrap();
     assert!(matches!(hop, SignInOutcome::Locked { .. }), "{hop:?}");
@@ -133,13 +136,19 @@ pub async fn unknown_names_are_counted_like_known_ones(fx: Arc<Fixture>) {
         }
     }
     assert_eq!(&known[..4], ["Failed"; 4]);
-    assert!(known[4..].iter().all(|o| o.starts_with("locked for 9")), "{known:?}");
+    assert!(
+        known[4..].iter().all(|o| o.starts_with("locked for 9")),
+        "{known:?}"
+    );
     for (i, (name, u)) in unknown.iter().enumerate() {
         assert_eq!(u, &known[i / 2], "{name}, try {}", i / 2 + 1);
     }
     // Every attempt is in the log; an unknown name by digest only.
     let log = all_entries(&fx).await;
-    let anonymous: Vec<_> = log.iter().filter(|s| s.entry.actor == "anonymous").collect();
+    let anonymous: Vec<_> = log
+        .iter()
+        .filter(|s| s.entry.actor == "anonymous")
+        .collect();
     assert_eq!(anonymous.len(), 14);
     assert!(anonymous.iter().all(|s| s.entry.object == "account/unknown"
         && s.entry.detail.starts_with("name ")
@@ -151,7 +160,10 @@ pub async fn unknown_names_are_counted_like_known_ones(fx: Arc<Fixture>) {
         .collect();
     assert_eq!(names.len(), 2);
     assert_eq!(
-        anonymous.iter().filter(|s| s.entry.action == "sign-in-locked").count(),
+        anonymous
+            .iter()
+            .filter(|s| s.entry.action == "sign-in-locked")
+            .count(),
         4,
         "locked twice each"
     );
@@ -173,7 +185,10 @@ pub async fn many_sources_brake_a_name_without_locking_its_owner_out(fx: Arc<Fix
         for _ in 0..MAX_FAILED_SIGN_INS {
             n += 1;
             fx.store
-                .finish_sign_in("clerk.one", from(ip(&format!("203.0.113.{host}")), false, None, 2))
+                .finish_sign_in(
+                    "clerk.one",
+                    from(ip(&format!("203.0.113.{host}")), false, None, 2),
+                )
                 .await
                 .unwrap();
         }
@@ -189,7 +204,10 @@ pub async fn many_sources_brake_a_name_without_locking_its_owner_out(fx: Arc<Fix
     let SignInOutcome::Locked { until_ms } = fresh else {
         panic!("{fresh:?}")
     };
-    assert!(until_ms > t && until_ms - t <= BRAKE_SPACING_MS + 1000, "{until_ms}");
+    assert!(
+        until_ms > t && until_ms - t <= BRAKE_SPACING_MS + 1000,
+        "{until_ms}"
+    );
     // The owner, from the office, is not braked.
     let owner = fx
         .store
@@ -223,7 +241,10 @@ pub async fn many_sources_brake_a_name_without_locking_its_owner_out(fx: Arc<Fix
     for host in 1..=BRAKE_AFTER / MAX_FAILED_SIGN_INS {
         for _ in 0..MAX_FAILED_SIGN_INS {
             fx.store
-                .finish_sign_in("clerk.one", from(ip(&format!("203.0.113.{host}")), false, None, 9))
+                .finish_sign_in(
+                    "clerk.one",
+                    from(ip(&format!("203.0.113.{host}")), false, None, 9),
+                )
                 .await
                 .unwrap();
         }
@@ -233,7 +254,10 @@ pub async fn many_sources_brake_a_name_without_locking_its_owner_out(fx: Arc<Fix
         .finish_sign_in("clerk.one", from(office, true, Some(5), 10))
         .await
         .unwrap();
-    assert!(matches!(stranger, SignInOutcome::Locked { .. }), "{stranger:?}");
+    assert!(
+        matches!(stranger, SignInOutcome::Locked { .. }),
+        "{stranger:?}"
+    );
     let log = all_entries(&fx).await;
     assert_eq!(
         log.iter()
@@ -266,7 +290,10 @@ pub async fn sign_in_stores_no_address_or_unknown_name_in_clear(fx: Arc<Fixture>
     assert_eq!(ok, SignInOutcome::SignedIn(Role::RecordsClerk));
     let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let octets = [203u8, 0, 113, 77];
-    let v6 = "2001:db8:77::1".parse::<std::net::Ipv6Addr>().unwrap().octets();
+    let v6 = "2001:db8:77::1"
+        .parse::<std::net::Ipv6Addr>()
+        .unwrap()
+        .octets();
     let needles: Vec<Vec<u8>> = vec![
         typed.as_bytes().to_vec(),
         "Tr0ub4dor".as_bytes().to_vec(),
@@ -290,7 +317,15 @@ pub async fn sign_in_stores_no_address_or_unknown_name_in_clear(fx: Arc<Fixture>
         );
     }
     for s in all_entries(&fx).await {
-        let text = format!("{} {} {} {}", s.entry.actor, s.entry.action, s.entry.object, s.entry.detail);
-        assert!(!text.contains("Tr0ub4dor") && !text.contains("203.0.113") && !text.contains("2001:db8"), "{text}");
+        let text = format!(
+            "{} {} {} {}",
+            s.entry.actor, s.entry.action, s.entry.object, s.entry.detail
+        );
+        assert!(
+            !text.contains("Tr0ub4dor")
+                && !text.contains("203.0.113")
+                && !text.contains("2001:db8"),
+            "{text}"
+        );
     }
 }
