@@ -116,3 +116,51 @@ async fn failures_from_one_address_lock_it_but_not_the_owner_elsewhere() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
 }
+
+/// The sign-in page answers a known and an unknown name alike too (it
+/// echoes the name typed, nothing else), and says when to try again.
+#[tokio::test]
+async fn the_sign_in_page_answers_unknown_names_like_known_ones() {
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    app.enrolled(&admin, "officer.one", Role::Officer).await;
+    let page = |username: &str| {
+        let mut req = Request::post("/sign-in")
+            .header(
+                axum::http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(format!(
+                "username={username}&password=wrong&code=000000"
+            )))
+            .unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                [192, 0, 2, 9],
+                40000,
+            ))));
+        req
+    };
+    for n in 1..=6 {
+        let (status, headers, body) = observable(app.send(page("officer.one")).await);
+        let unknown = observable(app.send(page("officer.two")).await);
+        assert_eq!(
+            unknown,
+            (
+                status,
+                headers.clone(),
+                body.replace("officer.one", "officer.two")
+            ),
+            "try {n}"
+        );
+        let retry = headers.iter().find(|(k, _)| k == "retry-after");
+        if n < 5 {
+            assert_eq!((status, retry), (StatusCode::UNAUTHORIZED, None), "try {n}");
+        } else {
+            assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "try {n}");
+            assert_eq!(retry.map(|(_, v)| v.as_str()), Some("900"));
+            assert!(body.contains("try again in 15 minutes"), "{body}");
+        }
+    }
+}
