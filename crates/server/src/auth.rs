@@ -130,8 +130,11 @@ impl Caller {
 
 /// Sign in with a password and the current authenticator code.
 ///
-/// Five failures within 15 minutes lock the account for 15 minutes. Every
-/// attempt is audited; an unknown username is audited without the name.
+/// Five failures within 15 minutes from one address lock the username for
+/// that address for 15 minutes; many failures from many addresses pace
+/// attempts from addresses it never signed in from. An unknown username is
+/// answered exactly as a known one. Every attempt is audited, without the
+/// address or an unknown name in clear.
 #[utoipa::path(
     post,
     path = "/api/v1/sessions",
@@ -141,7 +144,7 @@ impl Caller {
         (status = 201, description = "Signed in", body = SessionCreated),
         (status = 400, description = "Not a sign-in's shape; `path` says where", body = trustgate_api::ErrorBody),
         (status = 401, description = "Wrong username, password or code", body = trustgate_api::ErrorBody),
-        (status = 429, description = "The account is locked, or too many attempts came from this address (see `Retry-After`)", body = trustgate_api::ErrorBody)
+        (status = 429, description = "Too many failed sign-ins with this username from here, or too many attempts from this address (see `Retry-After`)", body = trustgate_api::ErrorBody)
     )
 )]
 pub(crate) async fn sign_in(
@@ -219,11 +222,14 @@ pub(crate) async fn authenticate(
         password_ok,
         totp_step,
         session_hash: issued.hash,
+        source: peer.map(|p| p.ip()),
     };
     match state.store.finish_sign_in(username, attempt).await? {
         SignInOutcome::SignedIn(role) => Ok((issued.secret, role)),
         SignInOutcome::Failed => Err(AppError::SignInFailed),
-        SignInOutcome::Locked { .. } => Err(AppError::Locked),
+        SignInOutcome::Locked { until_ms } => Err(AppError::Locked {
+            retry_after_s: ((until_ms - state.clock.now_ms() + 999) / 1000).max(1),
+        }),
     }
 }
 

@@ -35,8 +35,9 @@ pub enum AppError {
     SessionExpired,
     /// The sign-in failed (the same answer for every reason).
     SignInFailed,
-    /// The account is locked after too many failed sign-ins.
-    Locked,
+    /// Too many failed sign-ins with this name from this address (or from
+    /// many): the same answer for a name that exists and one that does not.
+    Locked { retry_after_s: i64 },
     /// Authenticated, but the role or token does not allow it (audited).
     Forbidden,
     /// A change made with the staff UI's cookie came from another site.
@@ -120,7 +121,8 @@ impl IntoResponse for AppError {
                 let mut res = error_response(
                     StatusCode::UNAUTHORIZED,
                     "sign-in-required",
-                    "sign in (POST /api/v1/sessions) and send `Authorization: Bearer <token>`".to_owned(),
+                    "sign in (POST /api/v1/sessions) and send `Authorization: Bearer <token>`"
+                        .to_owned(),
                     None,
                 );
                 res.headers_mut().insert(
@@ -132,7 +134,8 @@ impl IntoResponse for AppError {
             AppError::TwoCredentials => (
                 StatusCode::BAD_REQUEST,
                 "two-credentials",
-                "send one credential: `Authorization: Bearer` or the session cookie, not both".to_owned(),
+                "send one credential: `Authorization: Bearer` or the session cookie, not both"
+                    .to_owned(),
                 None,
             ),
             AppError::SessionExpired => (
@@ -147,22 +150,32 @@ impl IntoResponse for AppError {
                 "the username, password or code is wrong (a code works only once)".to_owned(),
                 None,
             ),
-            AppError::Locked => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "account-locked",
-                "too many failed sign-ins: the account is locked for 15 minutes, or until an administrator unlocks it".to_owned(),
-                None,
-            ),
+            AppError::Locked { retry_after_s } => {
+                let mut res = error_response(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "account-locked",
+                    format!(
+                        "too many failed sign-ins with this username from here: try again in {retry_after_s} s, or from a place you have signed in from before"
+                    ),
+                    None,
+                );
+                if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_s.to_string()) {
+                    res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                }
+                return res;
+            }
             AppError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "forbidden",
-                "your role does not allow this; the attempt is recorded in the audit log".to_owned(),
+                "your role does not allow this; the attempt is recorded in the audit log"
+                    .to_owned(),
                 None,
             ),
             AppError::CrossSite => (
                 StatusCode::FORBIDDEN,
                 "cross-site",
-                "a change made with a signed-in browser must come from this site's own pages".to_owned(),
+                "a change made with a signed-in browser must come from this site's own pages"
+                    .to_owned(),
                 None,
             ),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, None),
@@ -170,7 +183,9 @@ impl IntoResponse for AppError {
                 let mut res = error_response(
                     StatusCode::TOO_MANY_REQUESTS,
                     "too-many-attempts",
-                    format!("too many sign-in attempts from this address; try again in {retry_after_s} s"),
+                    format!(
+                        "too many sign-in attempts from this address; try again in {retry_after_s} s"
+                    ),
                     None,
                 );
                 if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_s.to_string()) {
@@ -192,7 +207,8 @@ impl IntoResponse for AppError {
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    "an internal error; quote this response's x-request-id header to an operator".to_owned(),
+                    "an internal error; quote this response's x-request-id header to an operator"
+                        .to_owned(),
                     None,
                 )
             }

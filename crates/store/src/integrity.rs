@@ -230,6 +230,15 @@ pub const TABLES_OUTSIDE_RECORDS: &[(&str, &str)] = &[
         "whether the counters cover every record: when not, they are recounted on open",
     ),
     ("_sqlx_migrations", "the schema's history, not records"),
+    (
+        "sign_in_key",
+        "the key of the sign-in guards' digests: a database writer who changes it only resets every guard",
+    ),
+    (
+        "sign_in_guards",
+        "rate state (failures, lockouts, trusted sources by keyed digest), pruned as it lapses; clearing it buys only more guesses, each audited, while the same writer could forge a session outright",
+    ),
+    ("sign_in_brakes", "rate state, as sign_in_guards"),
 ];
 
 /// One stored value.

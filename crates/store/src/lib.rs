@@ -44,6 +44,7 @@ use trustgate_access::{Permission, Role};
 use trustgate_audit::{Entry, Frontier, Hash, LogHead, State};
 use trustgate_place::Place;
 
+mod guard;
 mod integrity;
 mod pg;
 mod seal;
@@ -113,6 +114,11 @@ macro_rules! migrations {
                 9,
                 "record states",
                 include_str!(concat!("../migrations/", $dir, "/0009_record_states.sql")),
+            ),
+            m(
+                10,
+                "sign-in guards",
+                include_str!(concat!("../migrations/", $dir, "/0010_sign_in_guards.sql")),
             ),
         ])
     }};
@@ -509,7 +515,7 @@ pub struct AccountSummary {
     pub role: Role,
     pub created_by: Actor,
     pub created_ms: i64,
-    /// Locked by failed sign-ins until then, if in the future.
+    /// Locked for some source by failed sign-ins until then, if in the future.
     pub locked_until_ms: Option<i64>,
     pub disabled_ms: Option<i64>,
 }
@@ -523,13 +529,26 @@ pub struct SignInMaterial {
 }
 
 /// What the caller found when it checked the credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Attempt {
     pub password_ok: bool,
     /// The TOTP step the code matched, if it did.
     pub totp_step: Option<i64>,
     /// The hash of the session token to create on success.
     pub session_hash: [u8; 32],
+    /// The client's address (`None` in-process): failures are counted per
+    /// name and source, and only a keyed digest of it is stored.
+    pub source: Option<std::net::IpAddr>,
+}
+
+impl fmt::Debug for Attempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never the address, nor the session's hash.
+        f.debug_struct("Attempt")
+            .field("password_ok", &self.password_ok)
+            .field("totp_step", &self.totp_step)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Setting one's own credentials with an enrolment code.
@@ -546,14 +565,18 @@ pub struct Enrolment {
     pub totp_step: i64,
 }
 
-/// How a sign-in ended. Callers show every failure the same way.
+/// How a sign-in ended. Callers show every failure the same way, and an
+/// unknown name ends exactly as a known one with a wrong password would.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignInOutcome {
     /// Signed in: the session exists.
     SignedIn(Role),
     /// Wrong username, password or code (or a replayed code).
     Failed,
-    /// Too many failures: locked until this time (UTC ms).
+    /// Not tried: this name is locked for this source after
+    /// [`trustgate_access::MAX_FAILED_SIGN_INS`] failures from it, or braked
+    /// for sources it never signed in from while it is under attack from
+    /// many. Try again at `until_ms` (UTC ms).
     Locked { until_ms: i64 },
 }
 
@@ -1329,17 +1352,22 @@ impl Store {
     }
 
     /// Settles a sign-in the caller has checked (audited as `sign-in`,
-    /// `sign-in-failed` or `sign-in-locked`): counts failures, locks the
-    /// account after [`trustgate_access::MAX_FAILED_SIGN_INS`] within
-    /// [`trustgate_access::LOCKOUT_WINDOW_MS`], refuses a TOTP step already
-    /// used, and creates the session.
+    /// `sign-in-failed` or `sign-in-locked`, with digests of the source and
+    /// of an unknown name): counts failures per name as typed and source,
+    /// locks that pair after [`trustgate_access::MAX_FAILED_SIGN_INS`]
+    /// within [`trustgate_access::LOCKOUT_WINDOW_MS`], brakes the name for
+    /// untrusted sources after [`trustgate_access::BRAKE_AFTER`] from all,
+    /// refuses a TOTP step already used, and creates the session. Unknown
+    /// names go through the same counting as known ones.
     pub async fn finish_sign_in(
         &self,
         username: &str,
         attempt: Attempt,
     ) -> Result<SignInOutcome, StoreError> {
-        let username = is_username(username).then(|| username.to_owned());
-        match self.run(Op::SignIn(username, attempt)).await? {
+        match self
+            .run(Op::SignIn(guard::Typed(username.to_owned()), attempt))
+            .await?
+        {
             OpOut::SignIn(o) => Ok(o),
             _ => Err(unexpected()),
         }
@@ -1744,7 +1772,7 @@ pub(crate) enum Op {
     Exceptions(Actor, Option<Office>),
     Explain(Actor, i64, String),
     AddAccount(Actor, NewAccount),
-    SignIn(Option<String>, Attempt),
+    SignIn(guard::Typed, Attempt),
     SignOut(Actor, [u8; 32]),
     AddToken(Actor, NewToken),
     Denied(Actor, String),

@@ -6,7 +6,10 @@
 // `LOAD_HEAD` and `begin`. (sqlx has no practical bound for "an executor of
 // either database", and two hand-copied files drift apart.)
 
-use trustgate_access::{LOCKOUT_MS, LOCKOUT_WINDOW_MS, MAX_FAILED_SIGN_INS, SESSION_IDLE_MS};
+use trustgate_access::{
+    BRAKE_AFTER, BRAKE_SPACING_MS, LOCKOUT_MS, LOCKOUT_WINDOW_MS, MAX_FAILED_SIGN_INS,
+    SESSION_IDLE_MS, TRUSTED_SOURCE_MS,
+};
 
 /// Sessions are touched at most this often, so reading does not mean
 /// writing on every request.
@@ -474,8 +477,8 @@ async fn apply(
                 .await?;
             Ok(OpOut::Done)
         }
-        Op::SignIn(username, attempt) => {
-            let outcome = sign_in(conn, username.as_deref(), *attempt, now, &mut audit).await?;
+        Op::SignIn(typed, attempt) => {
+            let outcome = sign_in(conn, &typed.0, *attempt, now, &mut audit).await?;
             Ok(OpOut::SignIn(outcome))
         }
         Op::SignOut(actor, token_hash) => {
@@ -621,17 +624,23 @@ async fn apply(
         }
         Op::ListAccounts(actor) => {
             let rows = sqlx::query(
-                "SELECT username, role, created_by, created_ms, locked_until_ms, disabled_ms \
+                "SELECT username, role, created_by, created_ms, disabled_ms \
                  FROM accounts ORDER BY username",
             )
             .fetch_all(&mut *conn)
             .await
             .map_err(db)?;
+            let key = sign_in_key(conn).await?;
+            let mut locks = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let username: String = r.try_get(0).map_err(db)?;
+                locks.push(name_locked_until(conn, &key, &username).await?);
+            }
             let accounts = rows
                 .iter()
-                .map(|r| {
+                .zip(locks)
+                .map(|(r, locked)| {
                     let role: String = r.try_get(1).map_err(db)?;
-                    let locked: i64 = r.try_get(4).map_err(db)?;
                     Ok(crate::AccountSummary {
                         username: r.try_get(0).map_err(db)?,
                         role: role
@@ -640,7 +649,7 @@ async fn apply(
                         created_by: Actor::new(r.try_get::<String, _>(2).map_err(db)?),
                         created_ms: r.try_get(3).map_err(db)?,
                         locked_until_ms: (locked > now).then_some(locked),
-                        disabled_ms: r.try_get(5).map_err(db)?,
+                        disabled_ms: r.try_get(4).map_err(db)?,
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
@@ -765,6 +774,22 @@ async fn apply(
             .execute(&mut *conn)
             .await
             .map_err(db)?;
+            // New credentials: the name's lockouts and brake no longer apply.
+            let key = sign_in_key(conn).await?;
+            let name = crate::guard::name_key(&key, username);
+            sqlx::query(
+                "UPDATE sign_in_guards SET failures = 0, first_failure_ms = 0, locked_until_ms = 0 \
+                 WHERE name_key = $1",
+            )
+            .bind(name.as_slice())
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            sqlx::query("DELETE FROM sign_in_brakes WHERE name_key = $1")
+                .bind(name.as_slice())
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
             let state = account_after(conn, username).await?;
             audit.append_state(conn, &me, "enrolled", object, "", state).await?;
             Ok(OpOut::Done)
@@ -823,96 +848,234 @@ async fn apply(
     }
 }
 
-async fn sign_in(
-    conn: &mut Conn,
-    username: Option<&str>,
-    attempt: Attempt,
-    now: i64,
-    audit: &mut Audit<'_>,
-) -> Result<SignInOutcome, StoreError> {
-    let row = match username {
-        Some(u) => sqlx::query(
-            "SELECT totp_last_step, failures, first_failure_ms, locked_until_ms, role, disabled_ms \
-             FROM accounts WHERE username = $1",
-        )
-        .bind(u)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?,
-        None => None,
-    };
-    let (Some(username), Some(row)) = (username, row) else {
-        // Never the name typed: it may be a password typed in the wrong box.
-        audit
-            .append(conn, &Actor::new("anonymous"), "sign-in-failed", "account/unknown".into(), "")
-            .await?;
-        return Ok(SignInOutcome::Failed);
-    };
-    let actor = Actor::user(username);
-    let object = format!("account/{username}");
-    let last_step: i64 = row.try_get(0).map_err(db)?;
-    let failures: i64 = row.try_get(1).map_err(db)?;
-    let first_failure: i64 = row.try_get(2).map_err(db)?;
-    let locked_until: i64 = row.try_get(3).map_err(db)?;
-    let role: String = row.try_get(4).map_err(db)?;
-    let disabled: Option<i64> = row.try_get(5).map_err(db)?;
-    if disabled.is_some() {
-        let state = account_read(conn, username).await?;
-        audit.append_state(conn, &actor, "sign-in-failed", object, "disabled", state).await?;
-        return Ok(SignInOutcome::Failed);
+/// The store's sign-in key (`guard.rs`), drawn on first use; every server
+/// sharing the database uses the same one.
+async fn sign_in_key(conn: &mut Conn) -> Result<Vec<u8>, StoreError> {
+    const GET: &str = "SELECT secret FROM sign_in_key WHERE id = 1";
+    if let Some(k) = sqlx::query_scalar(GET).fetch_optional(&mut *conn).await.map_err(db)? {
+        return Ok(k);
     }
-    if locked_until > now {
-        let state = account_read(conn, username).await?;
-        audit.append_state(conn, &actor, "sign-in-locked", object, "", state).await?;
-        return Ok(SignInOutcome::Locked { until_ms: locked_until });
-    }
-    let step = attempt.totp_step.filter(|s| *s > last_step);
-    if let (true, Some(step)) = (attempt.password_ok, step) {
-        sqlx::query(
-            "UPDATE accounts SET failures = 0, first_failure_ms = 0, locked_until_ms = 0, \
-             totp_last_step = $1 WHERE username = $2",
-        )
-        .bind(step)
-        .bind(username)
+    let mut k = [0u8; 32];
+    getrandom::fill(&mut k).map_err(|e| StoreError::Backend(format!("no random sign-in key: {e}")))?;
+    sqlx::query("INSERT INTO sign_in_key (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING")
+        .bind(k.as_slice())
         .execute(&mut *conn)
         .await
         .map_err(db)?;
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, username, created_ms, last_seen_ms) VALUES ($1, $2, $3, $3)",
-        )
-        .bind(attempt.session_hash.as_slice())
-        .bind(username)
+    sqlx::query_scalar(GET).fetch_one(&mut *conn).await.map_err(db)
+}
+
+/// Until when a name is locked for some source (0 if for none).
+async fn name_locked_until(conn: &mut Conn, key: &[u8], username: &str) -> Result<i64, StoreError> {
+    let name = crate::guard::name_key(key, username);
+    let until: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(locked_until_ms) FROM sign_in_guards WHERE name_key = $1")
+            .bind(name.as_slice())
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?;
+    Ok(until.unwrap_or(0))
+}
+
+/// Forgets guards that no longer hold anything: no failure in the window, no
+/// lock, no recent success (they are rate state, not records).
+async fn prune_sign_in_guards(conn: &mut Conn, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM sign_in_guards WHERE first_failure_ms < $1 AND locked_until_ms < $2 \
+         AND (signed_in_ms IS NULL OR signed_in_ms < $3)",
+    )
+    .bind(now - LOCKOUT_WINDOW_MS)
+    .bind(now)
+    .bind(now - TRUSTED_SOURCE_MS)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    sqlx::query("DELETE FROM sign_in_brakes WHERE first_failure_ms < $1 AND next_ms < $2")
+        .bind(now - LOCKOUT_WINDOW_MS)
         .bind(now)
         .execute(&mut *conn)
         .await
         .map_err(db)?;
-        let state = account_after(conn, username).await?;
-        audit.append_state(conn, &actor, "sign-in", object, "", state).await?;
-        let role = role
-            .parse::<trustgate_access::Role>()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        return Ok(SignInOutcome::SignedIn(role));
-    }
-    let (failures, first_failure) = if failures > 0 && now - first_failure < LOCKOUT_WINDOW_MS {
-        (failures + 1, first_failure)
+    Ok(())
+}
+
+/// Failures counted in a window that starts at the first one: (failures,
+/// first failure) after one more at `now`.
+fn one_more_failure(failures: i64, first: i64, now: i64) -> (i64, i64) {
+    if failures > 0 && now - first < LOCKOUT_WINDOW_MS {
+        (failures + 1, first)
     } else {
         (1, now)
+    }
+}
+
+/// Settles a sign-in. The name as typed and the source are counted by keyed
+/// digests (`guard.rs`) before anything asks whether the account exists,
+/// and an unknown name takes the same path as a known one with a wrong
+/// password, so the answers cannot tell them apart; only the audit entry
+/// (which no caller sees) differs.
+async fn sign_in(
+    conn: &mut Conn,
+    typed: &str,
+    attempt: Attempt,
+    now: i64,
+    audit: &mut Audit<'_>,
+) -> Result<SignInOutcome, StoreError> {
+    use crate::guard::{name_key, short, source_key};
+    let key = sign_in_key(conn).await?;
+    let name = name_key(&key, typed);
+    let source = source_key(&key, attempt.source);
+    prune_sign_in_guards(conn, now).await?;
+    let guard = sqlx::query(
+        "SELECT failures, first_failure_ms, locked_until_ms, signed_in_ms FROM sign_in_guards \
+         WHERE name_key = $1 AND source_key = $2",
+    )
+    .bind(name.as_slice())
+    .bind(source.as_slice())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    let (failures, first_failure, locked_until, signed_in): (i64, i64, i64, Option<i64>) = match &guard {
+        Some(r) => (
+            r.try_get(0).map_err(db)?,
+            r.try_get(1).map_err(db)?,
+            r.try_get(2).map_err(db)?,
+            r.try_get(3).map_err(db)?,
+        ),
+        None => (0, 0, 0, None),
     };
+    let brake = sqlx::query(
+        "SELECT failures, first_failure_ms, next_ms FROM sign_in_brakes WHERE name_key = $1",
+    )
+    .bind(name.as_slice())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    let (brake_failures, brake_first, brake_next): (i64, i64, i64) = match &brake {
+        Some(r) => (r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?, r.try_get(2).map_err(db)?),
+        None => (0, 0, 0),
+    };
+    let account = if crate::is_username(typed) {
+        sqlx::query("SELECT totp_last_step, role, disabled_ms FROM accounts WHERE username = $1")
+            .bind(typed)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?
+    } else {
+        None
+    };
+    // The log names a known account; an unknown name only by its digest
+    // (it may be a password typed in the wrong box). Never the address.
+    let (actor, object, mut detail) = match &account {
+        Some(_) => (Actor::user(typed), format!("account/{typed}"), format!("from {}", short(&source))),
+        None => (
+            Actor::new("anonymous"),
+            "account/unknown".to_owned(),
+            format!("name {} from {}", short(&name), short(&source)),
+        ),
+    };
+    let read = async |conn: &mut Conn| match &account {
+        Some(_) => account_read(conn, typed).await,
+        None => Ok(State::NoRecord),
+    };
+
+    if locked_until > now {
+        let state = read(conn).await?;
+        audit.append_state(conn, &actor, "sign-in-locked", object, &detail, state).await?;
+        return Ok(SignInOutcome::Locked { until_ms: locked_until });
+    }
+    let trusted = signed_in.is_some_and(|t| now - t < TRUSTED_SOURCE_MS);
+    let braked = !trusted && brake_failures >= BRAKE_AFTER && now - brake_first < LOCKOUT_WINDOW_MS;
+    if braked && brake_next > now {
+        detail.push_str(", braked");
+        let state = read(conn).await?;
+        audit.append_state(conn, &actor, "sign-in-locked", object, &detail, state).await?;
+        return Ok(SignInOutcome::Locked { until_ms: brake_next });
+    }
+
+    if let Some(row) = &account {
+        let last_step: i64 = row.try_get(0).map_err(db)?;
+        let role: String = row.try_get(1).map_err(db)?;
+        let disabled: Option<i64> = row.try_get(2).map_err(db)?;
+        let step = attempt.totp_step.filter(|s| *s > last_step);
+        if let (true, Some(step), None) = (attempt.password_ok, step, disabled) {
+            sqlx::query("UPDATE accounts SET totp_last_step = $1 WHERE username = $2")
+                .bind(step)
+                .bind(typed)
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, username, created_ms, last_seen_ms) VALUES ($1, $2, $3, $3)",
+            )
+            .bind(attempt.session_hash.as_slice())
+            .bind(typed)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            // This source is now trusted for the name; its failures are cleared.
+            sqlx::query(
+                "INSERT INTO sign_in_guards (name_key, source_key, failures, first_failure_ms, \
+                 locked_until_ms, signed_in_ms) VALUES ($1, $2, 0, 0, 0, $3) \
+                 ON CONFLICT (name_key, source_key) DO UPDATE SET failures = 0, \
+                 first_failure_ms = 0, locked_until_ms = 0, signed_in_ms = excluded.signed_in_ms",
+            )
+            .bind(name.as_slice())
+            .bind(source.as_slice())
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            let state = account_after(conn, typed).await?;
+            audit.append_state(conn, &actor, "sign-in", object, &detail, state).await?;
+            let role = role
+                .parse::<trustgate_access::Role>()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            return Ok(SignInOutcome::SignedIn(role));
+        }
+        if disabled.is_some() {
+            detail.push_str(", disabled");
+        }
+    }
+
+    // A failure: counted for this name from this source, and for the name.
+    let (failures, first_failure) = one_more_failure(failures, first_failure, now);
     let locked_until = if failures >= MAX_FAILED_SIGN_INS { now + LOCKOUT_MS } else { 0 };
     sqlx::query(
-        "UPDATE accounts SET failures = $1, first_failure_ms = $2, locked_until_ms = $3 \
-         WHERE username = $4",
+        "INSERT INTO sign_in_guards (name_key, source_key, failures, first_failure_ms, \
+         locked_until_ms) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (name_key, source_key) DO UPDATE SET failures = excluded.failures, \
+         first_failure_ms = excluded.first_failure_ms, locked_until_ms = excluded.locked_until_ms",
     )
+    .bind(name.as_slice())
+    .bind(source.as_slice())
     .bind(failures)
     .bind(first_failure)
     .bind(locked_until)
-    .bind(username)
     .execute(&mut *conn)
     .await
     .map_err(db)?;
-    let detail = if locked_until > 0 { "locked" } else { "" };
-    let state = account_after(conn, username).await?;
-    audit.append_state(conn, &actor, "sign-in-failed", object, detail, state).await?;
+    let (brake_failures, brake_first) = one_more_failure(brake_failures, brake_first, now);
+    let brake_next = if !trusted && brake_failures >= BRAKE_AFTER { now + BRAKE_SPACING_MS } else { 0 };
+    sqlx::query(
+        "INSERT INTO sign_in_brakes (name_key, failures, first_failure_ms, next_ms) \
+         VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (name_key) DO UPDATE SET failures = excluded.failures, \
+         first_failure_ms = excluded.first_failure_ms, next_ms = excluded.next_ms",
+    )
+    .bind(name.as_slice())
+    .bind(brake_failures)
+    .bind(brake_first)
+    .bind(brake_next)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    if locked_until > 0 {
+        detail.push_str(", locked");
+    }
+    let state = read(conn).await?;
+    audit.append_state(conn, &actor, "sign-in-failed", object, &detail, state).await?;
     Ok(if locked_until > 0 {
         SignInOutcome::Locked { until_ms: locked_until }
     } else {

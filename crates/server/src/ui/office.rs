@@ -357,7 +357,10 @@ async fn admin_page(
                 let state = match (a.disabled_ms, a.locked_until_ms) {
                     (Some(at), _) => format!("disabled {}", format_utc_ms(at)),
                     (None, Some(until)) if until > now => {
-                        format!("locked until {}", format_utc_ms(until))
+                        format!(
+                            "locked from one place or more until {}",
+                            format_utc_ms(until)
+                        )
                     }
                     _ => "active".to_owned(),
                 };

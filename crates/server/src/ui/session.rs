@@ -150,12 +150,21 @@ pub(super) async fn sign_in(
             username,
             false,
         ),
-        Err(AppError::Locked) => page(
-            StatusCode::TOO_MANY_REQUESTS,
-            Some("Too many failed sign-ins: the account is locked for 15 minutes.".into()),
-            username,
-            false,
-        ),
+        Err(AppError::Locked { retry_after_s }) => {
+            let mut res = page(
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(format!(
+                    "Too many failed sign-ins with this username from here: try again in {} minutes, or from a place you have signed in from before.",
+                    (retry_after_s + 59) / 60
+                )),
+                username,
+                false,
+            );
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after_s.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            res
+        }
         Err(AppError::Throttled { retry_after_s }) => page(
             StatusCode::TOO_MANY_REQUESTS,
             Some(format!(

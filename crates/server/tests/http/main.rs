@@ -13,6 +13,7 @@ mod connections;
 mod harness;
 mod headers;
 mod records;
+mod sign_in;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -999,11 +999,17 @@ async fn personal_data_needs_a_data_key() {
 #[tokio::test]
 async fn sign_in_attempts_are_throttled_per_address() {
     let app = TestApp::new().await;
+    // A new name each time, so no name's own lockout comes into it.
+    let n = std::sync::atomic::AtomicU32::new(0);
     let from = |ip: [u8; 4]| {
+        let name = format!(
+            "nobody.{}",
+            n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
         let mut req = post(
             "/api/v1/sessions",
             None,
-            &json!({"username": "nobody", "password": "not a password at all", "code": "123456"}),
+            &json!({"username": name, "password": "not a password at all", "code": "123456"}),
         );
         req.extensions_mut()
             .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((

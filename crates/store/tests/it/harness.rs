@@ -376,6 +376,45 @@ impl Fixture {
         tables
     }
 
+    /// Everything stored, as someone reading the database would see it: the
+    /// SQLite file and its write-ahead log byte for byte, or every row of
+    /// every table as PostgreSQL prints it (bytes as hex).
+    pub async fn dump(&self) -> Vec<u8> {
+        match &self.location {
+            Location::Sqlite(path) => {
+                let mut all = Vec::new();
+                for suffix in ["", "-wal"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    all.extend(std::fs::read(p).unwrap_or_default());
+                }
+                all
+            }
+            Location::Postgres(schema) => {
+                let tables: Vec<String> = self.catalogue().await.into_keys().collect();
+                let opts = PgConnectOptions::from_str(&pg_url())
+                    .unwrap()
+                    .options([("search_path", schema.as_str())]);
+                let mut c = PgConnection::connect_with(&opts).await.unwrap();
+                let mut all = Vec::new();
+                for t in tables {
+                    assert!(is_plain_identifier(&t), "{t}");
+                    let rows: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                        "SELECT CAST(t AS text) FROM {t} t"
+                    )))
+                    .fetch_all(&mut c)
+                    .await
+                    .unwrap();
+                    for r in rows {
+                        all.extend(r.into_bytes());
+                    }
+                }
+                c.close().await.unwrap();
+                all
+            }
+        }
+    }
+
     /// Runs SQL statements (`;`-separated) as a tamperer with every
     /// protection of the schema switched off ([`as_tamperer`]).
     pub async fn tamper(&self, sql: &str) -> u64 {

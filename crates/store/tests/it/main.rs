@@ -15,12 +15,14 @@ mod harness;
 mod record_edits;
 mod record_tampering;
 mod records;
+mod sign_in;
 mod tampering;
 mod text_and_units;
 
 use conformance::*;
 use record_tampering::*;
 use records::*;
+use sign_in::*;
 use text_and_units::*;
 
 macro_rules! conformance {
@@ -72,6 +74,11 @@ conformance!(
     // What a record may hold as text (issue 10, item 6).
     a_receiving_unit_off_the_places_list_is_refused,
     control_characters_are_refused_in_every_text_field,
+    // Sign-in guards (issue 10, item 8).
+    a_name_locks_only_for_the_source_that_failed,
+    unknown_names_are_counted_like_known_ones,
+    many_sources_brake_a_name_without_locking_its_owner_out,
+    sign_in_stores_no_address_or_unknown_name_in_clear,
     // Records edited, deleted or inserted in the database (issue 10, item 2).
     every_stored_column_is_covered_or_said_not_to_be,
     decision_rewritten_from_prohibited_to_permitted_is_found,
@@ -87,7 +94,7 @@ conformance!(
     report_counter_zeroed_is_found_by_day,
     account_role_changed_is_found,
     account_password_replaced_is_found,
-    account_lockout_cleared_is_found,
+    a_cleared_sign_in_lock_is_not_a_record,
     disabled_account_enabled_again_is_found,
     account_inserted_is_found,
     token_scopes_widened_is_found,

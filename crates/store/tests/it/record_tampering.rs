@@ -72,6 +72,7 @@ pub async fn populate(fx: &Fixture) -> Made {
                 password_ok: true,
                 totp_step: Some(10),
                 session_hash: [1; 32],
+                source: None,
             },
         )
         .await
@@ -397,7 +398,11 @@ pub async fn account_password_replaced_is_found(fx: Arc<Fixture>) {
     .await;
 }
 
-pub async fn account_lockout_cleared_is_found(fx: Arc<Fixture>) {
+/// Sign-in lockouts are rate state, not records (`sign_in_guards`): a
+/// database writer who clears one gains only more guesses, each of them
+/// audited, while the same writer could forge a session outright. The
+/// failures that made the lock stay in the log.
+pub async fn a_cleared_sign_in_lock_is_not_a_record(fx: Arc<Fixture>) {
     let made = populate(&fx).await;
     for _ in 0..5 {
         made.store
@@ -407,19 +412,25 @@ pub async fn account_lockout_cleared_is_found(fx: Arc<Fixture>) {
                     password_ok: false,
                     totp_step: None,
                     session_hash: [9; 32],
+                    source: Some([192, 0, 2, 9].into()),
                 },
             )
             .await
             .unwrap();
     }
+    assert!(fx.tamper("DELETE FROM sign_in_guards").await >= 1);
     assert_eq!(finding(&made).await, None);
-    caught(
-        &fx,
-        &made,
-        "UPDATE accounts SET failures = 0, locked_until_ms = 0 WHERE username = 'pso.one'",
-        "account/pso.one:",
-    )
-    .await;
+    let log = made
+        .store
+        .audit_entries(&reader(), 0, u64::MAX)
+        .await
+        .unwrap();
+    let failed: Vec<_> = log
+        .iter()
+        .filter(|s| s.entry.object == "account/pso.one" && s.entry.action == "sign-in-failed")
+        .map(|s| s.entry.detail.ends_with(", locked"))
+        .collect();
+    assert_eq!(failed, [false, false, false, false, true]);
 }
 
 pub async fn disabled_account_enabled_again_is_found(fx: Arc<Fixture>) {
