@@ -1084,7 +1084,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.permit(who, Permission::FulfilObligations).await?;
         let reach = self.reach(who).await?;
-        let note = bounded_text("note", note, 4000, true)?;
+        let note = bounded_text("note", note, limits::NOTE, true)?;
         match self
             .run(Op::Fulfil(
                 who.actor().clone(),
@@ -1124,7 +1124,7 @@ impl Store {
             });
         }
         let r = NewReimbursement {
-            reference: bounded_text("reference", r.reference, 200, false)?,
+            reference: bounded_text("reference", r.reference, limits::REFERENCE, false)?,
             ..r
         };
         match self.run(Op::Reimburse(actor.clone(), contact, r)).await? {
@@ -1158,7 +1158,7 @@ impl Store {
         text: String,
     ) -> Result<(), StoreError> {
         self.permit(who, Permission::ExplainExceptions).await?;
-        let text = bounded_text("text", text, 20_000, false)?;
+        let text = bounded_text("text", text, limits::EXPLANATION, false)?;
         match self
             .run(Op::Explain(who.actor().clone(), exception, text))
             .await?
@@ -1350,7 +1350,7 @@ impl Store {
     /// records acts without a person who holds that permission.
     pub async fn add_token(&self, who: &Principal, t: NewToken) -> Result<i64, StoreError> {
         self.permit(who, Permission::ManageAccess).await?;
-        let name = bounded_text("name", t.name, 100, false)?;
+        let name = bounded_text("name", t.name, limits::TOKEN_NAME, false)?;
         if t.scopes.is_empty() {
             return Err(StoreError::Field {
                 field: "scopes",
@@ -1676,6 +1676,29 @@ fn check_log(
     Ok(report)
 }
 
+/// The store's limits on what people write into records, in characters
+/// (the server's OpenAPI document states the same constants).
+pub mod limits {
+    /// A contact's receiving unit.
+    pub const RECEIVING_UNIT: usize = 200;
+    /// Who did the acts, when not the recorder.
+    pub const DONE_BY: usize = 200;
+    /// A person's name.
+    pub const PERSON_NAME: usize = 200;
+    /// A person's address.
+    pub const PERSON_ADDRESS: usize = 500;
+    /// A reimbursement's reference.
+    pub const REFERENCE: usize = 200;
+    /// An explanation of a compliance exception.
+    pub const EXPLANATION: usize = 20_000;
+    /// A fulfilment's note (may be empty).
+    pub const NOTE: usize = 4000;
+    /// An API token's name.
+    pub const TOKEN_NAME: usize = 100;
+    /// A username: 1 to 64 of a-z, 0-9, `.`, `_`, `-`.
+    pub const USERNAME_PATTERN: &str = "^[a-z0-9._-]{1,64}$";
+}
+
 /// Whether `location` names a PostgreSQL database.
 pub fn is_postgres_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
@@ -1838,10 +1861,15 @@ fn office_for(scenario: &str) -> Office {
 /// whose item in the decision has outcome `prohibited`, matched by exact
 /// key), their office, and the obligations triggered for certain.
 pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
-    if contact.receiving_unit.trim().is_empty() || contact.receiving_unit.chars().count() > 200 {
+    if contact.receiving_unit.trim().is_empty()
+        || contact.receiving_unit.chars().count() > limits::RECEIVING_UNIT
+    {
         return Err(StoreError::Field {
             field: "receiving_unit",
-            message: "must be 1 to 200 characters, not blank".into(),
+            message: format!(
+                "must be 1 to {} characters, not blank",
+                limits::RECEIVING_UNIT
+            ),
         });
     }
     serde_json::from_str::<serde::de::IgnoredAny>(&contact.scenario)
@@ -1875,11 +1903,14 @@ pub(crate) fn check(contact: NewContact) -> Result<Checked, StoreError> {
     if contact
         .done_by
         .as_ref()
-        .is_some_and(|d| d.trim().is_empty() || d.chars().count() > 200)
+        .is_some_and(|d| d.trim().is_empty() || d.chars().count() > limits::DONE_BY)
     {
         return Err(StoreError::Field {
             field: "done_by",
-            message: "must be 1 to 200 characters, not blank, or left out".into(),
+            message: format!(
+                "must be 1 to {} characters, not blank, or left out",
+                limits::DONE_BY
+            ),
         });
     }
     if let Some(key) = &contact.withheld
@@ -1932,8 +1963,8 @@ fn check_person(p: &Person) -> Result<(), StoreError> {
         }),
         _ => Ok(()),
     };
-    field("person.name", &p.name, 200)?;
-    field("person.address", &p.address, 500)?;
+    field("person.name", &p.name, limits::PERSON_NAME)?;
+    field("person.address", &p.address, limits::PERSON_ADDRESS)?;
     if let Some(d) = &p.date_of_birth
         && !is_date(d)
     {
