@@ -17,7 +17,10 @@ pub struct RecordContact {
     pub kind: String,
     /// fax, email, phone, in-person, ncic or portal.
     pub channel: String,
-    /// The unit that received it (`district-4`, `booking`, `records-office`).
+    /// The unit that received it: one of the place's receiving units, by id
+    /// (its `place.toml`; Cambridge's include `booking`, `district-4`,
+    /// `records-office`). Any other value is refused with 422, so no typed
+    /// text reaches the public report.
     pub receiving_unit: String,
     /// When it arrived (RFC 3339, UTC: `2026-03-01T14:05:00Z`); default: now.
     pub received_at: Option<String>,

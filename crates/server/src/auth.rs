@@ -239,7 +239,11 @@ pub(crate) async fn authenticate(
     path = "/api/v1/sessions/current",
     tag = "access",
     security(("bearer" = [])),
-    responses((status = 204, description = "Signed out"), (status = 401, body = trustgate_api::ErrorBody))
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, body = trustgate_api::ErrorBody),
+        (status = 422, description = "An API token is not a session: an administrator revokes it", body = trustgate_api::ErrorBody)
+    )
 )]
 pub(crate) async fn sign_out(
     State(state): State<AppState>,

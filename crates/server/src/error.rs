@@ -15,7 +15,7 @@ pub enum AppError {
     /// A scenario naming something the law does not know.
     BadScenario(InputError),
     /// A query parameter out of range.
-    BadParameter { name: &'static str, message: String },
+    BadParameter { name: String, message: String },
     /// Nothing here.
     NotFound,
     /// The body is over [`crate::BODY_LIMIT`].

@@ -24,8 +24,10 @@
 
 mod auth;
 mod body;
+mod contract;
 mod error;
 mod listen;
+mod params;
 mod records;
 mod reports;
 mod routes;
@@ -207,7 +209,9 @@ async fn time_limit(
 
 /// The OpenAPI document, generated from the handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes::router().split_for_parts().1
+    let mut doc = routes::router().split_for_parts().1;
+    contract::complete(&mut doc);
+    doc
 }
 
 /// Serves `app` on `listener`, plain HTTP with [`Connections::STANDARD`],

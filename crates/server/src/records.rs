@@ -12,13 +12,13 @@ use trustgate_api::{
     RecordReimbursement, Recorded, ReimbursementView, format_utc_ms, parse_utc_ms,
 };
 use trustgate_store::{
-    Channel, ComplianceException, ContactId, ContactKind, NewContact, NewReimbursement, Office,
-    Page, Person, PersonRecord,
+    Channel, ComplianceException, ContactId, ContactKind, NewContact, NewReimbursement, Page,
+    Person, PersonRecord,
 };
 
 use crate::auth::Caller;
 use crate::body::{created, json_body, json_response};
-use crate::routes::query_param;
+use crate::params;
 use crate::{AppError, AppState};
 use axum::response::{IntoResponse, Response};
 
@@ -179,7 +179,23 @@ pub(crate) fn received_days(
             })
             .transpose()
     };
-    let (from, until) = (day("from", from)?, day("until", until)?);
+    day_range(day("from", from)?, day("until", until)?)
+}
+
+/// The API's `from` and `until`, parsed already, as a UTC range.
+fn days(from: Option<params::Day>, until: Option<params::Day>) -> Result<Instants, AppError> {
+    day_range(from.map(|d| d.0), until.map(|d| d.0)).map_err(|(name, message)| {
+        AppError::BadParameter {
+            name: name.into(),
+            message,
+        }
+    })
+}
+
+fn day_range(
+    from: Option<trustgate_law::Date>,
+    until: Option<trustgate_law::Date>,
+) -> Result<Instants, (&'static str, String)> {
     if let (Some(f), Some(u)) = (from, until)
         && f > u
     {
@@ -292,7 +308,7 @@ fn obligation_view(o: trustgate_store::ObligationRecord) -> ObligationView {
     path = "/api/v1/obligations",
     tag = "records",
     security(("bearer" = [])),
-    params(("overdue" = Option<bool>, Query, description = "`true`: only those past their due time")),
+    params(params::ObligationsQuery),
     responses((status = 200, body = trustgate_api::ObligationList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
 pub(crate) async fn open_obligations(
@@ -302,16 +318,8 @@ pub(crate) async fn open_obligations(
 ) -> Result<Response, AppError> {
     caller.require_reach(&state).await?;
     let now = state.clock.now_ms();
-    let overdue = match query_param(req.uri().query(), "overdue") {
-        None | Some("false") => None,
-        Some("true") => Some(now),
-        Some(v) => {
-            return Err(AppError::BadParameter {
-                name: "overdue",
-                message: format!("`overdue` is `true` or `false`, found `{v}`"),
-            });
-        }
-    };
+    let q: params::ObligationsQuery = params::parse(req.uri().query())?;
+    let overdue = q.overdue.unwrap_or(false).then_some(now);
     let list = state
         .store
         .open_obligations(&caller.principal, overdue)
@@ -355,14 +363,7 @@ fn exception_view(e: ComplianceException) -> ExceptionView {
     path = "/api/v1/contacts",
     tag = "records",
     security(("bearer" = [])),
-    params(
-        ("before" = Option<i64>, Query, description = "Only contacts with a smaller id (the previous page's `next_before`)"),
-        ("limit" = Option<u32>, Query, description = "1 to 500; default 50"),
-        ("kind" = Option<String>, Query, description = "Only contacts of this kind (`detainer`, …)"),
-        ("from" = Option<String>, Query, description = "Only contacts that came in on or after this day (YYYY-MM-DD, Cambridge time)"),
-        ("until" = Option<String>, Query, description = "Only contacts that came in on or before this day"),
-        ("exceptions" = Option<bool>, Query, description = "`true`: only compliance exceptions")
-    ),
+    params(params::ContactsQuery),
     responses((status = 200, body = ContactList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
 pub(crate) async fn list_contacts(
@@ -371,51 +372,10 @@ pub(crate) async fn list_contacts(
     req: Request,
 ) -> Result<Response, AppError> {
     caller.require_reach(&state).await?;
-    let q = req.uri().query();
-    let before = match query_param(q, "before") {
-        None => None,
-        Some(v) => Some(
-            v.parse::<i64>()
-                .map(ContactId)
-                .map_err(|_| AppError::BadParameter {
-                    name: "before",
-                    message: format!("`before` is a contact id, found `{v}`"),
-                })?,
-        ),
-    };
-    let limit = match query_param(q, "limit") {
-        None => 50,
-        Some(v) => v
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=500).contains(n))
-            .ok_or_else(|| AppError::BadParameter {
-                name: "limit",
-                message: format!("`limit` is 1 to 500, found `{v}`"),
-            })?,
-    };
-    let kind = match query_param(q, "kind") {
-        None => None,
-        Some(v) => Some(v.parse::<ContactKind>().map_err(|_| {
-            let kinds: Vec<&str> = ContactKind::ALL.iter().map(|k| k.as_str()).collect();
-            AppError::BadParameter {
-                name: "kind",
-                message: format!("`kind` is one of {}, found `{v}`", kinds.join(", ")),
-            }
-        })?),
-    };
-    let exceptions_only = match query_param(q, "exceptions") {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(v) => {
-            return Err(AppError::BadParameter {
-                name: "exceptions",
-                message: format!("`exceptions` is true or false, found `{v}`"),
-            });
-        }
-    };
-    let received = received_days(query_param(q, "from"), query_param(q, "until"))
-        .map_err(|(name, message)| AppError::BadParameter { name, message })?;
+    let q: params::ContactsQuery = params::parse(req.uri().query())?;
+    let before = q.before.map(|b| ContactId(b.0.cast_signed()));
+    let limit = q.limit.map_or(50, |l| l.0 as u32);
+    let received = days(q.from, q.until)?;
     let list = state
         .store
         .list_contacts(
@@ -423,8 +383,8 @@ pub(crate) async fn list_contacts(
             Page {
                 before,
                 limit,
-                kind,
-                exceptions_only,
+                kind: q.kind.map(|k| k.0),
+                exceptions_only: q.exceptions.unwrap_or(false),
                 received,
             },
         )
@@ -458,7 +418,7 @@ pub(crate) async fn list_contacts(
     security(("bearer" = [])),
     params(("id" = i64, Path), ("obligation" = i64, Path)),
     request_body(content = FulfilObligation, content_type = "application/json"),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Already fulfilled", body = ErrorBody))
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Already fulfilled", body = ErrorBody), (status = 422, description = "The note is over its length; `path` says so", body = ErrorBody))
 )]
 pub(crate) async fn fulfil_obligation(
     State(state): State<AppState>,
@@ -527,7 +487,7 @@ pub(crate) async fn record_reimbursement(
     path = "/api/v1/compliance-exceptions",
     tag = "records",
     security(("bearer" = [])),
-    params(("routed_to" = Option<String>, Query, description = "professional-standards, superintendent or city-manager")),
+    params(params::ExceptionsQuery),
     responses((status = 200, body = ExceptionList), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
 pub(crate) async fn list_exceptions(
@@ -536,15 +496,8 @@ pub(crate) async fn list_exceptions(
     req: Request,
 ) -> Result<Response, AppError> {
     caller.require(&state, Permission::ReadExceptions).await?;
-    let office = match query_param(req.uri().query(), "routed_to") {
-        None => None,
-        Some(v) => Some(v.parse::<Office>().map_err(|_| AppError::BadParameter {
-            name: "routed_to",
-            message: format!(
-                "`routed_to` is professional-standards, superintendent or city-manager, found `{v}`"
-            ),
-        })?),
-    };
+    let q: params::ExceptionsQuery = params::parse(req.uri().query())?;
+    let office = q.routed_to.map(|o| o.0);
     let list = state
         .store
         .compliance_exceptions(&caller.principal, office)
@@ -611,7 +564,7 @@ pub(crate) async fn audit_head(
     path = "/api/v1/audit/entries",
     tag = "audit",
     security(("bearer" = [])),
-    params(("from" = Option<u64>, Query, description = "default 0"), ("to" = Option<u64>, Query, description = "default from + 1000")),
+    params(params::EntriesQuery),
     responses((status = 200, body = AuditEntries), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody))
 )]
 pub(crate) async fn audit_entries(
@@ -620,12 +573,23 @@ pub(crate) async fn audit_entries(
     req: Request,
 ) -> Result<Response, AppError> {
     caller.require(&state, Permission::ReadAuditLog).await?;
-    let q = req.uri().query();
-    let num = |name| u64_param(q, name);
-    let from = num("from")?.unwrap_or(0);
-    let to = num("to")?
-        .unwrap_or(from.saturating_add(1000))
-        .min(from.saturating_add(1000));
+    let q: params::EntriesQuery = params::parse(req.uri().query())?;
+    let from = q.from.map_or(0, |f| f.0);
+    let most = from.saturating_add(params::ENTRIES_MAX);
+    let to = match q.to {
+        None => most,
+        Some(to) if to.0 <= most => to.0,
+        Some(to) => {
+            return Err(AppError::BadParameter {
+                name: "to".into(),
+                message: format!(
+                    "`to` is at most `from` + {} ({most}), found {}",
+                    params::ENTRIES_MAX,
+                    to.0
+                ),
+            });
+        }
+    };
     let entries = state
         .store
         .audit_entries(&caller.principal, from, to)
@@ -633,25 +597,6 @@ pub(crate) async fn audit_entries(
     Ok(json_response(&AuditEntries {
         entries: entries.into_iter().map(entry_view).collect(),
     }))
-}
-
-/// A `u64` query parameter, if present.
-fn u64_param(q: Option<&str>, name: &'static str) -> Result<Option<u64>, AppError> {
-    query_param(q, name)
-        .map(|v| {
-            v.parse::<u64>().map_err(|_| AppError::BadParameter {
-                name,
-                message: format!("`{name}` is a count of entries, found `{v}`"),
-            })
-        })
-        .transpose()
-}
-
-fn required(q: Option<&str>, name: &'static str) -> Result<u64, AppError> {
-    u64_param(q, name)?.ok_or(AppError::BadParameter {
-        name,
-        message: format!("`{name}` is required"),
-    })
 }
 
 fn entry_view(s: trustgate_store::StoredEntry) -> AuditEntryView {
@@ -675,7 +620,7 @@ fn entry_view(s: trustgate_store::StoredEntry) -> AuditEntryView {
     path = "/api/v1/audit/proofs/inclusion",
     tag = "audit",
     security(("bearer" = [])),
-    params(("entry" = u64, Query), ("size" = u64, Query, description = "A tree size, such as a checkpoint's")),
+    params(params::InclusionQuery),
     responses((status = 200, body = trustgate_api::InclusionProofView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 pub(crate) async fn inclusion_proof(
@@ -684,8 +629,8 @@ pub(crate) async fn inclusion_proof(
     req: Request,
 ) -> Result<Response, AppError> {
     caller.require(&state, Permission::ReadAuditLog).await?;
-    let q = req.uri().query();
-    let (entry, size) = (required(q, "entry")?, required(q, "size")?);
+    let q: params::InclusionQuery = params::parse(req.uri().query())?;
+    let (entry, size) = (q.entry.0, q.size.0);
     let p = state
         .store
         .inclusion_proof(&caller.principal, entry, size)
@@ -708,7 +653,7 @@ pub(crate) async fn inclusion_proof(
     path = "/api/v1/audit/proofs/consistency",
     tag = "audit",
     security(("bearer" = [])),
-    params(("from" = u64, Query), ("to" = u64, Query)),
+    params(params::ConsistencyQuery),
     responses((status = 200, body = trustgate_api::ConsistencyProofView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody))
 )]
 pub(crate) async fn consistency_proof(
@@ -717,8 +662,8 @@ pub(crate) async fn consistency_proof(
     req: Request,
 ) -> Result<Response, AppError> {
     caller.require(&state, Permission::ReadAuditLog).await?;
-    let q = req.uri().query();
-    let (from, to) = (required(q, "from")?, required(q, "to")?);
+    let q: params::ConsistencyQuery = params::parse(req.uri().query())?;
+    let (from, to) = (q.from.0, q.to.0);
     let c = state
         .store
         .consistency_proof(&caller.principal, from, to)

@@ -12,7 +12,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::body::{json_body, json_response};
-use crate::{AppError, AppState, auth, records};
+use crate::{AppError, AppState, auth, params, records};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -91,7 +91,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     path = "/api/v1/decisions",
     tag = "decisions",
     request_body(content = Scenario, content_type = "application/json"),
-    params(("detail" = Option<String>, Query, description = "`brief` (default) or `full`: also every rule weighed and why it did or did not apply")),
+    params(params::DecideQuery),
     responses(
         (status = 200, description = "The law's answer", body = Decision<'static>),
         (status = 400, description = "Not JSON, or not a scenario's shape; `path` says where", body = ErrorBody),
@@ -101,16 +101,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     )
 )]
 async fn decide(State(state): State<AppState>, req: Request) -> Result<Response, AppError> {
-    let detail = match query_param(req.uri().query(), "detail") {
-        None | Some("brief") => Detail::Brief,
-        Some("full") => Detail::Full,
-        Some(other) => {
-            return Err(AppError::BadParameter {
-                name: "detail",
-                message: format!("`detail` is `brief` or `full`, found `{other}`"),
-            });
-        }
-    };
+    let q: params::DecideQuery = params::parse(req.uri().query())?;
+    let detail = q.detail.map_or(Detail::Brief, |d| d.0);
     let scenario: Scenario = json_body(
         req,
         "a scenario is a JSON object: {\"place\": …, \"date\": …, \"facts\": {…}, \"acts\": {…}}",

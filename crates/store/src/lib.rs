@@ -1138,7 +1138,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.permit(who, Permission::FulfilObligations).await?;
         let reach = self.reach(who).await?;
-        let note = text::block("note", note, 4000, true)?;
+        let note = text::block("note", note, limits::NOTE, true)?;
         match self
             .run(Op::Fulfil(
                 who.actor().clone(),
@@ -1178,7 +1178,7 @@ impl Store {
             });
         }
         let r = NewReimbursement {
-            reference: text::line("reference", r.reference, 200)?,
+            reference: text::line("reference", r.reference, limits::REFERENCE)?,
             ..r
         };
         match self.run(Op::Reimburse(actor.clone(), contact, r)).await? {
@@ -1212,7 +1212,7 @@ impl Store {
         text: String,
     ) -> Result<(), StoreError> {
         self.permit(who, Permission::ExplainExceptions).await?;
-        let text = text::block("text", text, 20_000, false)?;
+        let text = text::block("text", text, limits::EXPLANATION, false)?;
         match self
             .run(Op::Explain(who.actor().clone(), exception, text))
             .await?
@@ -1409,7 +1409,7 @@ impl Store {
     /// records acts without a person who holds that permission.
     pub async fn add_token(&self, who: &Principal, t: NewToken) -> Result<i64, StoreError> {
         self.permit(who, Permission::ManageAccess).await?;
-        let name = text::line("name", t.name, 100)?;
+        let name = text::line("name", t.name, limits::TOKEN_NAME)?;
         if t.scopes.is_empty() {
             return Err(StoreError::Field {
                 field: "scopes",
@@ -1735,6 +1735,29 @@ fn check_log(
     Ok(report)
 }
 
+/// The store's limits on what people write into records, in characters
+/// (the server's OpenAPI document states the same constants).
+pub mod limits {
+    /// A contact's receiving unit.
+    pub const RECEIVING_UNIT: usize = 200;
+    /// Who did the acts, when not the recorder.
+    pub const DONE_BY: usize = 200;
+    /// A person's name.
+    pub const PERSON_NAME: usize = 200;
+    /// A person's address.
+    pub const PERSON_ADDRESS: usize = 500;
+    /// A reimbursement's reference.
+    pub const REFERENCE: usize = 200;
+    /// An explanation of a compliance exception.
+    pub const EXPLANATION: usize = 20_000;
+    /// A fulfilment's note (may be empty).
+    pub const NOTE: usize = 4000;
+    /// An API token's name.
+    pub const TOKEN_NAME: usize = 100;
+    /// A username: 1 to 64 of a-z, 0-9, `.`, `_`, `-`.
+    pub const USERNAME_PATTERN: &str = "^[a-z0-9._-]{1,64}$";
+}
+
 /// Whether `location` names a PostgreSQL database.
 pub fn is_postgres_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
@@ -1877,7 +1900,11 @@ fn office_for(scenario: &str) -> Office {
 /// whose item in the decision has outcome `prohibited`, matched by exact
 /// key), their office, and the obligations triggered for certain.
 pub(crate) fn check(mut contact: NewContact, place: &Place) -> Result<Checked, StoreError> {
-    contact.receiving_unit = text::line("receiving_unit", contact.receiving_unit, 200)?;
+    contact.receiving_unit = text::line(
+        "receiving_unit",
+        contact.receiving_unit,
+        limits::RECEIVING_UNIT,
+    )?;
     if place.unit(&contact.receiving_unit).is_none() {
         return Err(StoreError::Field {
             field: "receiving_unit",
@@ -1911,7 +1938,7 @@ pub(crate) fn check(mut contact: NewContact, place: &Place) -> Result<Checked, S
         contact.person = Some(check_person(p)?);
     }
     if let Some(d) = contact.done_by.take() {
-        contact.done_by = Some(text::line("done_by", d, 200)?);
+        contact.done_by = Some(text::line("done_by", d, limits::DONE_BY)?);
     }
     if let Some(key) = &contact.withheld
         && trustgate_report::withholding_ground(key).is_none()
@@ -1968,8 +1995,8 @@ fn check_person(p: Person) -> Result<Person, StoreError> {
         });
     }
     Ok(Person {
-        name: field("person.name", p.name, 200)?,
-        address: field("person.address", p.address, 500)?,
+        name: field("person.name", p.name, limits::PERSON_NAME)?,
+        address: field("person.address", p.address, limits::PERSON_ADDRESS)?,
         ..p
     })
 }

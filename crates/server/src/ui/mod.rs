@@ -15,7 +15,7 @@ mod contacts;
 mod enrol;
 mod office;
 mod report;
-mod session;
+pub(crate) mod session;
 #[rustfmt::skip]
 mod vendored;
 

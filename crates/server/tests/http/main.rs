@@ -10,6 +10,7 @@
 
 mod access;
 mod connections;
+mod contract;
 mod harness;
 mod headers;
 mod records;
@@ -227,7 +228,7 @@ async fn bad_input_is_a_4xx_that_says_where() {
             StatusCode::BAD_REQUEST,
             "bad-parameter",
             Some("?detail"),
-            "`brief` or `full`",
+            "`brief`, `full`; found `everything`",
         ),
         (
             post("/api/v1/decisions", &big),
