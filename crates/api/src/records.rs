@@ -37,6 +37,11 @@ pub struct RecordContact {
     /// cl. 26(f), (a), (c)). The record then counts in 2.129.060 (e) as
     /// withheld on that ground, not in its total.
     pub withheld: Option<String>,
+    /// Why it is entered only now, if it came in during a period whose
+    /// report was already published: required then (the record changes
+    /// that report, and the report says so), refused otherwise.
+    #[serde(default)]
+    pub late_entry: Option<String>,
     /// When obligations the decision opens fall due, by their id
     /// (`{"copy-to-person": "2026-03-01T18:00:00Z"}`), where known.
     #[serde(default)]
@@ -102,6 +107,8 @@ pub struct ContactView {
     pub done_by: Option<String>,
     /// The ground on which part of it is withheld from the public report.
     pub withheld: Option<String>,
+    /// Why it was entered late, into a period whose report was published.
+    pub late_entry: Option<String>,
     /// The person, when the record has one.
     pub person: Option<PersonView>,
     pub compliance_exception: bool,

@@ -398,6 +398,7 @@ async fn write(
                     acts_done: d.acts_done,
                     done_by: None,
                     withheld: d.withheld.then(|| "investigatory".to_owned()),
+                    late_entry: None,
                     obligations_due: Default::default(),
                     person: None,
                 };

@@ -287,6 +287,24 @@ fn publish(
         "datapackage.json",
         trustgate_report::data_package(&reports, csv_of).as_bytes(),
     )?;
+    // The ended periods are now closed: a contact received in one of them
+    // is a late entry, which must say why and which its report then shows.
+    runtime()?.block_on(async {
+        let store = open(db, Arc::new(SystemClock)).await?;
+        let actor = Actor::system("report");
+        let mut result: Result<()> = Ok(());
+        for period in Period::through(today)
+            .into_iter()
+            .filter(|p| p.until < today)
+        {
+            if let Err(e) = store.record_publication(&actor, period).await {
+                result = Err(e.into());
+                break;
+            }
+        }
+        store.close().await;
+        result
+    })?;
     say!(
         "published {} period(s) to {} (index.html and datapackage.json, and a page, PDF, JSON, CSV and cover letter each)",
         reports.len(),

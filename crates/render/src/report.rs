@@ -77,6 +77,13 @@ fn intro(r: &Report, downloads: &[(&str, &str)]) -> String {
 /// The sections (a) to (e), the checkpoint and the counting rules.
 fn sections(r: &Report, record_link: Option<RecordLink<'_>>) -> String {
     let mut b = String::new();
+    if r.entered_late > 0 {
+        let _ = writeln!(
+            b,
+            "<p class=\"tg-late\"><strong>Changed since published:</strong> {} record(s) were entered late, after this period's report was first published. The numbers below include them, so they differ from the report published before.</p>",
+            r.entered_late
+        );
+    }
     section(&mut b, "a", r.a.law, r.a.total, "Requests lodged");
     records(&mut b, r.a.records.as_ref(), record_link);
     table(&mut b, "By type", "Type", &r.a.by_type);

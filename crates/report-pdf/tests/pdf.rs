@@ -33,6 +33,7 @@ fn row(id: i64, kind: &str, unit: &str, facts: &str, acts: &[&str], at: i64) -> 
         ),
         acts_done: acts.iter().map(|a| (*a).to_owned()).collect(),
         withheld: None,
+        late_entry: false,
     }
 }
 

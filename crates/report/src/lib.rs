@@ -41,6 +41,9 @@ pub struct ContactRow {
     /// Why part of what was given to ICE cannot be publicly disclosed, if
     /// it cannot: a key of [`WITHHOLDING_GROUNDS`].
     pub withheld: Option<String>,
+    /// Entered late, into a period whose report had been published: the
+    /// report it counts in has changed since.
+    pub late_entry: bool,
 }
 
 /// Whether a duty the law attaches to a contact is performed by recording
@@ -122,10 +125,18 @@ pub struct Report {
     pub d: Reimbursements,
     pub e: Count,
     pub counting_rules: &'static [&'static str],
+    /// Records entered late, after this period's report was published: if
+    /// not zero, the report differs from the one published, by them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub entered_late: u64,
     /// The audit log's signed checkpoint as of the period's end (a C2SP
     /// signed note), when the period has ended and the operator signed one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<Checkpoint>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The audit log as it stood at the end of the period, signed.
@@ -325,8 +336,8 @@ impl Report {
 }
 
 /// The most counters one record adds to: three instruments × three
-/// breakdowns, and (b), (c), (e).
-pub const MAX_COUNTERS: usize = 12;
+/// breakdowns, (b), (c), (e), and whether it was entered late.
+pub const MAX_COUNTERS: usize = 13;
 
 /// One counter of one day: how many records of that day add to `breakdown`
 /// under `key` ([`tally`]).
@@ -340,7 +351,7 @@ pub struct DayCount {
 
 /// The counters a record adds to, under the [`COUNTING_RULES`], and the day
 /// (in Cambridge) it counts on. Breakdowns: `a-type`, `a-channel`, `a-unit`
-/// (all three for each instrument (a) counts), `b`, `c`, `e` (key empty),
+/// (all three for each instrument (a) counts), `b`, `c`, `e`, `late` (key empty),
 /// `e-withheld` (key: the ground's key):
 /// at most [`MAX_COUNTERS`]. The store
 /// keeps these per day as it records, so reports need not read the records.
@@ -355,6 +366,9 @@ pub fn tally(row: &ContactRow) -> (Date, Vec<(&'static str, String)>) {
         out.push(("a-type", kind.to_owned()));
         out.push(("a-channel", row.channel.clone()));
         out.push(("a-unit", row.receiving_unit.clone()));
+    }
+    if row.late_entry {
+        out.push(("late", String::new()));
     }
     let warrant_or_detainer = matches!(row.kind.as_str(), "detainer" | "administrative-warrant");
     if warrant_or_detainer && (done("detain") || done("extend-detention")) {
@@ -386,6 +400,8 @@ pub fn tally(row: &ContactRow) -> (Date, Vec<(&'static str, String)>) {
 struct Sections<'p> {
     /// Whose units (a) may name.
     place: &'p Place,
+    /// Records entered late into the period after its report was published.
+    late: u64,
     a: Breakdown,
     b: Count,
     c: Count,
@@ -402,6 +418,7 @@ impl<'p> Sections<'p> {
         };
         Sections {
             place,
+            late: 0,
             a: Breakdown {
                 law: QUOTE_A,
                 total: 0,
@@ -451,6 +468,7 @@ impl<'p> Sections<'p> {
                 };
                 *self.a.by_receiving_unit.entry(key.to_owned()).or_default() += n;
             }
+            "late" => self.late += n,
             "b" => tally_count(&mut self.b, n, id),
             "c" => tally_count(&mut self.c, n, id),
             "e" => tally_count(&mut self.e, n, id),
@@ -465,7 +483,9 @@ impl<'p> Sections<'p> {
     }
 
     fn finish(self, period: Period, reimbursements: &[ReimbursementRow], staff: bool) -> Report {
-        let Sections { a, b, c, e, .. } = self;
+        let Sections {
+            a, b, c, e, late, ..
+        } = self;
         // contact → (payments, cents, first day paid)
         let mut cases: BTreeMap<i64, (u64, i64, Date)> = BTreeMap::new();
         for r in reimbursements {
@@ -519,6 +539,7 @@ impl<'p> Sections<'p> {
             d,
             e,
             counting_rules: COUNTING_RULES,
+            entered_late: late,
             checkpoint: None,
         }
     }
@@ -529,7 +550,7 @@ impl Report {
     /// Police Commissioner's signature.
     pub fn cover_letter(&self) -> String {
         format!(
-            "DRAFT FOR SIGNATURE\n\nTo: the City Clerk\nCopy: the City Manager\nFrom: the Police Commissioner\nSubject: Report under section 2.129.060 of the Welcoming Community Ordinance, {from} to {until}\n\nPursuant to section 2.129.060 of the Cambridge Municipal Code, the Police Department submits its report for the period from {from} to {until} (the {nth} reporting period since the ordinance passed on 10 February 2020), for inclusion on the agenda of the next meeting of the Public Safety Committee.\n\n(a) ICE detainer requests and holds, administrative warrants and notification requests lodged with the Department: {a}.\n(b) Individuals detained on an ICE hold as a result of a detainer or administrative warrant: {b}.\n(c) Individuals transferred to ICE custody: {c}.\n(d) Reimbursements received from the federal government pursuant to a granted administrative warrant: {d} in {cases} case(s).\n(e) Investigations in which the Department cooperated with or provided information to ICE: {e}.\n\nThe attached report breaks these numbers down and states how each is counted from the Department's records.\n\n\n______________________________\nPolice Commissioner\n",
+            "DRAFT FOR SIGNATURE\n\nTo: the City Clerk\nCopy: the City Manager\nFrom: the Police Commissioner\nSubject: Report under section 2.129.060 of the Welcoming Community Ordinance, {from} to {until}\n\nPursuant to section 2.129.060 of the Cambridge Municipal Code, the Police Department submits its report for the period from {from} to {until} (the {nth} reporting period since the ordinance passed on 10 February 2020), for inclusion on the agenda of the next meeting of the Public Safety Committee.\n\n(a) ICE detainer requests and holds, administrative warrants and notification requests lodged with the Department: {a}.\n(b) Individuals detained on an ICE hold as a result of a detainer or administrative warrant: {b}.\n(c) Individuals transferred to ICE custody: {c}.\n(d) Reimbursements received from the federal government pursuant to a granted administrative warrant: {d} in {cases} case(s).\n(e) Investigations in which the Department cooperated with or provided information to ICE: {e}.\n\nThe attached report breaks these numbers down and states how each is counted from the Department's records.\n{late}\n\n______________________________\nPolice Commissioner\n",
             from = self.period.from,
             until = self.period.until,
             nth = ordinal(self.period.number),
@@ -539,6 +560,14 @@ impl Report {
             d = dollars(self.d.total_cents),
             cases = self.d.by_case.len(),
             e = self.e.total,
+            late = if self.entered_late > 0 {
+                format!(
+                    "\n{} record(s) were entered late, after this period's report was first published; these numbers include them, so they differ from the report published before.\n",
+                    self.entered_late
+                )
+            } else {
+                String::new()
+            },
         )
     }
 

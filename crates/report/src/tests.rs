@@ -22,6 +22,7 @@ fn row(id: i64, kind: &str, facts: &str, acts: &[&str], received_ms: i64) -> Con
         ),
         acts_done: acts.iter().map(|a| (*a).to_owned()).collect(),
         withheld: None,
+        late_entry: false,
     }
 }
 
@@ -490,4 +491,43 @@ fn a_unit_not_on_the_places_list_is_counted_as_unlisted_from_rows_and_counters()
     for text in [report.to_json(), report.to_csv(), report.cover_letter()] {
         assert!(!text.contains("Jane"), "{text}");
     }
+}
+
+#[test]
+fn records_entered_late_are_counted_and_said_only_when_there_are_some() {
+    let hold = r#""department":"police","documents":["detainer-hold"]"#;
+    let mut rows = vec![
+        row(1, "detainer", hold, &[], MARCH),
+        row(2, "detainer", hold, &[], MARCH),
+    ];
+    let on_time = Report::count(period13(), &place(), &rows, &[], false);
+    assert_eq!(on_time.entered_late, 0);
+    assert!(!on_time.to_json().contains("entered_late"));
+    assert!(!on_time.cover_letter().contains("late"));
+    rows[1].late_entry = true;
+    let late = Report::count(period13(), &place(), &rows, &[], false);
+    assert_eq!((late.entered_late, late.a.total), (1, 2));
+    assert!(
+        late.to_json().contains("\"entered_late\": 1"),
+        "{}",
+        late.to_json()
+    );
+    assert!(
+        late.cover_letter()
+            .contains("1 record(s) were entered late")
+    );
+    let (day, counters) = tally(&rows[1]);
+    let counts: Vec<DayCount> = counters
+        .into_iter()
+        .map(|(breakdown, key)| DayCount {
+            day,
+            breakdown: breakdown.to_owned(),
+            key,
+            count: 1,
+        })
+        .collect();
+    assert_eq!(
+        Report::from_counts(period13(), &place(), &counts, &[]).entered_late,
+        1
+    );
 }

@@ -46,9 +46,12 @@ enum Rule {
     OneOf(Vec<Value>),
     /// Items of an array property, each one of these.
     EachOf(Vec<Value>),
-    /// 1 to `max` characters, not blank (as `bounded_text` checks).
+    /// 1 to `max` characters on one line, not blank, no control character
+    /// (as the store's `text::line` checks).
     Text(usize),
-    /// 0 to `max` characters.
+    /// 1 to `max` characters, lines allowed (`text::block`).
+    Block(usize),
+    /// 0 to `max` characters, lines allowed.
     MaybeEmpty(usize),
     /// A day, YYYY-MM-DD.
     Date,
@@ -75,6 +78,11 @@ fn vocabulary(doc: &mut OpenApi) {
             Rule::Text(limits::RECEIVING_UNIT),
         ),
         ("RecordContact", "done_by", Rule::Text(limits::DONE_BY)),
+        (
+            "RecordContact",
+            "late_entry",
+            Rule::Block(limits::LATE_ENTRY),
+        ),
         ("RecordContact", "withheld", Rule::OneOf(grounds())),
         ("RecordContact", "received_at", Rule::Instant),
         ("PersonInput", "name", Rule::Text(limits::PERSON_NAME)),
@@ -87,7 +95,7 @@ fn vocabulary(doc: &mut OpenApi) {
             "reference",
             Rule::Text(limits::REFERENCE),
         ),
-        ("Explain", "text", Rule::Text(limits::EXPLANATION)),
+        ("Explain", "text", Rule::Block(limits::EXPLANATION)),
         ("FulfilObligation", "note", Rule::MaybeEmpty(limits::NOTE)),
         (
             "NewAccountRequest",
@@ -157,10 +165,17 @@ fn apply(property: &mut Schema, rule: Rule) {
                 Rule::Text(max) => {
                     o.min_length = Some(1);
                     o.max_length = Some(max);
-                    // Not blank: some character that is not white space.
-                    o.pattern = Some(r"\S".into());
+                    o.pattern = Some(limits::LINE_PATTERN.into());
                 }
-                Rule::MaybeEmpty(max) => o.max_length = Some(max),
+                Rule::Block(max) => {
+                    o.min_length = Some(1);
+                    o.max_length = Some(max);
+                    o.pattern = Some(limits::BLOCK_PATTERN.into());
+                }
+                Rule::MaybeEmpty(max) => {
+                    o.max_length = Some(max);
+                    o.pattern = Some(limits::BLOCK_OR_EMPTY_PATTERN.into());
+                }
                 Rule::Date => {
                     o.format = Some(utoipa::openapi::SchemaFormat::KnownFormat(
                         utoipa::openapi::KnownFormat::Date,

@@ -143,6 +143,7 @@ pub(crate) async fn record(
                 acts_done: body.acts_done,
                 done_by: body.done_by,
                 withheld: body.withheld,
+                late_entry: body.late_entry,
                 obligations_due,
                 person: body.person.map(|p| Person {
                     name: p.name,
@@ -253,6 +254,7 @@ pub(crate) async fn read_contact(
         acts_done: c.contact.acts_done,
         done_by: c.contact.done_by,
         withheld: c.contact.withheld,
+        late_entry: c.contact.late_entry,
         person: c.person.map(|p| match p {
             PersonRecord::Known(p) => PersonView {
                 name: p.name,

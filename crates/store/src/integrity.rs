@@ -100,6 +100,7 @@ pub(crate) const CONTACTS: Table = Table {
         ("person_sealed", Bytes),
         ("done_by", Text),
         ("withheld", Text),
+        ("late_entry", Text),
     ],
 };
 
@@ -317,6 +318,7 @@ impl ContactRows {
             // A record whose acts cannot be read is already a finding of its own.
             acts_done: serde_json::from_str(&text("acts_done")).unwrap_or_default(),
             withheld: v("withheld").as_text().map(str::to_owned),
+            late_entry: v("late_entry").as_text().is_some(),
         }
     }
 }
@@ -904,6 +906,7 @@ pub(crate) fn returned_report_rows(r: &crate::ReportRows) -> Hash {
             c.text(a);
         }
         c.opt_text(row.withheld.as_deref());
+        c.opt_text(row.late_entry.then_some("late-entry"));
     }
     reimbursements(&mut c, &r.reimbursements);
     c.finish()

@@ -120,6 +120,11 @@ macro_rules! migrations {
                 "sign-in guards",
                 include_str!(concat!("../migrations/", $dir, "/0010_sign_in_guards.sql")),
             ),
+            m(
+                11,
+                "late entries",
+                include_str!(concat!("../migrations/", $dir, "/0011_late_entries.sql")),
+            ),
         ])
     }};
 }
@@ -320,6 +325,11 @@ pub struct NewContact {
     /// cannot: a key of [`trustgate_report::WITHHOLDING_GROUNDS`]. The record
     /// then counts in 2.129.060 (e) as withheld on that ground.
     pub withheld: Option<String>,
+    /// Why it is entered only now, when it is a late entry: received in a
+    /// period whose report was already published. Required then (the
+    /// record changes that report, and the report will say so), refused
+    /// otherwise.
+    pub late_entry: Option<String>,
     /// When obligations the decision opens fall due (UTC ms), by their id in
     /// the law pack, where the recorder knows (a release time, say).
     pub obligations_due: BTreeMap<String, i64>,
@@ -1104,6 +1114,22 @@ impl Store {
         }
     }
 
+    /// Records that the report of `period`, which has ended, was published
+    /// (audited as `publish` of `report/period-<n>`, once): a contact
+    /// received in it is from then on a late entry, which must say why and
+    /// which the report counts as changing it. The operator's command does
+    /// this as it publishes.
+    pub async fn record_publication(
+        &self,
+        actor: &Actor,
+        period: trustgate_report::Period,
+    ) -> Result<(), StoreError> {
+        match self.run(Op::Publish(actor.clone(), period)).await? {
+            OpOut::Done => Ok(()),
+            _ => Err(unexpected()),
+        }
+    }
+
     /// Recounts once if the counters do not yet cover every record (a
     /// database with records from before the counters existed). Returns how
     /// many records were read, if it recounted.
@@ -1754,6 +1780,26 @@ pub mod limits {
     pub const NOTE: usize = 4000;
     /// An API token's name.
     pub const TOKEN_NAME: usize = 100;
+    /// Why a contact is entered late.
+    pub const LATE_ENTRY: usize = 2000;
+    /// What a one-line text field holds, as the API's document states it
+    /// (ECMA-262): some character that is not white space, and no control
+    /// character (C0, DEL, C1) or bidirectional override (`text.rs`).
+    pub const LINE_PATTERN: &str = concat!(
+        r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*",
+        r"[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\s]",
+        r"[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    );
+    /// A text of several lines, not blank: as a line, but tabs, line feeds
+    /// and CR LF pairs are allowed.
+    pub const BLOCK_PATTERN: &str = concat!(
+        r"^(?:[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\r\n)*",
+        r"[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\s]",
+        r"(?:[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\r\n)*$"
+    );
+    /// A text of several lines that may be empty.
+    pub const BLOCK_OR_EMPTY_PATTERN: &str =
+        r"^(?:[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\r\n)*$";
     /// A username: 1 to 64 of a-z, 0-9, `.`, `_`, `-`.
     pub const USERNAME_PATTERN: &str = "^[a-z0-9._-]{1,64}$";
 }
@@ -1800,6 +1846,7 @@ pub(crate) enum Op {
     AddToken(Actor, NewToken),
     Denied(Actor, String),
     AuditRead(Actor, String),
+    Publish(Actor, trustgate_report::Period),
     RotateKeys(Actor),
     RevokeToken(Actor, i64),
     ListAccounts(Actor),
@@ -1939,6 +1986,9 @@ pub(crate) fn check(mut contact: NewContact, place: &Place) -> Result<Checked, S
     }
     if let Some(d) = contact.done_by.take() {
         contact.done_by = Some(text::line("done_by", d, limits::DONE_BY)?);
+    }
+    if let Some(why) = contact.late_entry.take() {
+        contact.late_entry = Some(text::block("late_entry", why, limits::LATE_ENTRY, false)?);
     }
     if let Some(key) = &contact.withheld
         && trustgate_report::withholding_ground(key).is_none()

@@ -533,7 +533,7 @@ async fn apply(
         Op::ReportRows(actor, (from_ms, until_ms), (from_day, until_day)) => {
             let contacts = sqlx::query(
                 "SELECT id, kind, channel, receiving_unit, COALESCE(received_ms, created_ms), \
-                 scenario, acts_done, withheld FROM contacts \
+                 scenario, acts_done, withheld, late_entry IS NOT NULL FROM contacts \
                  WHERE COALESCE(received_ms, created_ms) >= $1 AND COALESCE(received_ms, created_ms) < $2 \
                  ORDER BY id",
             )
@@ -598,7 +598,7 @@ async fn apply(
                 use futures_util::TryStreamExt as _;
                 let mut rows = sqlx::query(
                     "SELECT id, kind, channel, receiving_unit, COALESCE(received_ms, created_ms), \
-                     scenario, acts_done, withheld FROM contacts",
+                     scenario, acts_done, withheld, late_entry IS NOT NULL FROM contacts",
                 )
                 .fetch(&mut *conn);
                 while let Some(r) = rows.try_next().await.map_err(db)? {
@@ -843,6 +843,21 @@ async fn apply(
         }
         Op::AuditRead(actor, action) => {
             audit.append(conn, actor, action, "audit-log".into(), "").await?;
+            Ok(OpOut::Done)
+        }
+        Op::Publish(actor, period) => {
+            let (_, until_ms) = period.utc_ms();
+            if until_ms > now {
+                return Err(StoreError::Invalid(format!(
+                    "period {} has not ended: only an ended period's report is published as final",
+                    period.number
+                )));
+            }
+            let object = publication(period.number);
+            if !published(conn, &object).await? {
+                let detail = format!("{} to {}", period.from, period.until);
+                audit.append(conn, actor, "publish", object, &detail).await?;
+            }
             Ok(OpOut::Done)
         }
     }
@@ -1113,6 +1128,53 @@ fn check_received(at: i64, now: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The audit log's name for a period's published report.
+fn publication(period: u32) -> String {
+    format!("report/period-{period}")
+}
+
+/// Whether the log records that report as published. The log, not a table
+/// of its own, says so: a publication cannot be removed without breaking
+/// the log's verification.
+async fn published(conn: &mut Conn, object: &str) -> Result<bool, StoreError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT seq FROM audit_log WHERE object = $1 AND action = 'publish' LIMIT 1",
+    )
+    .bind(object)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok(found.is_some())
+}
+
+/// A contact received in a period whose report was published is a late
+/// entry: it must say why, and only such a one may.
+async fn check_late_entry(
+    conn: &mut Conn,
+    received_ms: i64,
+    late_entry: Option<&str>,
+) -> Result<Option<u32>, StoreError> {
+    let day = trustgate_report::local_date(received_ms);
+    let closed = match trustgate_report::Period::containing(day) {
+        Some(p) if published(conn, &publication(p.number)).await? => Some(p),
+        _ => None,
+    };
+    match (closed, late_entry) {
+        (Some(p), None) => Err(StoreError::Field {
+            field: "received_at",
+            message: format!(
+                "it falls in period {} ({} to {}), whose report was published: recording it now changes that report. If it is a late entry, say why (`late_entry`)",
+                p.number, p.from, p.until
+            ),
+        }),
+        (None, Some(_)) => Err(StoreError::Field {
+            field: "late_entry",
+            message: "this contact is not a late entry (its period's report has not been published): leave `late_entry` out".into(),
+        }),
+        (p, _) => Ok(p.map(|p| p.number)),
+    }
+}
+
 async fn insert_contact(
     conn: &mut Conn,
     actor: &Actor,
@@ -1131,10 +1193,12 @@ async fn insert_contact(
     if let Some(at) = c.received_ms {
         check_received(at, now)?;
     }
+    let late_into =
+        check_late_entry(conn, c.received_ms.unwrap_or(now), c.late_entry.as_deref()).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO contacts (kind, channel, receiving_unit, received_ms, scenario, decision, \
-         acts_done, compliance_exception, created_by, created_ms, done_by, withheld) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+         acts_done, compliance_exception, created_by, created_ms, done_by, withheld, late_entry) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(c.kind.as_str())
     .bind(c.channel.as_str())
@@ -1148,6 +1212,7 @@ async fn insert_contact(
     .bind(now)
     .bind(&c.done_by)
     .bind(&c.withheld)
+    .bind(&c.late_entry)
     .fetch_one(&mut *conn)
     .await
     .map_err(db)?;
@@ -1203,13 +1268,20 @@ async fn insert_contact(
             scenario: c.scenario.clone(),
             acts_done: c.acts_done.clone(),
             withheld: c.withheld.clone(),
+            late_entry: c.late_entry.is_some(),
         },
         1,
     )
     .await?;
-    let detail = crate::create_detail(prohibited);
+    let detail = match late_into {
+        // A late entry changes a published report: the log says which.
+        Some(n) => format!("{} late-entry period-{n}", crate::create_detail(prohibited))
+            .trim_start()
+            .to_owned(),
+        None => crate::create_detail(prohibited).to_owned(),
+    };
     let state = contact_after(conn, id).await?;
-    audit.append_state(conn, actor, "create", id.object(), detail, state).await?;
+    audit.append_state(conn, actor, "create", id.object(), &detail, state).await?;
     Ok(crate::Recorded {
         id,
         prohibited: prohibited.clone(),
@@ -1265,7 +1337,7 @@ fn stored_entry(r: &DbRow) -> Result<StoredEntry, StoreError> {
 
 /// A contact as the report reads it, from `id, kind, channel,
 /// receiving_unit, COALESCE(received_ms, created_ms), scenario, acts_done,
-/// withheld`.
+/// withheld, late_entry IS NOT NULL`.
 fn report_row_of(r: &DbRow) -> Result<trustgate_report::ContactRow, StoreError> {
     let acts: String = r.try_get(6).map_err(db)?;
     Ok(trustgate_report::ContactRow {
@@ -1277,6 +1349,7 @@ fn report_row_of(r: &DbRow) -> Result<trustgate_report::ContactRow, StoreError> 
         scenario: r.try_get(5).map_err(db)?,
         acts_done: acts_from_json(&acts)?,
         withheld: r.try_get(7).map_err(db)?,
+        late_entry: r.try_get(8).map_err(db)?,
     })
 }
 
@@ -1318,7 +1391,7 @@ async fn count_for_reports(
         return Ok(());
     }
     // One statement for all of a record's counters (at most
-    // MAX_COUNTERS = 12; unused slots are NULL and filtered out), so the
+    // MAX_COUNTERS = 13; unused slots are NULL and filtered out), so the
     // writer pays one round trip. A counter named twice (two instruments
     // on one channel) is summed first: one statement may touch a row once.
     let mut summed: Vec<(&str, &str, i64)> = Vec::with_capacity(counters.len());
@@ -1340,7 +1413,8 @@ async fn count_for_reports(
         "INSERT INTO report_counts (day, breakdown, key, count) \
          SELECT $1, column1, column2, column3 FROM (VALUES ($2, $3, $4), ($5, $6, $7), \
          ($8, $9, $10), ($11, $12, $13), ($14, $15, $16), ($17, $18, $19), ($20, $21, $22), \
-         ($23, $24, $25), ($26, $27, $28), ($29, $30, $31), ($32, $33, $34), ($35, $36, $37)) \
+         ($23, $24, $25), ($26, $27, $28), ($29, $30, $31), ($32, $33, $34), ($35, $36, $37), \
+         ($38, $39, $40)) \
          AS counters WHERE column1 IS NOT NULL \
          ON CONFLICT (day, breakdown, key) DO UPDATE SET count = report_counts.count + excluded.count",
     )
@@ -1393,7 +1467,7 @@ async fn read_contact(
     let row = sqlx::query(
         "SELECT kind, channel, receiving_unit, received_ms, scenario, decision, acts_done, \
          compliance_exception, created_by, created_ms, person_key, person_sealed, done_by, \
-         withheld FROM contacts WHERE id = $1",
+         withheld, late_entry FROM contacts WHERE id = $1",
     )
     .bind(id.0)
     .fetch_optional(&mut *conn)
@@ -1461,6 +1535,7 @@ async fn read_contact(
             acts_done: acts_from_json(&acts)?,
             done_by: row.try_get(12).map_err(db)?,
             withheld: row.try_get(13).map_err(db)?,
+            late_entry: row.try_get(14).map_err(db)?,
             obligations_due: obligations
                 .iter()
                 .filter_map(|o| o.due_ms.map(|due| (o.obligation.clone(), due)))

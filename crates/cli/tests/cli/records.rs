@@ -474,6 +474,7 @@ fn the_report_counts_the_records_of_a_period() {
             acts_done: acts.iter().map(|a| (*a).to_owned()).collect(),
             done_by: None,
             withheld: None,
+            late_entry: None,
             obligations_due: Default::default(),
             person: None,
         };
@@ -816,6 +817,7 @@ fn reconciliation_finds_the_planted_gaps() {
                         acts_done: vec![],
                         done_by: None,
                         withheld: None,
+                        late_entry: None,
                         obligations_due: Default::default(),
                         person: None,
                     },
@@ -1080,6 +1082,7 @@ fn synthetic_records_are_realistic_repeatable_and_kept_apart() {
             acts_done: vec![],
             done_by: None,
             withheld: None,
+            late_entry: None,
             obligations_due: Default::default(),
             person: None,
         };

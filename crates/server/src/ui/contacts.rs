@@ -113,6 +113,7 @@ pub(super) async fn record(State(state): State<AppState>, req: Request) -> Respo
             .collect(),
         done_by: get("done_by"),
         withheld: get("withheld"),
+        late_entry: get("late_entry"),
         obligations_due: Default::default(),
         person: None,
     };
@@ -197,6 +198,8 @@ struct ContactPage {
     trail: Vec<TrailRow>,
     /// The scenario's facts as recorded: (fact, value).
     facts: Vec<(String, String)>,
+    /// Why it was entered late, into a period whose report was published.
+    late_entry: Option<String>,
 }
 
 /// The recorded scenario's facts, in words a reader can check.
@@ -355,6 +358,7 @@ pub(super) async fn show(
         decided,
         laws,
         facts: facts_of(&c.contact.scenario),
+        late_entry: c.contact.late_entry.clone(),
         trail: trail
             .into_iter()
             .map(|s| TrailRow {

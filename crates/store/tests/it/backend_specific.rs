@@ -48,6 +48,7 @@ async fn sqlite_reopened_carries_on_the_same_log() {
                 acts_done: vec![],
                 done_by: None,
                 withheld: None,
+                late_entry: None,
                 obligations_due: Default::default(),
                 person: None,
             },

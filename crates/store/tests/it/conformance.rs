@@ -28,6 +28,7 @@ pub fn contact(acts_done: &[&str]) -> NewContact {
         acts_done: acts_done.iter().map(|a| (*a).to_owned()).collect(),
         done_by: None,
         withheld: None,
+        late_entry: None,
         obligations_due: Default::default(),
         person: None,
     }
@@ -130,6 +131,7 @@ pub async fn record_then_read_round_trips_every_field(fx: Arc<Fixture>) {
             withheld: ["investigatory", "statute", "privacy"]
                 .get(i % 4)
                 .map(|g| (*g).to_owned()),
+            late_entry: None,
             obligations_due: Default::default(),
             person: None,
         };

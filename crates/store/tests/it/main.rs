@@ -12,6 +12,7 @@
 mod backend_specific;
 mod conformance;
 mod harness;
+mod late_entries;
 mod record_edits;
 mod record_tampering;
 mod records;
@@ -20,6 +21,7 @@ mod tampering;
 mod text_and_units;
 
 use conformance::*;
+use late_entries::*;
 use record_tampering::*;
 use records::*;
 use sign_in::*;
@@ -74,6 +76,8 @@ conformance!(
     // What a record may hold as text (issue 10, item 6).
     a_receiving_unit_off_the_places_list_is_refused,
     control_characters_are_refused_in_every_text_field,
+    // Late entries into a published period (issue 10, item 7).
+    a_contact_in_a_published_period_is_a_late_entry_that_says_why,
     // Sign-in guards (issue 10, item 8).
     a_name_locks_only_for_the_source_that_failed,
     unknown_names_are_counted_like_known_ones,
