@@ -341,7 +341,7 @@ test('the offices: exceptions explained, contacts searched, accounts managed, th
     documents: ['detainer-hold'], custody: 'in-police-custody', 'other-custody-basis': 'no',
     'legal-mandate': 'no', 'operation-purpose': 'civil-immigration', arrested: 'yes', 'separate-log': 'no', 'age-group': 'adult',
   });
-  await desk.getByLabel('Receiving unit').fill('booking');
+  await desk.getByLabel('Receiving unit').selectOption('booking');
   await desk.locator('label', { hasText: 'Arrest or hold a person' }).click();
   await desk.getByRole('button', { name: 'Record this contact' }).click();
   await desk.waitForURL(/\/contacts\/\d+$/);
