@@ -1,6 +1,6 @@
 //! Embeds every file under `packs/` (Markdown packs and the schema; the scenario
-//! cases under `packs/cases/` and each place's `place.toml` too) so the binary
-//! carries its law and its places.
+//! cases under `packs/cases/`, each place's `place.toml` and its resident
+//! messages, `messages/*.ftl`, too) so the binary carries its law and its places.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             walk(&p, out);
         } else if matches!(
             p.extension().and_then(|e| e.to_str()),
-            Some("md" | "yaml" | "toml")
+            Some("md" | "yaml" | "toml" | "ftl")
         ) {
             out.push(p);
         }

@@ -397,3 +397,42 @@ test('the offices: exceptions explained, contacts searched, accounts managed, th
   await desk.screenshot({ path: join(shots, 'work-phone.png'), fullPage: true });
   await aud.screenshot({ path: join(shots, 'audit-desktop.png'), fullPage: true });
 });
+
+test('the resident\'s site: in four languages, on a phone, without script, every page passes axe', async () => {
+  // A Spanish-speaking reader's browser lands on the Spanish page.
+  const es = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true, locale: 'es-US' });
+  const first = await es.newPage();
+  await first.goto(`${base}/`);
+  assert.equal(new URL(first.url()).pathname, '/es/');
+  await es.close();
+  for (const lang of ['en', 'es', 'ht', 'pt']) {
+    const page = await newPage();
+    await page.goto(`${base}/${lang}/`);
+    assert.equal(await page.locator('html').getAttribute('lang'), lang);
+    // The switch names each language in itself, marked with its own lang.
+    for (const other of ['en', 'es', 'ht', 'pt']) {
+      assert.equal(await page.locator(`nav a[hreflang="${other}"]`).getAttribute('lang'), other);
+    }
+    // Until a qualified translator approves it, a translation says it is a draft.
+    assert.equal(await page.locator('.tg-draft').count(), lang === 'en' ? 0 : 1, lang);
+    await axe(page, `public home (${lang})`);
+    await page.screenshot({ path: join(shots, `public-home-${lang}-phone.png`), fullPage: true });
+    // The law's own words are one tap away.
+    await page.locator('a[href^="/laws/"]').first().click();
+    await page.waitForURL(/\/laws\//);
+    await page.context().close();
+  }
+  // Without JavaScript, the page is the same page.
+  const nojs = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+  const page = await nojs.newPage();
+  await page.goto(`${base}/pt/`);
+  assert.match(await page.locator('h1').textContent(), /Seus direitos em/);
+  await page.getByRole('link', { name: 'Kreyòl ayisyen' }).click();
+  await page.waitForURL(`${base}/ht/`);
+  await nojs.close();
+  const desk = await newPage(1280, 900);
+  await desk.goto(`${base}/en/`);
+  await axe(desk, 'public home (desktop)');
+  await desk.screenshot({ path: join(shots, 'public-home-en-desktop.png'), fullPage: true });
+  await desk.context().close();
+});

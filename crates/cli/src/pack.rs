@@ -163,6 +163,46 @@ pub(crate) fn places(dir: Option<&Path>) -> Result<Vec<Place>> {
         .collect()
 }
 
+/// The resident pages' words for `place`: trustgate's own catalogues and
+/// the place's (`messages/<lang>.ftl` beside its `place.toml`), checked: a
+/// message missing in one language is an error at start, at file:line:column.
+pub(crate) fn messages(dir: Option<&Path>, place: &str) -> Result<trustgate_messages::Messages> {
+    use trustgate_messages::{CatalogueFile, Messages, builtin_files};
+    let place_tomls: Vec<(String, String)> = match dir {
+        None => trustgate_packs::place_files()
+            .map(|(n, t)| (n.to_owned(), t.to_owned()))
+            .collect(),
+        Some(d) => {
+            let mut files = Vec::new();
+            walk(d, "toml", &mut files)?;
+            files.retain(|p| p.file_name().is_some_and(|n| n == "place.toml"));
+            read_all(&files)?
+        }
+    };
+    let folder = place_tomls
+        .iter()
+        .find(|(n, t)| Place::parse(n, t).is_ok_and(|p| p.id() == place))
+        .and_then(|(n, _)| Path::new(n).parent().map(|f| f.join("messages")))
+        .with_context(|| format!("no place.toml configures `{place}`"))?;
+    let files: Vec<(String, String)> = match dir {
+        None => trustgate_packs::message_files()
+            .filter(|(n, _)| Path::new(n).parent() == Some(folder.as_path()))
+            .map(|(n, t)| (n.to_owned(), t.to_owned()))
+            .collect(),
+        Some(_) if !folder.is_dir() => Vec::new(),
+        Some(_) => {
+            let mut paths = Vec::new();
+            walk(&folder, "ftl", &mut paths)?;
+            paths.retain(|p| p.parent() == Some(folder.as_path()));
+            read_all(&paths)?
+        }
+    };
+    let place_files = files.iter().filter_map(|(n, t)| CatalogueFile::named(n, t));
+    // Rebuilt so the product's `'static` files and the place's share a lifetime.
+    let product = builtin_files().map(|f| CatalogueFile { ..f });
+    Messages::load(product.chain(place_files)).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// Which place's records a command keeps.
 #[derive(clap::Args, Debug)]
 pub(crate) struct PlaceArg {

@@ -67,6 +67,12 @@ pub(crate) struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<trustgate_server::AddressBlock>,
+    /// Also serve the resident's site alone on this address (its pages, the
+    /// law pages, the published reports; no API, no staff page), so only it
+    /// need face the internet while the staff system stays on the city's
+    /// network.
+    #[arg(long, env = "TRUSTGATE_PUBLIC_LISTEN", value_name = "ADDR")]
+    public_listen: Option<SocketAddr>,
 }
 
 /// The certificate and key, if given.
@@ -112,6 +118,7 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
     }
     let lib = Arc::new(library(packs)?);
     let place = Arc::new(args.place.load(packs, &lib)?);
+    let messages = Arc::new(crate::pack::messages(packs, place.id())?);
     let keyring = args.keys.keyring()?;
     let tls = tls(args)?;
     let laws = lib.laws().count();
@@ -138,6 +145,7 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
             issuer: args.issuer.clone(),
             reports: args.reports.clone(),
             trusted_proxies: trustgate_server::TrustedProxies::new(args.trusted_proxies.clone()),
+            messages,
         };
         let state = trustgate_server::AppState::new(lib, Arc::clone(&store), clock, settings)?;
         let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
@@ -157,7 +165,30 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
         }
         let scheme = if tls.is_some() { "https" } else { "http" };
         tracing::info!(%addr, laws, max_connections = connections.max, "trustgate is serving: {scheme}://{addr}/api/v1 (OpenAPI at /api/openapi.json, law pages at /laws/)");
-        trustgate_server::serve_with(listener, state, connections, tls, shutdown_signal()).await?;
+        // One signal stops both listeners.
+        let (stop, stopped) = tokio::sync::watch::channel(());
+        let until = move || {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.changed().await;
+            }
+        };
+        let public = match args.public_listen {
+            Some(at) => {
+                let public = tokio::net::TcpListener::bind(at).await.with_context(|| format!("--public-listen {at}"))?;
+                let at = public.local_addr()?;
+                tracing::info!(%at, "the resident's site alone is served: {scheme}://{at}/");
+                Some(tokio::spawn(trustgate_server::serve_site(public, state.clone(), trustgate_server::Site::Public, connections, tls.clone(), until())))
+            }
+            None => None,
+        };
+        let whole = tokio::spawn(trustgate_server::serve_with(listener, state, connections, tls, until()));
+        shutdown_signal().await;
+        let _ = stop.send(());
+        whole.await.context("the server stopped unexpectedly")??;
+        if let Some(public) = public {
+            public.await.context("the public site stopped unexpectedly")??;
+        }
         store.close().await;
         tracing::info!("stopped");
         Ok(exit::OK)

@@ -25,3 +25,12 @@ pub fn place_files() -> impl Iterator<Item = (&'static str, &'static str)> {
         .copied()
         .filter(|(p, _)| p.ends_with("/place.toml"))
 }
+
+/// Each place's messages for residents (`packs/<place>/messages/<lang>.ftl`),
+/// in Fluent; `trustgate_messages` loads them beside its own.
+pub fn message_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FILES
+        .iter()
+        .copied()
+        .filter(|(p, _)| p.contains("/messages/") && p.ends_with(".ftl"))
+}

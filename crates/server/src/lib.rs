@@ -29,6 +29,7 @@ mod contract;
 mod error;
 mod listen;
 mod params;
+mod public;
 mod records;
 mod reports;
 mod routes;
@@ -53,7 +54,7 @@ use trustgate_store::{Clock, Store};
 
 pub use client::{AddressBlock, TrustedProxies};
 pub use error::AppError;
-pub use listen::{Connections, Tls, TlsError, serve_with};
+pub use listen::{Connections, Tls, TlsError, serve_site, serve_with};
 
 /// The largest request body accepted; a scenario is a few hundred bytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -73,6 +74,9 @@ pub struct AppState {
     sign_in_throttle: Arc<throttle::SignInThrottle>,
     reports: Option<Arc<std::path::Path>>,
     trusted_proxies: Arc<TrustedProxies>,
+    /// Every word the resident's pages show, in every language served.
+    messages: Arc<trustgate_messages::Messages>,
+    public_throttle: Arc<throttle::PerAddress>,
 }
 
 /// How the server is set up beyond its law and store.
@@ -88,6 +92,9 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` names the client (for
     /// sign-in lockout); by default none.
     pub trusted_proxies: TrustedProxies,
+    /// The catalogues of the resident's pages: trustgate's own and the
+    /// place's (`trustgate_messages::Messages::load`).
+    pub messages: Arc<trustgate_messages::Messages>,
 }
 
 impl AppState {
@@ -109,6 +116,8 @@ impl AppState {
             sign_in_throttle: Arc::new(throttle::SignInThrottle::new()),
             reports: settings.reports.map(Arc::from),
             trusted_proxies: Arc::new(settings.trusted_proxies),
+            messages: settings.messages,
+            public_throttle: Arc::new(throttle::PerAddress::new(public::PER_MINUTE)),
         })
     }
 
@@ -134,8 +143,32 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application, with its middleware.
 pub fn app(state: AppState) -> Router {
-    let (router, _) = routes::router().split_for_parts();
-    let router = router.merge(ui::routes());
+    site(state, Site::Whole)
+}
+
+/// Which of the server's sites a listener serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// Everything: the API, the staff pages and the resident's site.
+    Whole,
+    /// Only what anyone may see: the resident's pages, the law pages, the
+    /// published reports and liveness. No route that reads a record or takes
+    /// a credential exists on it (`serve --public-listen`).
+    Public,
+}
+
+/// One site of the application, with its middleware.
+pub fn site(state: AppState, which: Site) -> Router {
+    let router = match which {
+        Site::Whole => {
+            let (router, _) = routes::router().split_for_parts();
+            router.merge(ui::routes()).merge(public::routes(&state))
+        }
+        Site::Public => public::routes(&state)
+            .merge(routes::public_extras())
+            .merge(ui::assets())
+            .fallback(public::fallback),
+    };
     let reports = state.reports.clone();
     let mut router = router.with_state(state);
     if let Some(dir) = reports {

@@ -171,7 +171,28 @@ pub async fn serve_with(
     tls: Option<Tls>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let mut router = crate::app(state);
+    serve_site(
+        listener,
+        state,
+        crate::Site::Whole,
+        connections,
+        tls,
+        shutdown,
+    )
+    .await
+}
+
+/// [`serve_with`] for one site of the application: the whole, or only the
+/// resident's (for a listener the internet reaches).
+pub async fn serve_site(
+    listener: TcpListener,
+    state: AppState,
+    which: crate::Site,
+    connections: Connections,
+    tls: Option<Tls>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let mut router = crate::site(state, which);
     if tls.is_some() {
         router = router.layer(SetResponseHeaderLayer::overriding(
             header::STRICT_TRANSPORT_SECURITY,

@@ -80,6 +80,16 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .fallback(|| async { AppError::NotFound })
 }
 
+/// What the public site alone serves beside its pages: the law pages (as
+/// on the whole site) and liveness (not readiness, which would tell the
+/// internet about the store).
+pub(crate) fn public_extras() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/laws/", axum::routing::get(law_index))
+        .route("/laws/{page}", axum::routing::get(law_page))
+        .route("/healthz", axum::routing::get(healthz))
+}
+
 /// Decide a scenario.
 ///
 /// For each act asked (and each field of a disclosure): prohibited, permitted,

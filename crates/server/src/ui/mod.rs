@@ -30,11 +30,16 @@ use crate::AppState;
 
 pub(crate) use session::{cookie_session, same_origin};
 
+/// The compiled-in stylesheets and fonts, shared by the staff and the
+/// public pages.
+pub(crate) fn assets() -> Router<AppState> {
+    Router::new().route("/assets/{*path}", get(asset))
+}
+
 /// The UI's routes.
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(|| async { Redirect::to("/ask") }))
-        .route("/assets/{*path}", get(asset))
+        .merge(assets())
         .route(
             "/sign-in",
             get(session::sign_in_page).post(session::sign_in),

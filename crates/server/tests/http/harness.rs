@@ -64,6 +64,15 @@ pub fn cambridge() -> Arc<trustgate_place::Place> {
     Arc::new(trustgate_place::Place::parse(name, text).unwrap())
 }
 
+/// The resident pages' words: trustgate's own and Cambridge's.
+pub fn messages() -> Arc<trustgate_messages::Messages> {
+    use trustgate_messages::{CatalogueFile, Messages, builtin_files};
+    let place = trustgate_packs::message_files()
+        .filter(|(p, _)| p.starts_with("packs/us-ma-cambridge/"))
+        .filter_map(|(p, t)| CatalogueFile::named(p, t));
+    Arc::new(Messages::load(builtin_files().chain(place)).unwrap())
+}
+
 pub struct TestApp {
     pub state: AppState,
     pub store: Arc<Store>,
@@ -142,6 +151,7 @@ impl TestApp {
             issuer: "trustgate test".into(),
             reports: Some(reports_dir()),
             trusted_proxies,
+            messages: messages(),
         };
         let state = AppState::new(library(), Arc::clone(&store), clock.clone(), settings).unwrap();
         TestApp {

@@ -135,6 +135,7 @@ async fn reports_do_not_follow_links_out_of_their_folder() {
             issuer: "trustgate test".into(),
             reports: Some(reports.clone()),
             trusted_proxies: Default::default(),
+            messages: harness::messages(),
         },
     )
     .unwrap();

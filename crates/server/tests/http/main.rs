@@ -13,6 +13,7 @@ mod connections;
 mod contract;
 mod harness;
 mod headers;
+mod public;
 mod records;
 mod sign_in;
 

@@ -1,0 +1,28 @@
+# The resident's pages: trustgate's own words, in English (the source).
+# Every other language holds exactly these messages.
+
+catalogue-status = source
+# Shown on every page of a draft translation; the source never shows it.
+catalogue-draft-notice = This is the original English text.
+language-name = English
+
+site-name = Know your rights
+skip-to-content = Skip to main content
+language-switch = Read this page in
+home-title = Your rights in { $place }
+home-intro = { $place } has laws that limit what its police and other staff may do to help federal immigration enforcement. This page says what they mean for you, in plain words. The law's own words are one tap away.
+section-law = What the law says
+section-see-ice = If you see immigration agents
+section-complaint = If the City did not follow the law
+section-reports = What the police report
+reports-link = The police reports to the City Council, every six months
+reports-none = No report has been published here yet.
+section-law-words = The law's own words
+laws-in-force = Laws in force on { $date }:
+law-words-link = Read each law, section by section, with how this site reads it
+not-legal-advice = This page explains the law in general. It is not legal advice about your own situation: for that, talk to a lawyer or a legal aid organization.
+emergency = In an emergency, call 911.
+not-found-title = Page not found
+not-found-body = There is no page at this address.
+home-link = Go to the home page
+too-many = Too many requests from your connection. Please wait a minute and try again.

@@ -1,0 +1,29 @@
+# Las páginas para residentes: las palabras de trustgate, en español.
+# BORRADOR: traducido por el equipo de trustgate, sin revisar todavía por
+# un traductor calificado. Cambie catalogue-status a approved y nombre al
+# revisor en catalogue-reviewed-by cuando se haya revisado.
+
+catalogue-status = draft
+catalogue-draft-notice = Esta traducción es un borrador y todavía no la ha revisado un traductor calificado. Si algo no está claro, la página en inglés es la referencia.
+language-name = Español
+
+site-name = Conozca sus derechos
+skip-to-content = Saltar al contenido principal
+language-switch = Leer esta página en
+home-title = Sus derechos en { $place }
+home-intro = { $place } tiene leyes que limitan lo que su policía y otros empleados pueden hacer para ayudar a la aplicación federal de las leyes de inmigración. Esta página explica lo que significan para usted, en palabras sencillas. El texto de la ley está a un toque de distancia.
+section-law = Lo que dice la ley
+section-see-ice = Si ve agentes de inmigración
+section-complaint = Si la Ciudad no cumplió la ley
+section-reports = Lo que informa la policía
+reports-link = Los informes de la policía al Concejo Municipal, cada seis meses
+reports-none = Todavía no se ha publicado aquí ningún informe.
+section-law-words = El texto de la ley
+laws-in-force = Leyes vigentes el { $date }:
+law-words-link = Lea cada ley, sección por sección, con la lectura que hace este sitio
+not-legal-advice = Esta página explica la ley en general. No es asesoría legal sobre su situación: para eso, hable con un abogado o con una organización de ayuda legal.
+emergency = En una emergencia, llame al 911.
+not-found-title = Página no encontrada
+not-found-body = No hay ninguna página en esta dirección.
+home-link = Ir a la página principal
+too-many = Demasiadas solicitudes desde su conexión. Espere un minuto y vuelva a intentarlo.

@@ -1,0 +1,29 @@
+# As páginas para moradores: as palavras do trustgate, em português.
+# RASCUNHO: traduzido pela equipe do trustgate, ainda não revisado por um
+# tradutor qualificado. Mude catalogue-status para approved e indique o
+# revisor em catalogue-reviewed-by depois da revisão.
+
+catalogue-status = draft
+catalogue-draft-notice = Esta tradução é um rascunho e ainda não foi revisada por um tradutor qualificado. Se algo não estiver claro, a página em inglês é a referência.
+language-name = Português
+
+site-name = Conheça seus direitos
+skip-to-content = Pular para o conteúdo principal
+language-switch = Ler esta página em
+home-title = Seus direitos em { $place }
+home-intro = { $place } tem leis que limitam o que sua polícia e outros funcionários podem fazer para ajudar a fiscalização federal de imigração. Esta página explica o que elas significam para você, em palavras simples. O texto da lei está a um toque de distância.
+section-law = O que diz a lei
+section-see-ice = Se você vir agentes de imigração
+section-complaint = Se a Cidade não cumpriu a lei
+section-reports = O que a polícia informa
+reports-link = Os relatórios da polícia à Câmara Municipal, a cada seis meses
+reports-none = Ainda não há nenhum relatório publicado aqui.
+section-law-words = O texto da lei
+laws-in-force = Leis em vigor em { $date }:
+law-words-link = Leia cada lei, seção por seção, com a leitura que este site faz dela
+not-legal-advice = Esta página explica a lei em geral. Não é aconselhamento jurídico sobre a sua situação: para isso, fale com um advogado ou com uma organização de assistência jurídica.
+emergency = Em caso de emergência, ligue para o 911.
+not-found-title = Página não encontrada
+not-found-body = Não há nenhuma página neste endereço.
+home-link = Ir para a página inicial
+too-many = Pedidos demais a partir da sua conexão. Aguarde um minuto e tente de novo.
