@@ -53,6 +53,7 @@ pub(crate) fn pg_admin(url: &str, sql: String) {
 pub fn serve(database: &str) -> (Child, SocketAddr, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
         .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .env("TRUSTGATE_PLACE", "cambridge")
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -44,9 +44,13 @@ async fn open_store(
         .unwrap()
 }
 
+/// `trustgate ARGS` for the built-in place, Cambridge: several places are
+/// configured (each `place.toml` beside its packs), so the commands that
+/// keep records are told which, as an operator would with `--place`.
 fn trustgate(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
         .args(args)
+        .env("TRUSTGATE_PLACE", "cambridge")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
