@@ -1193,7 +1193,15 @@ fn the_place_comes_from_its_configuration_and_is_checked() {
     )
     .unwrap();
     let o = trustgate(
-        &["--packs", &packs, "report", "--place", "atlantis", "--database", &db],
+        &[
+            "--packs",
+            &packs,
+            "report",
+            "--place",
+            "atlantis",
+            "--database",
+            &db,
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
