@@ -25,11 +25,11 @@ pub use decision::{
 pub use error::ErrorBody;
 pub use records::{
     AccountCreated, AccountList, AccountView, AuditEntries, AuditEntryView, AuditHeadView,
-    ConsistencyProofView, ContactList, ContactSummaryView, ContactView, EnrolmentIssued,
-    ExceptionList, ExceptionView, Explain, ExplanationView, FulfilObligation, FulfilmentView,
-    InclusionProofView, Me, NewAccountRequest, NewTokenRequest, ObligationList, ObligationView,
-    OpenObligationView, PersonInput, PersonView, RecordContact, RecordReimbursement, Recorded,
-    ReimbursementView, SessionCreated, SignIn, TokenCreated,
+    AuditStateKind, AuditStateView, ConsistencyProofView, ContactList, ContactSummaryView,
+    ContactView, EnrolmentIssued, ExceptionList, ExceptionView, Explain, ExplanationView,
+    FulfilObligation, FulfilmentView, InclusionProofView, Me, NewAccountRequest, NewTokenRequest,
+    ObligationList, ObligationView, OpenObligationView, PersonInput, PersonView, RecordContact,
+    RecordReimbursement, Recorded, ReimbursementView, SessionCreated, SignIn, TokenCreated,
 };
 pub use scenario::{
     ActInput, FactInput, InputError, Scenario, from_json, json_path, plain, scenario_from_json,

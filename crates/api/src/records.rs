@@ -339,17 +339,54 @@ pub struct AuditEntries {
     pub entries: Vec<AuditEntryView>,
 }
 
-/// One audit log entry with its stored hashes.
+/// One audit log entry with its stored hashes, and every field its hashed
+/// bytes hold, so anyone can recompute `leaf_hash` from this alone (the
+/// byte layout is documented at `trustgate_audit::Entry::to_bytes`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEntryView {
     pub seq: u64,
+    /// `time_ms` as an RFC 3339 UTC time, for people.
     pub time: String,
+    /// When, in UTC milliseconds since the Unix epoch: what is hashed.
+    pub time_ms: i64,
     pub actor: String,
     pub action: String,
     pub object: String,
     pub detail: String,
+    /// The entry's format: 1 (before entries committed to records' content) or 2.
+    #[schema(minimum = 1, maximum = 2)]
+    pub format: u8,
+    /// What a format-2 entry commits to about a record's content; absent in format 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<AuditStateView>,
     pub chain_hash: String,
     pub leaf_hash: String,
+}
+
+/// What kind of content an audit entry vouches for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AuditStateKind {
+    /// No one record's (a refusal, a sign-out, a read of the log).
+    None,
+    /// The record's content as the entry left it.
+    After,
+    /// The record's content as the entry read it.
+    Read,
+    /// What a list or a report answered.
+    Returned,
+}
+
+/// What an audit entry commits to about a record's content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditStateView {
+    pub kind: AuditStateKind,
+    /// The record (`contact/12`), for `after` and `read`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// SHA-256 of the content, hex; absent for `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
 }
 
 /// A staff account as an administrator sees it (no secrets).

@@ -221,6 +221,14 @@ fn files(r: &Report) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// Publishes every period. Ended periods are closed first, in the audit
+/// log, and only then counted: a contact recorded after its period was
+/// closed is a late entry, so none can slip between the count and the
+/// closing unflagged. Every file is rendered before any is written, then
+/// each is written beside its final name and renamed over it, so a reader
+/// of the folder never sees half a file. If writing fails after the
+/// closing, running the command again writes the same files: a report is
+/// counted from the records, byte for byte the same.
 fn publish(
     dir: &std::path::Path,
     db: &Database,
@@ -231,30 +239,32 @@ fn publish(
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let reports = runtime()?.block_on(async {
         let store = open(db, Arc::new(SystemClock)).await?;
-        let mut reports = Vec::new();
-        for period in Period::through(today) {
-            match count(&store, place, period, false, signer, today).await {
-                Ok(r) => reports.push(r),
-                Err(e) => {
-                    store.close().await;
-                    return Err(e);
-                }
+        let result = async {
+            let actor = Actor::system("report");
+            for period in Period::through(today)
+                .into_iter()
+                .filter(|p| p.until < today)
+            {
+                store.record_publication(&actor, period).await?;
             }
+            let mut reports = Vec::new();
+            for period in Period::through(today) {
+                reports.push(count(&store, place, period, false, signer, today).await?);
+            }
+            Ok::<_, anyhow::Error>(reports)
         }
+        .await;
         store.close().await;
-        Ok::<_, anyhow::Error>(reports)
+        result
     })?;
-    let write = |name: &str, bytes: &[u8]| {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
-    };
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     for r in &reports {
         let names = files(r);
         let name = |label: &str| {
             names
                 .iter()
                 .find(|(l, _)| *l == label)
-                .map(|(_, f)| f.as_str())
+                .map(|(_, f)| f.clone())
                 .unwrap_or_default()
         };
         let links: Vec<(&str, &str)> = names
@@ -262,19 +272,19 @@ fn publish(
             .skip(1)
             .map(|(l, f)| (*l, f.as_str()))
             .collect();
-        write(
+        out.push((
             name("page"),
-            trustgate_render::render_report(r, &links).as_bytes(),
-        )?;
-        write(name("PDF"), &trustgate_report_pdf::report_pdf(r)?)?;
-        write(name("JSON"), r.to_json().as_bytes())?;
-        write(name("CSV"), r.to_csv().as_bytes())?;
-        write(name("cover letter"), r.cover_letter().as_bytes())?;
+            trustgate_render::render_report(r, &links).into_bytes(),
+        ));
+        out.push((name("PDF"), trustgate_report_pdf::report_pdf(r)?));
+        out.push((name("JSON"), r.to_json().into_bytes()));
+        out.push((name("CSV"), r.to_csv().into_bytes()));
+        out.push((name("cover letter"), r.cover_letter().into_bytes()));
     }
-    write(
-        "index.html",
-        trustgate_render::render_report_index(&reports, files).as_bytes(),
-    )?;
+    out.push((
+        "index.html".to_owned(),
+        trustgate_render::render_report_index(&reports, files).into_bytes(),
+    ));
     // Open data: every period's CSV under one table schema.
     let csv_of = |r: &Report| {
         files(r)
@@ -283,32 +293,43 @@ fn publish(
             .map(|(_, f)| f)
             .unwrap_or_default()
     };
-    write(
-        "datapackage.json",
-        trustgate_report::data_package(&reports, csv_of).as_bytes(),
-    )?;
-    // The ended periods are now closed: a contact received in one of them
-    // is a late entry, which must say why and which its report then shows.
-    runtime()?.block_on(async {
-        let store = open(db, Arc::new(SystemClock)).await?;
-        let actor = Actor::system("report");
-        let mut result: Result<()> = Ok(());
-        for period in Period::through(today)
-            .into_iter()
-            .filter(|p| p.until < today)
-        {
-            if let Err(e) = store.record_publication(&actor, period).await {
-                result = Err(e.into());
-                break;
-            }
-        }
-        store.close().await;
-        result
-    })?;
+    out.push((
+        "datapackage.json".to_owned(),
+        trustgate_report::data_package(&reports, csv_of).into_bytes(),
+    ));
+    for (name, bytes) in &out {
+        replace(&dir.join(name), bytes).with_context(|| {
+            format!(
+                "the ended periods are closed, but the reports were not all written to {}: run the command again to write them",
+                dir.display()
+            )
+        })?;
+    }
     say!(
         "published {} period(s) to {} (index.html and datapackage.json, and a page, PDF, JSON, CSV and cover letter each)",
         reports.len(),
         dir.display()
     );
     Ok(exit::OK)
+}
+
+/// Writes `bytes` to `path` whole or not at all: to a temporary file beside
+/// it, flushed to disk, then renamed over it.
+fn replace(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing {}", path.display()));
+    }
+    Ok(())
 }

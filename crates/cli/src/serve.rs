@@ -56,6 +56,17 @@ pub(crate) struct ServeArgs {
         requires = "tls_cert"
     )]
     tls_key: Option<std::path::PathBuf>,
+    /// A reverse proxy in front of the server (an address or a block such as
+    /// 10.0.0.0/8; repeat for more): for connections from it, the client is
+    /// read from `X-Forwarded-For`, so sign-in lockout stays per source.
+    /// Never name a block untrusted clients can connect from.
+    #[arg(
+        long = "trusted-proxy",
+        env = "TRUSTGATE_TRUSTED_PROXIES",
+        value_name = "BLOCK",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<trustgate_server::AddressBlock>,
 }
 
 /// The certificate and key, if given.
@@ -126,10 +137,14 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
             password_cost: trustgate_access::password::Cost::Standard,
             issuer: args.issuer.clone(),
             reports: args.reports.clone(),
+            trusted_proxies: trustgate_server::TrustedProxies::new(args.trusted_proxies.clone()),
         };
         let state = trustgate_server::AppState::new(lib, Arc::clone(&store), clock, settings)?;
         let listener = tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("listening on {}", args.listen))?;
         let addr = listener.local_addr()?;
+        if !args.trusted_proxies.is_empty() {
+            tracing::info!(proxies = ?args.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>(), "the client's address is read from X-Forwarded-For on connections from these proxies only");
+        }
         if tls.is_none() && !addr.ip().is_loopback() {
             tracing::warn!(%addr, "listening beyond this machine without TLS: passwords, session tokens and records would cross the network readable; give --tls-cert and --tls-key, or listen on 127.0.0.1 behind a proxy that terminates TLS");
         }

@@ -152,10 +152,7 @@ pub(crate) async fn sign_in(
     req: Request,
 ) -> Result<Response, AppError> {
     // Present when served from a socket (`serve`); absent in-process.
-    let peer = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0);
+    let client = state.client(req.headers(), req.extensions());
     let SignIn {
         username,
         password,
@@ -165,7 +162,7 @@ pub(crate) async fn sign_in(
         "a sign-in is a JSON object: {\"username\": …, \"password\": …, \"code\": …}",
     )
     .await?;
-    let (token, role) = authenticate(&state, peer, &username, password, code).await?;
+    let (token, role) = authenticate(&state, client, &username, password, code).await?;
     Ok(created(&SessionCreated {
         token,
         role: role.as_str().to_owned(),
@@ -179,15 +176,15 @@ pub(crate) async fn sign_in(
 /// sign-in page.
 pub(crate) async fn authenticate(
     state: &AppState,
-    peer: Option<std::net::SocketAddr>,
+    client: Option<std::net::IpAddr>,
     username: &str,
     password: String,
     code: String,
 ) -> Result<(String, Role), AppError> {
-    if let Some(addr) = peer {
+    if let Some(addr) = client {
         state
             .sign_in_throttle
-            .admit(addr.ip(), state.clock.now_ms())
+            .admit(addr, state.clock.now_ms())
             .map_err(|retry_after_s| AppError::Throttled { retry_after_s })?;
     }
     let material = state.store.sign_in_material(username).await?;
@@ -222,7 +219,7 @@ pub(crate) async fn authenticate(
         password_ok,
         totp_step,
         session_hash: issued.hash,
-        source: peer.map(|p| p.ip()),
+        source: client,
     };
     match state.store.finish_sign_in(username, attempt).await? {
         SignInOutcome::SignedIn(role) => Ok((issued.secret, role)),

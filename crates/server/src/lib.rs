@@ -24,6 +24,7 @@
 
 mod auth;
 mod body;
+mod client;
 mod contract;
 mod error;
 mod listen;
@@ -50,6 +51,7 @@ use trustgate_access::password::{self, Cost, PasswordError};
 use trustgate_law::Library;
 use trustgate_store::{Clock, Store};
 
+pub use client::{AddressBlock, TrustedProxies};
 pub use error::AppError;
 pub use listen::{Connections, Tls, TlsError, serve_with};
 
@@ -70,6 +72,7 @@ pub struct AppState {
     decoy_hash: Arc<str>,
     sign_in_throttle: Arc<throttle::SignInThrottle>,
     reports: Option<Arc<std::path::Path>>,
+    trusted_proxies: Arc<TrustedProxies>,
 }
 
 /// How the server is set up beyond its law and store.
@@ -82,6 +85,9 @@ pub struct Settings {
     /// A folder of published reports (`trustgate report --publish`), served
     /// to anyone at `/reports/`.
     pub reports: Option<std::path::PathBuf>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for
+    /// sign-in lockout); by default none.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl AppState {
@@ -102,7 +108,17 @@ impl AppState {
             decoy_hash: password::decoy_hash(settings.password_cost)?.into(),
             sign_in_throttle: Arc::new(throttle::SignInThrottle::new()),
             reports: settings.reports.map(Arc::from),
+            trusted_proxies: Arc::new(settings.trusted_proxies),
         })
+    }
+
+    /// The client's address (see [`TrustedProxies`]); `None` in-process.
+    pub(crate) fn client(
+        &self,
+        headers: &axum::http::HeaderMap,
+        extensions: &axum::http::Extensions,
+    ) -> Option<std::net::IpAddr> {
+        self.trusted_proxies.client(headers, extensions)
     }
 
     /// The place whose records this server keeps (set on its store with

@@ -6,10 +6,11 @@
 use axum::extract::{Path, Request, State};
 use trustgate_access::Permission;
 use trustgate_api::{
-    AuditEntries, AuditEntryView, AuditHeadView, ContactList, ContactSummaryView, ContactView,
-    Decision, Detail, ErrorBody, ExceptionList, ExceptionView, Explain, ExplanationView,
-    FulfilObligation, FulfilmentView, InputError, ObligationView, PersonView, RecordContact,
-    RecordReimbursement, Recorded, ReimbursementView, format_utc_ms, parse_utc_ms,
+    AuditEntries, AuditEntryView, AuditHeadView, AuditStateKind, AuditStateView, ContactList,
+    ContactSummaryView, ContactView, Decision, Detail, ErrorBody, ExceptionList, ExceptionView,
+    Explain, ExplanationView, FulfilObligation, FulfilmentView, InputError, ObligationView,
+    PersonView, RecordContact, RecordReimbursement, Recorded, ReimbursementView, format_utc_ms,
+    parse_utc_ms,
 };
 use trustgate_store::{
     Channel, ComplianceException, ContactId, ContactKind, NewContact, NewReimbursement, Page,
@@ -602,13 +603,30 @@ pub(crate) async fn audit_entries(
 }
 
 fn entry_view(s: trustgate_store::StoredEntry) -> AuditEntryView {
+    use trustgate_audit::State;
+    let format = s.entry.state.format();
+    let state = match &s.entry.state {
+        State::Format1 => None,
+        State::NoRecord => Some((AuditStateKind::None, None)),
+        State::After { record, .. } => Some((AuditStateKind::After, Some(record.clone()))),
+        State::Read { record, .. } => Some((AuditStateKind::Read, Some(record.clone()))),
+        State::Returned { .. } => Some((AuditStateKind::Returned, None)),
+    }
+    .map(|(kind, record)| AuditStateView {
+        kind,
+        record,
+        digest: s.entry.state.digest().map(|d| hex(d)),
+    });
     AuditEntryView {
         seq: s.entry.seq,
         time: format_utc_ms(s.entry.time_ms),
+        time_ms: s.entry.time_ms,
         actor: s.entry.actor,
         action: s.entry.action,
         object: s.entry.object,
         detail: s.entry.detail,
+        format,
+        state,
         chain_hash: hex(&s.chain_hash),
         leaf_hash: hex(&s.leaf_hash),
     }

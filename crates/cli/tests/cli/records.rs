@@ -1211,3 +1211,82 @@ fn the_place_comes_from_its_configuration_and_is_checked() {
         text(&o)
     );
 }
+
+/// Publishing closes the ended periods before counting them (so no contact
+/// slips between the count and the closing unflagged), and writes every
+/// file whole or not at all. If writing fails, the periods stay closed and
+/// running it again writes them.
+#[test]
+fn publishing_closes_the_periods_first_and_writes_whole_files() {
+    let tmp = TempDb::new("publish_fails");
+    let db = tmp.db();
+    let o = trustgate(&["migrate", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = std::path::PathBuf::from(tmp.file("published"));
+    // Something in the way of the last file written.
+    std::fs::create_dir_all(out.join("datapackage.json")).unwrap();
+    std::fs::write(out.join("index.html"), "the page published before").unwrap();
+    let args = [
+        "report",
+        "--publish",
+        out.to_str().unwrap(),
+        "--database",
+        &db,
+    ];
+    let o = trustgate(&args, None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("the ended periods are closed, but the reports were not all written")
+            && text(&o).contains("datapackage.json"),
+        "{}",
+        text(&o)
+    );
+    let names = || {
+        let mut n: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    assert!(
+        names().iter().all(|n| !n.ends_with(".tmp")),
+        "no temporary file is left: {:?}",
+        names()
+    );
+    // Every file written is whole: the index was replaced, not appended to.
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.starts_with("<!doctype html>") || index.starts_with("<!DOCTYPE html>"),
+        "{index}"
+    );
+    // Every ended period is closed once, in the log, though the files failed.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let publications = || {
+        rt.block_on(async {
+            use sqlx::Connection as _;
+            let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db);
+            let mut c = sqlx::SqliteConnection::connect_with(&opts).await.unwrap();
+            let n: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'publish'")
+                    .fetch_one(&mut c)
+                    .await
+                    .unwrap();
+            c.close().await.unwrap();
+            n
+        })
+    };
+    let closed = publications();
+    assert!(closed >= 13, "periods 1 to 13 have ended: {closed}");
+    // Out of the way, the same command writes them, closing nothing twice.
+    std::fs::remove_dir(out.join("datapackage.json")).unwrap();
+    let o = trustgate(&args, None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(out.join("datapackage.json").is_file());
+    assert_eq!(publications(), closed);
+    let o = trustgate(&["audit", "verify", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

@@ -5,7 +5,7 @@
 //! shows for it checks out and the enrolment code is right.
 
 use askama::Template;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use qrcodegen::{QrCode, QrCodeEcc};
@@ -104,13 +104,8 @@ pub(super) async fn enrol(State(state): State<AppState>, req: Request) -> Respon
         return super::ui_error(AppError::CrossSite);
     }
     // The same throttle as sign-in: a code is a credential.
-    if let Some(addr) = parts
-        .extensions
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0)
-        && let Err(retry_after_s) = state
-            .sign_in_throttle
-            .admit(addr.ip(), state.clock.now_ms())
+    if let Some(addr) = state.client(&parts.headers, &parts.extensions)
+        && let Err(retry_after_s) = state.sign_in_throttle.admit(addr, state.clock.now_ms())
     {
         return AppError::Throttled { retry_after_s }.into_response();
     }

@@ -229,6 +229,20 @@ struct EntryRow {
     action: String,
     object: String,
     detail: String,
+    /// What the entry vouches for about the record's content, in words.
+    vouches: &'static str,
+}
+
+/// In words, what an entry commits to (the API gives the digest).
+fn vouches_for(state: &trustgate_audit::State) -> &'static str {
+    use trustgate_audit::State;
+    match state {
+        State::Format1 => "nothing (an entry from before contents were covered)",
+        State::NoRecord => "no record's content",
+        State::After { .. } => "the record as this left it",
+        State::Read { .. } => "the record as it was read",
+        State::Returned { .. } => "the answer given",
+    }
 }
 
 #[derive(Template)]
@@ -276,6 +290,7 @@ pub(super) async fn audit(State(state): State<AppState>, req: Request) -> Respon
             .into_iter()
             .rev()
             .map(|s| EntryRow {
+                vouches: vouches_for(&s.entry.state),
                 seq: s.entry.seq,
                 at: format_utc_ms(s.entry.time_ms),
                 actor: s.entry.actor,

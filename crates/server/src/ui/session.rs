@@ -2,7 +2,7 @@
 //! that a change made with it comes from this site.
 
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -127,17 +127,14 @@ pub(super) async fn sign_in(
     if !same_origin(&parts.headers) {
         return super::ui_error(AppError::CrossSite);
     }
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0);
+    let client = state.client(&parts.headers, &parts.extensions);
     let pairs = match super::form_pairs(body).await {
         Ok(p) => p,
         Err(res) => return res,
     };
     let field = |name: &str| super::field(&pairs, name);
     let username = field("username").trim().to_owned();
-    match authenticate(&state, peer, &username, field("password"), field("code")).await {
+    match authenticate(&state, client, &username, field("password"), field("code")).await {
         Ok((token, _role)) => {
             let mut res = Redirect::to("/ask").into_response();
             res.headers_mut()

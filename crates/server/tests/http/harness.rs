@@ -68,6 +68,8 @@ pub struct TestApp {
     pub state: AppState,
     pub store: Arc<Store>,
     pub clock: Arc<TestClock>,
+    /// The cost of every password hash, the accounts' and the decoy's.
+    cost: password::Cost,
     path: PathBuf,
 }
 
@@ -86,16 +88,40 @@ pub type Reply = (StatusCode, axum::http::HeaderMap, Vec<u8>);
 
 impl TestApp {
     pub async fn new() -> TestApp {
-        TestApp::build(None).await
+        TestApp::build(None, Default::default(), password::Cost::Test).await
+    }
+
+    /// An app served behind reverse proxies it trusts.
+    pub async fn behind(proxies: trustgate_server::TrustedProxies) -> TestApp {
+        TestApp::build(None, proxies, password::Cost::Test).await
+    }
+
+    /// An app hashing passwords at the cost a real server uses (slow: for
+    /// measuring sign-in, not for tests).
+    #[allow(
+        dead_code,
+        reason = "for benches/sign_in.rs, which includes this harness"
+    )]
+    pub async fn at_standard_cost() -> TestApp {
+        TestApp::build(None, Default::default(), password::Cost::Standard).await
     }
 
     /// An app whose store seals personal data with a fresh data key.
     pub async fn with_data_key() -> TestApp {
         let line = trustgate_store::Keyring::new_key_line("test-key").unwrap();
-        TestApp::build(Some(trustgate_store::Keyring::parse(&line).unwrap())).await
+        TestApp::build(
+            Some(trustgate_store::Keyring::parse(&line).unwrap()),
+            Default::default(),
+            password::Cost::Test,
+        )
+        .await
     }
 
-    async fn build(keyring: Option<trustgate_store::Keyring>) -> TestApp {
+    async fn build(
+        keyring: Option<trustgate_store::Keyring>,
+        trusted_proxies: trustgate_server::TrustedProxies,
+        cost: password::Cost,
+    ) -> TestApp {
         let path = std::env::temp_dir().join(format!(
             "trustgate_http_{}_{}.db",
             std::process::id(),
@@ -112,15 +138,17 @@ impl TestApp {
         }
         let store = Arc::new(store);
         let settings = Settings {
-            password_cost: password::Cost::Test,
+            password_cost: cost,
             issuer: "trustgate test".into(),
             reports: Some(reports_dir()),
+            trusted_proxies,
         };
         let state = AppState::new(library(), Arc::clone(&store), clock.clone(), settings).unwrap();
         TestApp {
             state,
             store,
             clock,
+            cost,
             path,
         }
     }
@@ -159,7 +187,7 @@ impl TestApp {
                 NewAccount {
                     username: "admin".into(),
                     role: Role::Admin,
-                    password_hash: password::hash(PASSWORD, password::Cost::Test).unwrap(),
+                    password_hash: password::hash(PASSWORD, self.cost).unwrap(),
                     totp_secret: secret.as_bytes().to_vec(),
                 },
             )
@@ -217,7 +245,7 @@ impl TestApp {
                 username,
                 Enrolment {
                     code_hash: trustgate_access::enrolment::hash(code),
-                    password_hash: password::hash(PASSWORD, password::Cost::Test).unwrap(),
+                    password_hash: password::hash(PASSWORD, self.cost).unwrap(),
                     totp_secret: secret.as_bytes().to_vec(),
                     totp_step: totp::step_of(self.clock.now_ms()),
                 },

@@ -134,6 +134,7 @@ async fn reports_do_not_follow_links_out_of_their_folder() {
             password_cost: trustgate_access::password::Cost::Test,
             issuer: "trustgate test".into(),
             reports: Some(reports.clone()),
+            trusted_proxies: Default::default(),
         },
     )
     .unwrap();

@@ -1352,3 +1352,75 @@ async fn a_new_colleague_enrols_with_a_code_and_signs_in() {
     assert_eq!(status, StatusCode::CREATED, "{again}");
     assert_ne!(again["code"], code.as_str());
 }
+
+/// The audit API gives every field an entry's hashed bytes hold, so an
+/// outsider recomputes each `leaf_hash` from the JSON alone, whatever the
+/// entry commits to: a record as left, a record as read, an answer
+/// returned, or nothing (a refusal).
+#[tokio::test]
+async fn an_outsider_recomputes_every_leaf_hash_from_the_entries() {
+    use trustgate_audit::{Entry, State};
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    let clerk = app.staff(&admin, "clerk.one", Role::RecordsClerk).await;
+    let auditor = app.staff(&admin, "auditor", Role::Auditor).await;
+    let (status, rec) = app
+        .call(post("/api/v1/contacts", Some(&clerk), &detainer(&[])))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{rec}");
+    let id = rec["id"].as_i64().unwrap();
+    for uri in [format!("/api/v1/contacts/{id}"), "/api/v1/contacts".into()] {
+        let (status, _) = app.call(get(&uri, Some(&clerk))).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, _) = app.call(get("/api/v1/audit/head", Some(&clerk))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, v) = app.call(get("/api/v1/audit/entries", Some(&auditor))).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let unhex = |v: &Value| -> [u8; 32] {
+        let s = v.as_str().unwrap();
+        let bytes: Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        bytes.try_into().unwrap()
+    };
+    let text = |v: &Value| v.as_str().unwrap().to_owned();
+    let mut kinds = std::collections::BTreeSet::new();
+    for e in v["entries"].as_array().unwrap() {
+        assert_eq!(e["format"], 2, "{e}");
+        let s = &e["state"];
+        let kind = s["kind"].as_str().unwrap();
+        kinds.insert(kind.to_owned());
+        let state = match kind {
+            "none" => State::NoRecord,
+            "after" => State::After {
+                record: text(&s["record"]),
+                digest: unhex(&s["digest"]),
+            },
+            "read" => State::Read {
+                record: text(&s["record"]),
+                digest: unhex(&s["digest"]),
+            },
+            "returned" => State::Returned {
+                digest: unhex(&s["digest"]),
+            },
+            other => panic!("unknown kind {other}"),
+        };
+        let entry = Entry {
+            seq: e["seq"].as_u64().unwrap(),
+            time_ms: e["time_ms"].as_i64().unwrap(),
+            actor: text(&e["actor"]),
+            action: text(&e["action"]),
+            object: text(&e["object"]),
+            detail: text(&e["detail"]),
+            state,
+        };
+        assert_eq!(entry.leaf_hash(), unhex(&e["leaf_hash"]), "{e}");
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["after", "none", "read", "returned"],
+        "every kind of state was recomputed"
+    );
+}

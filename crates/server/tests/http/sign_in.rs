@@ -117,6 +117,64 @@ async fn failures_from_one_address_lock_it_but_not_the_owner_elsewhere() {
     assert_eq!(status, StatusCode::CREATED, "{v}");
 }
 
+/// Behind a reverse proxy every connection comes from the proxy. With the
+/// proxy trusted, lockout stays per client: an attacker's failures do not
+/// lock out the owner behind the same proxy. Without it, a client cannot
+/// escape its lockout by sending `X-Forwarded-For` itself.
+#[tokio::test]
+async fn behind_a_trusted_proxy_lockout_is_per_forwarded_client() {
+    let proxy = [10, 0, 0, 2];
+    let via = |forwarded: &str, username: &str, password: &str, code: &str| {
+        let mut req = sign_in_from(proxy, username, password, code);
+        req.headers_mut()
+            .insert("x-forwarded-for", forwarded.parse().unwrap());
+        req
+    };
+    let trusted = trustgate_server::TrustedProxies::new(vec!["10.0.0.0/8".parse().unwrap()]);
+    for (proxies, lockout_is_per_client) in [(trusted, true), (Default::default(), false)] {
+        let app = TestApp::behind(proxies).await;
+        let admin = app.first_admin().await;
+        let secret = app.enrolled(&admin, "officer.one", Role::Officer).await;
+        for _ in 0..5 {
+            let (status, _) = app
+                .call(via("203.0.113.5", "officer.one", "guess", "000000"))
+                .await;
+            assert!(matches!(
+                status,
+                StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS
+            ));
+        }
+        // The attacker is locked out, even when it says it is someone else
+        // (the proxy appends the address it really came from).
+        let code = app.code(&secret);
+        let (status, _) = app
+            .call(via(
+                "198.51.100.20, 203.0.113.5",
+                "officer.one",
+                PASSWORD,
+                &code,
+            ))
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{lockout_is_per_client}"
+        );
+        // The owner, behind the same proxy, at their desk.
+        app.clock.advance(30_000);
+        let code = app.code(&secret);
+        let (status, v) = app
+            .call(via("198.51.100.20", "officer.one", PASSWORD, &code))
+            .await;
+        let expected = if lockout_is_per_client {
+            StatusCode::CREATED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(status, expected, "{lockout_is_per_client}: {v}");
+    }
+}
+
 /// The sign-in page answers a known and an unknown name alike too (it
 /// echoes the name typed, nothing else), and says when to try again.
 #[tokio::test]
