@@ -34,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 password="bench password, long enough"
 key=$(echo "$password" | "$bin" user add bench --role admin --password-stdin --database "$db" | sed -n 's/^  key: //p')
-"$bin" serve --listen 127.0.0.1:$port --database "$db" 2>"$work/serve.log" &
+"$bin" serve --place cambridge --listen 127.0.0.1:$port --database "$db" 2>"$work/serve.log" &
 server=$!
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:$port/readyz >/dev/null && break; sleep 0.1; done
 code=$(python3 - "$key" <<'PY'

@@ -60,7 +60,7 @@ before(async () => {
   secret = made.match(/key: ([A-Z2-7]+)/)[1];
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--database', db], { stdio: 'ignore' });
+  server = spawn(bin, ['serve', '--place', 'cambridge', '--listen', `127.0.0.1:${port}`, '--database', db], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try { if ((await fetch(`${base}/healthz`)).ok) break; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 100));

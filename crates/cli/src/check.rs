@@ -17,7 +17,7 @@ pub(crate) struct CheckArgs {
     /// A scenario file (JSON or YAML), or `-` for stdin. Flags add to it or override it.
     #[arg(value_name = "SCENARIO")]
     file: Option<PathBuf>,
-    /// The place (cambridge, boston, somerville, massachusetts).
+    /// The place (cambridge, boston, somerville, northampton, massachusetts).
     #[arg(long)]
     place: Option<String>,
     /// The day of the situation, YYYY-MM-DD (default: today).

@@ -87,6 +87,7 @@ fn trustgate_within(
     let started = std::time::Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
         .args(args)
+        .env("TRUSTGATE_PLACE", "cambridge")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

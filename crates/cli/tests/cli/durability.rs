@@ -67,6 +67,7 @@ fn serve_under(wrapper: &[&str], database: &str) -> (Child, SocketAddr, String) 
     };
     let mut child = command
         .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .env("TRUSTGATE_PLACE", "cambridge")
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

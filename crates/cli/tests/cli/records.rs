@@ -1158,7 +1158,9 @@ fn the_place_comes_from_its_configuration_and_is_checked() {
     let o = trustgate(&["report", "--place", "nowhere", "--database", &db], None);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(
-        text(&o).contains("--place nowhere: no place.toml configures it (configured: cambridge)"),
+        text(&o).contains(
+            "--place nowhere: no place.toml configures it (configured: cambridge, northampton, somerville)"
+        ),
         "{}",
         text(&o)
     );
@@ -1190,7 +1192,18 @@ fn the_place_comes_from_its_configuration_and_is_checked() {
         "id = \"atlantis\"\nname = \"Atlantis\"\n\n[[units]]\nid = \"front-desk\"\nname = \"Front desk\"\n",
     )
     .unwrap();
-    let o = trustgate(&["--packs", &packs, "report", "--database", &db], None);
+    let o = trustgate(
+        &[
+            "--packs",
+            &packs,
+            "report",
+            "--place",
+            "atlantis",
+            "--database",
+            &db,
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(
         text(&o).contains("the place `atlantis` is configured but the law packs do not know it"),

@@ -16,6 +16,7 @@ fn serve(args: &[&str]) -> (Child, SocketAddr, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
         .arg("serve")
         .args(args)
+        .env("TRUSTGATE_PLACE", "cambridge")
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -55,6 +56,7 @@ fn stop(mut child: Child) {
 fn trustgate_briefly(args: &[&str]) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
         .args(args)
+        .env("TRUSTGATE_PLACE", "cambridge")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

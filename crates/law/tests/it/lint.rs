@@ -6,7 +6,7 @@ use crate::builtin;
 use crate::validation::SCHEMA;
 
 #[test]
-fn the_built_in_packs_have_no_dead_rule_and_one_known_conflict() {
+fn the_built_in_packs_have_no_dead_rule_and_only_known_conflicts() {
     let lint = builtin().lint();
     assert_eq!(lint.never_apply, []);
     assert!(lint.skipped.is_empty());
@@ -32,6 +32,15 @@ fn the_built_in_packs_have_no_dead_rule_and_one_known_conflict() {
         [
             r#"cambridge Some("2020-02-10")–None disclose.citizenship ["us-8usc1373/status-sharing", "cambridge-2.129/k-not-distributed"] when [["requester = uscis", "department = school", "not legal-mandate"]]"#,
             r#"cambridge Some("2020-02-10")–None disclose.immigration-status ["us-8usc1373/status-sharing", "cambridge-2.129/k-not-distributed"] when [["requester = uscis", "department = school", "not legal-mandate"]]"#,
+            // Somerville's school rule and savings clause have the same words,
+            // so the same conflict.
+            r#"somerville Some("2019-06-13")–None disclose.citizenship ["us-8usc1373/status-sharing", "somerville-welcoming-community/status-not-distributed"] when [["requester = uscis", "department = school", "not legal-mandate"]]"#,
+            r#"somerville Some("2019-06-13")–None disclose.immigration-status ["us-8usc1373/status-sharing", "somerville-welcoming-community/status-not-distributed"] when [["requester = uscis", "department = school", "not legal-mandate"]]"#,
+            // Northampton's A bars "nonmandatory information" for immigration
+            // enforcement, status included; the words seen have no §1373
+            // savings clause.
+            r#"northampton Some("2019-12-05")–None disclose.citizenship ["us-8usc1373/status-sharing", "northampton-safe-city/a-no-information"] when [["requester in {ice-ero, ice-hsi, cbp, uscis, dhs-other}", "not legal-mandate", "operation-purpose = civil-immigration"]]"#,
+            r#"northampton Some("2019-12-05")–None disclose.immigration-status ["us-8usc1373/status-sharing", "northampton-safe-city/a-no-information"] when [["requester in {ice-ero, ice-hsi, cbp, uscis, dhs-other}", "not legal-mandate", "operation-purpose = civil-immigration"]]"#,
         ]
     );
 }
