@@ -5,10 +5,15 @@
 // (`crate::integrity`), so what is written and what is checked cannot
 // differ.
 
+use trustgate_audit::State;
+
 use crate::integrity::{
     ACCOUNTS, API_TOKENS, CHUNK, COMPLIANCE_EXCEPTIONS, Check, ContactRows, EXCEPTION_EXPLANATIONS,
     Kind, OBLIGATIONS, REIMBURSEMENTS, Row, SQL, Table, Value, record_digest,
 };
+use crate::ops::{head_of_row, stored_entry};
+use crate::sql::{Conn, Row as DbRow, query, query_scalar};
+use crate::{ContactId, Db, StoreError, audit_head_of, db, to_i64};
 
 /// The values of one row, in `table`'s column order, from column `from` of `r` on.
 fn row_values(r: &DbRow, table: &Table, from: usize) -> Result<Row, StoreError> {
@@ -20,26 +25,23 @@ fn row_values(r: &DbRow, table: &Table, from: usize) -> Result<Row, StoreError> 
         .map(|(i, (_, kind))| {
             let i = from + i;
             Ok(match kind {
-                Kind::Int => r.try_get::<Option<i64>, _>(i).map_err(bad)?.map(Value::Int),
+                Kind::Int => r.try_get::<Option<i64>>(i).map_err(bad)?.map(Value::Int),
                 // SQLite keeps a boolean as an integer: a value other than
                 // 0 or 1 is kept as the integer it is, so it changes the digest.
-                Kind::Bool => match r.try_get::<Option<i64>, _>(i) {
+                Kind::Bool => match r.try_get::<Option<i64>>(i) {
                     Ok(n) => n.map(|n| match n {
                         0 => Value::Bool(false),
                         1 => Value::Bool(true),
                         n => Value::Int(n),
                     }),
-                    Err(_) => r
-                        .try_get::<Option<bool>, _>(i)
-                        .map_err(bad)?
-                        .map(Value::Bool),
+                    Err(_) => r.try_get::<Option<bool>>(i).map_err(bad)?.map(Value::Bool),
                 },
                 Kind::Text => r
-                    .try_get::<Option<String>, _>(i)
+                    .try_get::<Option<String>>(i)
                     .map_err(bad)?
                     .map(Value::Text),
                 Kind::Bytes => r
-                    .try_get::<Option<Vec<u8>>, _>(i)
+                    .try_get::<Option<Vec<u8>>>(i)
                     .map_err(bad)?
                     .map(Value::Bytes),
             }
@@ -65,7 +67,7 @@ async fn load_contacts(
     upto: i64,
     limit: i64,
 ) -> Result<Chunk, StoreError> {
-    let rows = sqlx::query(SQL.contacts.as_str())
+    let rows = query(SQL.contacts.as_str())
         .bind(from)
         .bind(upto)
         .bind(limit)
@@ -99,7 +101,7 @@ async fn load_contacts(
         (&OBLIGATIONS, SQL.obligations.as_str()),
         (&REIMBURSEMENTS, SQL.reimbursements.as_str()),
     ] {
-        let rows = sqlx::query(sql)
+        let rows = query(sql)
             .bind(from)
             .bind(upto)
             .fetch_all(&mut *conn)
@@ -150,7 +152,7 @@ async fn account_rows(
     username: Option<&str>,
 ) -> Result<Vec<(String, Row)>, StoreError> {
     let at = ACCOUNTS.index("username");
-    sqlx::query(SQL.accounts.as_str())
+    query(SQL.accounts.as_str())
         .bind(username)
         .fetch_all(&mut *conn)
         .await
@@ -167,7 +169,7 @@ async fn account_rows(
 /// Tokens, all or one, with their record names.
 async fn token_rows(conn: &mut Conn, id: Option<i64>) -> Result<Vec<(String, Row)>, StoreError> {
     let at = API_TOKENS.index("id");
-    sqlx::query(SQL.tokens.as_str())
+    query(SQL.tokens.as_str())
         .bind(id)
         .fetch_all(&mut *conn)
         .await
@@ -186,7 +188,7 @@ fn single_digest(record: &str, table: &Table, row: Row) -> trustgate_audit::Hash
 }
 
 /// What an entry that left a contact as it now is commits to.
-async fn contact_after(conn: &mut Conn, id: ContactId) -> Result<State, StoreError> {
+pub(crate) async fn contact_after(conn: &mut Conn, id: ContactId) -> Result<State, StoreError> {
     let c = contact_rows(conn, id).await?;
     Ok(State::After {
         record: c.record(),
@@ -195,7 +197,7 @@ async fn contact_after(conn: &mut Conn, id: ContactId) -> Result<State, StoreErr
 }
 
 /// What an entry that read a contact commits to.
-async fn contact_read(conn: &mut Conn, id: ContactId) -> Result<State, StoreError> {
+pub(crate) async fn contact_read(conn: &mut Conn, id: ContactId) -> Result<State, StoreError> {
     let c = contact_rows(conn, id).await?;
     Ok(State::Read {
         record: c.record(),
@@ -216,17 +218,17 @@ async fn account_digest(
     Ok((record, digest))
 }
 
-async fn account_after(conn: &mut Conn, username: &str) -> Result<State, StoreError> {
+pub(crate) async fn account_after(conn: &mut Conn, username: &str) -> Result<State, StoreError> {
     let (record, digest) = account_digest(conn, username).await?;
     Ok(State::After { record, digest })
 }
 
-async fn account_read(conn: &mut Conn, username: &str) -> Result<State, StoreError> {
+pub(crate) async fn account_read(conn: &mut Conn, username: &str) -> Result<State, StoreError> {
     let (record, digest) = account_digest(conn, username).await?;
     Ok(State::Read { record, digest })
 }
 
-async fn token_after(conn: &mut Conn, id: i64) -> Result<State, StoreError> {
+pub(crate) async fn token_after(conn: &mut Conn, id: i64) -> Result<State, StoreError> {
     let (record, row) = token_rows(conn, Some(id))
         .await?
         .pop()
@@ -235,7 +237,7 @@ async fn token_after(conn: &mut Conn, id: i64) -> Result<State, StoreError> {
     Ok(State::After { record, digest })
 }
 
-impl This {
+impl Db {
     /// The whole check behind `audit verify`, in one read-only snapshot (so
     /// a write committed meanwhile is either wholly seen or not at all):
     /// the log itself, then every record against the latest entry about it,
@@ -245,10 +247,10 @@ impl This {
         &self,
         checkpoints: &[trustgate_audit::Checkpoint],
     ) -> Result<Result<crate::AuditReport, String>, StoreError> {
-        let mut tx = self.pool.begin_with(BEGIN_SNAPSHOT).await.map_err(db)?;
+        let mut tx = self.pool.begin_snapshot().await?;
         let found = verify_in(&mut tx, checkpoints).await;
         // Read only: nothing to keep.
-        tx.rollback().await.map_err(db)?;
+        tx.rollback().await?;
         match found {
             Err(StoreError::Corrupt(why)) => Ok(Err(format!(
                 "a stored row cannot be read as the store writes it ({why}): it was altered outside the store"
@@ -262,7 +264,7 @@ async fn verify_in(
     conn: &mut Conn,
     checkpoints: &[trustgate_audit::Checkpoint],
 ) -> Result<Result<crate::AuditReport, String>, StoreError> {
-    let row = sqlx::query("SELECT size, chain_head, frontier FROM audit_head WHERE id = 1")
+    let row = query("SELECT size, chain_head, frontier FROM audit_head WHERE id = 1")
         .fetch_one(&mut *conn)
         .await
         .map_err(db)?;
@@ -276,7 +278,7 @@ async fn verify_in(
         }
         Err(e) => return Err(e),
     };
-    let stored = sqlx::query(
+    let stored = query(
         "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash, \
          format, state, record, digest FROM audit_log WHERE seq >= 0 AND seq < $1 ORDER BY seq",
     )
@@ -317,7 +319,7 @@ async fn verify_in(
             _ => break,
         }
     }
-    let orphans = sqlx::query(SQL.orphan_explanations.as_str())
+    let orphans = query(SQL.orphan_explanations.as_str())
         .fetch_all(&mut *conn)
         .await
         .map_err(db)?;
@@ -336,13 +338,13 @@ async fn verify_in(
     for (record, row) in token_rows(conn, None).await? {
         check.record(&record, &single_digest(&record, &API_TOKENS, row));
     }
-    let complete: i64 = sqlx::query_scalar("SELECT complete FROM report_counts_state WHERE id = 1")
+    let complete: i64 = query_scalar("SELECT complete FROM report_counts_state WHERE id = 1")
         .fetch_one(&mut *conn)
         .await
         .map_err(db)?;
     let counters_checked = complete == 1;
     if counters_checked {
-        let stored = sqlx::query("SELECT day, breakdown, key, count FROM report_counts")
+        let stored = query("SELECT day, breakdown, key, count FROM report_counts")
             .fetch_all(&mut *conn)
             .await
             .map_err(db)?

@@ -14,9 +14,9 @@
 //!
 //! - Queries are runtime `sqlx::query(..)` with literal SQL, `$n` parameters
 //!   and bound values. The SQL is the same on both backends, so the
-//!   operations are written once (`ops.rs`) and compiled into each backend
-//!   module against its own connection type; one conformance suite
-//!   (`tests/it`) runs every operation on both.
+//!   operations are written once against one connection type over both
+//!   (`sql.rs`: the only place that chooses a database); one conformance
+//!   suite (`tests/it`) runs every operation on both.
 //! - Migrations are embedded per backend (`migrations/{sqlite,postgres}`).
 //! - The public API holds domain types only: no sqlx type crosses it.
 //! - The store reads no clock: the caller supplies a [`Clock`].
@@ -46,8 +46,11 @@ use trustgate_place::Place;
 
 mod guard;
 mod integrity;
+mod integrity_sql;
+mod ops;
 mod pg;
 mod seal;
+mod sql;
 mod sqlite;
 mod text;
 
@@ -763,7 +766,7 @@ pub struct Store {
 /// What the writer task shares with the store.
 #[derive(Debug)]
 struct Shared {
-    backend: Backend,
+    backend: Db,
     /// The operator's data keys, to seal and open personal data.
     keyring: Option<Keyring>,
     /// The place the records are kept for: the closed lists a record draws
@@ -819,44 +822,23 @@ async fn write_batches(shared: Arc<Shared>, mut queue: mpsc::Receiver<Job>) {
     }
 }
 
+/// A database and the clock its entries are stamped with: either backend,
+/// through one connection type (`sql.rs`).
 #[derive(Debug)]
-enum Backend {
-    Sqlite(SqliteStore),
-    Postgres(PgStore),
+pub(crate) struct Db {
+    pub(crate) pool: sql::Pool,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl From<SqliteStore> for Store {
     fn from(s: SqliteStore) -> Store {
-        Store::new(Backend::Sqlite(s))
+        Store::new(s.db)
     }
 }
 
 impl From<PgStore> for Store {
     fn from(s: PgStore) -> Store {
-        Store::new(Backend::Postgres(s))
-    }
-}
-
-/// Dispatches one call to the backend (they share the method names).
-macro_rules! on_backend {
-    ($backend:expr, $method:ident ( $($arg:expr),* )) => {
-        match $backend {
-            Backend::Sqlite(s) => s.$method($($arg),*).await,
-            Backend::Postgres(s) => s.$method($($arg),*).await,
-        }
-    };
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        on_backend!(&$self.shared.backend, $method($($arg),*))
-    };
-}
-
-impl Backend {
-    async fn run_batch(
-        &self,
-        ops: &[Op],
-        keyring: Option<&Keyring>,
-    ) -> Result<Vec<OpOut>, BatchError> {
-        on_backend!(self, run_batch(ops, keyring))
+        Store::new(s.db)
     }
 }
 
@@ -873,7 +855,7 @@ impl Store {
         }
     }
 
-    fn new(backend: Backend) -> Store {
+    fn new(backend: Db) -> Store {
         Store {
             shared: Arc::new(Shared {
                 backend,
@@ -938,20 +920,20 @@ impl Store {
 
     /// "sqlite" or "postgres".
     pub fn backend_name(&self) -> &'static str {
-        match self.shared.backend {
-            Backend::Sqlite(_) => "sqlite",
-            Backend::Postgres(_) => "postgres",
+        match self.shared.backend.pool {
+            sql::Pool::Sqlite(_) => "sqlite",
+            sql::Pool::Postgres(_) => "postgres",
         }
     }
 
     /// Closes every connection.
     pub async fn close(&self) {
-        on_backend!(self.close())
+        self.shared.backend.close().await
     }
 
     /// Whether the database answers (for readiness checks).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        on_backend!(self.ping())
+        self.shared.backend.ping().await
     }
 
     /// Queues one operation for the writer and waits for its commit.
@@ -1134,7 +1116,7 @@ impl Store {
     /// database with records from before the counters existed). Returns how
     /// many records were read, if it recounted.
     pub async fn ensure_report_counts(&self, actor: &Actor) -> Result<Option<i64>, StoreError> {
-        if on_backend!(self.report_counts_complete())? {
+        if self.shared.backend.report_counts_complete().await? {
             return Ok(None);
         }
         self.recount_reports(actor).await.map(Some)
@@ -1357,12 +1339,12 @@ impl Store {
     /// generator writes only into a database that holds nothing real).
     /// Not audited: it reads no record.
     pub async fn contacts_not_recorded_by(&self, actor: &Actor) -> Result<i64, StoreError> {
-        on_backend!(self.contacts_not_by(actor.as_str()))
+        self.shared.backend.contacts_not_by(actor.as_str()).await
     }
 
     /// How many accounts exist (for the first-run message).
     pub async fn account_count(&self) -> Result<i64, StoreError> {
-        on_backend!(self.account_count())
+        self.shared.backend.account_count().await
     }
 
     /// What checking a sign-in needs; `None` for an unknown username.
@@ -1374,7 +1356,7 @@ impl Store {
         if !is_username(username) {
             return Ok(None);
         }
-        on_backend!(self.sign_in_material(username))
+        self.shared.backend.sign_in_material(username).await
     }
 
     /// Settles a sign-in the caller has checked (audited as `sign-in`,
@@ -1406,7 +1388,7 @@ impl Store {
         &self,
         token_hash: &[u8; 32],
     ) -> Result<Result<Principal, Unauthenticated>, StoreError> {
-        on_backend!(self.session(token_hash))
+        self.shared.backend.session(token_hash).await
     }
 
     /// Ends a session (audited as `sign-out`).
@@ -1466,7 +1448,7 @@ impl Store {
 
     /// The principal an API token (by hash) stands for, if not revoked.
     pub async fn api_token(&self, token_hash: &[u8; 32]) -> Result<Option<Principal>, StoreError> {
-        on_backend!(self.api_token(token_hash))
+        self.shared.backend.api_token(token_hash).await
     }
 
     /// Audits a refused request (`denied`, with what was asked as the
@@ -1507,7 +1489,7 @@ impl Store {
     }
 
     async fn stored_entries(&self, from: u64, to: u64) -> Result<Vec<StoredEntry>, StoreError> {
-        on_backend!(self.audit_entries(from, to))
+        self.shared.backend.audit_entries(from, to).await
     }
 
     /// A contact read with its audit trail (the entries about it, oldest
@@ -1520,7 +1502,11 @@ impl Store {
         limit: u32,
     ) -> Result<(Contact, Vec<StoredEntry>), StoreError> {
         let contact = self.read_contact(who, id).await?;
-        let trail = on_backend!(self.audit_trail(&id.object(), i64::from(limit)))?;
+        let trail = self
+            .shared
+            .backend
+            .audit_trail(&id.object(), i64::from(limit))
+            .await?;
         Ok((contact, trail))
     }
 
@@ -1531,7 +1517,7 @@ impl Store {
     }
 
     async fn stored_head(&self) -> Result<AuditHead, StoreError> {
-        on_backend!(self.audit_head())
+        self.shared.backend.audit_head().await
     }
 
     /// Checks the whole stored audit log: sequence numbers, the hash chain,
@@ -1564,7 +1550,7 @@ impl Store {
         &self,
         checkpoints: &[trustgate_audit::Checkpoint],
     ) -> Result<Result<AuditReport, String>, StoreError> {
-        on_backend!(self.verify_snapshot(checkpoints))
+        self.shared.backend.verify_snapshot(checkpoints).await
     }
 
     /// The leaf hashes of the first `size` entries, recomputed from the

@@ -1,10 +1,17 @@
-// The store's operations, written once and compiled into each backend
-// module (`include!`): the SQL is the same on SQLite and PostgreSQL (`$n`
-// parameters, `RETURNING`, `BIGINT`-compatible integers), and only the
-// connection types, the way a transaction begins and the audit-head lock
-// differ. The including module defines `Db`, `Conn`, `DbRow`, `This`,
-// `LOAD_HEAD` and `begin`. (sqlx has no practical bound for "an executor of
-// either database", and two hand-copied files drift apart.)
+//! The store's operations inside the writer's transaction, and the reads
+//! outside it, written once for both backends against [`crate::sql::Conn`].
+
+use trustgate_audit::{LogHead, State};
+
+use crate::integrity_sql::{account_after, account_read, contact_after, contact_read, token_after};
+use crate::sql::{Conn, Row as DbRow, query, query_scalar};
+use crate::{
+    Actor, Attempt, AuditHead, ComplianceException, Contact, ContactId, ContactSummary, Db,
+    Explanation, Fulfilment, Grants, NewContact, NewReimbursement, ObligationRecord, Principal,
+    Reach, Reimbursement, SignInMaterial, SignInOutcome, StoreError, StoredEntry, Unauthenticated,
+    acts_from_json, audit_head_of, db, frontier_bytes, hash_of, head_from_row, next_entry, seq_of,
+    to_i64,
+};
 
 use trustgate_access::{
     BRAKE_AFTER, BRAKE_SPACING_MS, LOCKOUT_MS, LOCKOUT_WINDOW_MS, MAX_FAILED_SIGN_INS,
@@ -15,7 +22,7 @@ use trustgate_access::{
 /// writing on every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
-impl This {
+impl Db {
     /// Runs operations in one transaction (a group commit), each with its
     /// audit append, in order. If one fails, nothing is committed and the
     /// failure names it, so the caller can answer it and run the others again.
@@ -25,7 +32,7 @@ impl This {
         keyring: Option<&crate::Keyring>,
     ) -> Result<Vec<crate::OpOut>, crate::BatchError> {
         use crate::BatchError::{Batch, Op};
-        let mut tx = begin(&self.pool).await.map_err(Batch)?;
+        let mut tx = self.pool.begin_write().await.map_err(Batch)?;
         let mut head = load_head(&mut tx).await.map_err(Batch)?;
         let mut outs = Vec::with_capacity(ops.len());
         for (i, op) in ops.iter().enumerate() {
@@ -35,17 +42,20 @@ impl This {
             outs.push(out);
         }
         store_head(&mut tx, &head).await.map_err(Batch)?;
-        tx.commit().await.map_err(|e| Batch(db(e)))?;
+        tx.commit().await.map_err(Batch)?;
         Ok(outs)
     }
 
     /// Closes every connection.
-    pub async fn close(&self) {
+    pub(crate) async fn close(&self) {
         self.pool.close().await;
     }
 
     pub(crate) async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db)?;
+        query("SELECT 1")
+            .execute(&mut self.pool.acquire().await?)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 
@@ -54,13 +64,13 @@ impl This {
         from: u64,
         to: u64,
     ) -> Result<Vec<StoredEntry>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash, \
              format, state, record, digest FROM audit_log WHERE seq >= $1 AND seq < $2 ORDER BY seq",
         )
         .bind(to_i64(from.min(i64::MAX as u64))?)
         .bind(to_i64(to.min(i64::MAX as u64))?)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut self.pool.acquire().await?)
         .await
         .map_err(db)?;
         rows.iter().map(stored_entry).collect()
@@ -71,45 +81,45 @@ impl This {
         object: &str,
         limit: i64,
     ) -> Result<Vec<StoredEntry>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash, \
              format, state, record, digest FROM audit_log WHERE object = $1 ORDER BY seq LIMIT $2",
         )
         .bind(object)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut self.pool.acquire().await?)
         .await
         .map_err(db)?;
         rows.iter().map(stored_entry).collect()
     }
 
     pub(crate) async fn audit_head(&self) -> Result<AuditHead, StoreError> {
-        let row = sqlx::query("SELECT size, chain_head, frontier FROM audit_head WHERE id = 1")
-            .fetch_one(&self.pool)
+        let row = query("SELECT size, chain_head, frontier FROM audit_head WHERE id = 1")
+            .fetch_one(&mut self.pool.acquire().await?)
             .await
             .map_err(db)?;
         Ok(audit_head_of(&head_of_row(&row)?))
     }
 
     pub(crate) async fn report_counts_complete(&self) -> Result<bool, StoreError> {
-        let complete: i64 = sqlx::query_scalar("SELECT complete FROM report_counts_state WHERE id = 1")
-            .fetch_one(&self.pool)
+        let complete: i64 = query_scalar("SELECT complete FROM report_counts_state WHERE id = 1")
+            .fetch_one(&mut self.pool.acquire().await?)
             .await
             .map_err(db)?;
         Ok(complete == 1)
     }
 
     pub(crate) async fn contacts_not_by(&self, actor: &str) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE created_by <> $1")
+        query_scalar("SELECT COUNT(*) FROM contacts WHERE created_by <> $1")
             .bind(actor)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut self.pool.acquire().await?)
             .await
             .map_err(db)
     }
 
     pub(crate) async fn account_count(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
-            .fetch_one(&self.pool)
+        query_scalar("SELECT COUNT(*) FROM accounts")
+            .fetch_one(&mut self.pool.acquire().await?)
             .await
             .map_err(db)
     }
@@ -118,11 +128,11 @@ impl This {
         &self,
         username: &str,
     ) -> Result<Option<SignInMaterial>, StoreError> {
-        let row = sqlx::query(
+        let row = query(
             "SELECT password_hash, totp_secret, totp_last_step FROM accounts WHERE username = $1",
         )
         .bind(username)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut self.pool.acquire().await?)
         .await
         .map_err(db)?;
         row.map(|r| {
@@ -139,13 +149,13 @@ impl This {
         &self,
         token_hash: &[u8; 32],
     ) -> Result<Result<Principal, Unauthenticated>, StoreError> {
-        let row = sqlx::query(
+        let row = query(
             "SELECT s.username, s.last_seen_ms, s.ended_ms, a.role \
              FROM sessions s JOIN accounts a ON a.username = s.username \
              WHERE s.token_hash = $1 AND a.disabled_ms IS NULL",
         )
         .bind(token_hash.as_slice())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut self.pool.acquire().await?)
         .await
         .map_err(db)?;
         let Some(row) = row else {
@@ -160,19 +170,19 @@ impl This {
         }
         let now = self.clock.now_ms();
         if now - last_seen > SESSION_IDLE_MS {
-            sqlx::query("UPDATE sessions SET ended_ms = $1 WHERE token_hash = $2")
+            query("UPDATE sessions SET ended_ms = $1 WHERE token_hash = $2")
                 .bind(now)
                 .bind(token_hash.as_slice())
-                .execute(&self.pool)
+                .execute(&mut self.pool.acquire().await?)
                 .await
                 .map_err(db)?;
             return Ok(Err(Unauthenticated::Expired));
         }
         if now - last_seen >= TOUCH_EVERY_MS {
-            sqlx::query("UPDATE sessions SET last_seen_ms = $1 WHERE token_hash = $2")
+            query("UPDATE sessions SET last_seen_ms = $1 WHERE token_hash = $2")
                 .bind(now)
                 .bind(token_hash.as_slice())
-                .execute(&self.pool)
+                .execute(&mut self.pool.acquire().await?)
                 .await
                 .map_err(db)?;
         }
@@ -189,13 +199,12 @@ impl This {
         &self,
         token_hash: &[u8; 32],
     ) -> Result<Option<Principal>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, scopes FROM api_tokens WHERE token_hash = $1 AND revoked_ms IS NULL",
-        )
-        .bind(token_hash.as_slice())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
+        let row =
+            query("SELECT id, scopes FROM api_tokens WHERE token_hash = $1 AND revoked_ms IS NULL")
+                .bind(token_hash.as_slice())
+                .fetch_optional(&mut self.pool.acquire().await?)
+                .await
+                .map_err(db)?;
         let Some(row) = row else { return Ok(None) };
         let id: i64 = row.try_get(0).map_err(db)?;
         let scopes: String = row.try_get(1).map_err(db)?;
@@ -213,16 +222,16 @@ impl This {
     }
 }
 
-fn head_of_row(row: &DbRow) -> Result<LogHead, StoreError> {
+pub(crate) fn head_of_row(row: &DbRow) -> Result<LogHead, StoreError> {
     head_from_row(
         row.try_get(0).map_err(db)?,
-        row.try_get::<&[u8], _>(1).map_err(db)?,
-        row.try_get::<&[u8], _>(2).map_err(db)?,
+        &row.try_get::<Vec<u8>>(1).map_err(db)?,
+        &row.try_get::<Vec<u8>>(2).map_err(db)?,
     )
 }
 
 async fn load_head(conn: &mut Conn) -> Result<LogHead, StoreError> {
-    let row = sqlx::query(LOAD_HEAD)
+    let row = query(conn.load_head_sql())
         .fetch_one(&mut *conn)
         .await
         .map_err(db)?;
@@ -230,7 +239,7 @@ async fn load_head(conn: &mut Conn) -> Result<LogHead, StoreError> {
 }
 
 async fn store_head(conn: &mut Conn, head: &LogHead) -> Result<(), StoreError> {
-    sqlx::query("UPDATE audit_head SET size = $1, chain_head = $2, frontier = $3 WHERE id = 1")
+    query("UPDATE audit_head SET size = $1, chain_head = $2, frontier = $3 WHERE id = 1")
         .bind(to_i64(head.size())?)
         .bind(head.chain_head().as_slice())
         .bind(frontier_bytes(head))
@@ -273,7 +282,7 @@ impl Audit<'_> {
     ) -> Result<(), StoreError> {
         let s = next_entry(self.head, self.now, actor, action, object, detail, state)?;
         let (format, kind, record, digest) = crate::integrity::state_columns(&s.entry.state);
-        sqlx::query(
+        query(
             "INSERT INTO audit_log (seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash, \
              format, state, record, digest) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -317,12 +326,16 @@ async fn apply(
                 return Err(StoreError::NotFound(id.object()));
             };
             if reach == Reach::Own && owner != actor.as_str() {
-                audit.append(conn, actor, "read-denied", id.object(), "").await?;
+                audit
+                    .append(conn, actor, "read-denied", id.object(), "")
+                    .await?;
                 return Ok(OpOut::Denied);
             }
             let contact = read_contact(conn, id, keyring).await?;
             let state = contact_read(conn, id).await?;
-            audit.append_state(conn, actor, "read", id.object(), "", state).await?;
+            audit
+                .append_state(conn, actor, "read", id.object(), "", state)
+                .await?;
             Ok(OpOut::Read(Box::new(contact)))
         }
         Op::List(actor, reach, page) => {
@@ -332,14 +345,18 @@ async fn apply(
                 Reach::Own => "own",
                 Reach::All => "all",
             };
-            let state = State::Returned { digest: crate::integrity::returned_contacts(&list) };
-            audit.append_state(conn, actor, "list", "contacts".into(), detail, state).await?;
+            let state = State::Returned {
+                digest: crate::integrity::returned_contacts(&list),
+            };
+            audit
+                .append_state(conn, actor, "list", "contacts".into(), detail, state)
+                .await?;
             Ok(OpOut::List(list))
         }
         Op::Fulfil(actor, contact, obligation, note, reach) => {
             let (contact, obligation, reach) = (*contact, *obligation, *reach);
             let object = format!("obligation/{obligation}");
-            let row = sqlx::query(
+            let row = query(
                 "SELECT o.fulfilled_ms, c.created_by FROM obligations o \
                  JOIN contacts c ON c.id = o.contact_id WHERE o.id = $1 AND o.contact_id = $2",
             )
@@ -352,13 +369,17 @@ async fn apply(
             let fulfilled: Option<i64> = row.try_get(0).map_err(db)?;
             let owner: String = row.try_get(1).map_err(db)?;
             if reach == Reach::Own && owner != actor.as_str() {
-                audit.append(conn, actor, "fulfil-denied", object, "").await?;
+                audit
+                    .append(conn, actor, "fulfil-denied", object, "")
+                    .await?;
                 return Ok(OpOut::Denied);
             }
             if fulfilled.is_some() {
-                return Err(StoreError::Conflict(format!("{object} is already fulfilled")));
+                return Err(StoreError::Conflict(format!(
+                    "{object} is already fulfilled"
+                )));
             }
-            sqlx::query(
+            query(
                 "UPDATE obligations SET fulfilled_ms = $1, fulfilled_by = $2, fulfilment_note = $3 \
                  WHERE id = $4",
             )
@@ -370,7 +391,9 @@ async fn apply(
             .await
             .map_err(db)?;
             let state = contact_after(conn, contact).await?;
-            audit.append_state(conn, actor, "fulfil", object, &contact.object(), state).await?;
+            audit
+                .append_state(conn, actor, "fulfil", object, &contact.object(), state)
+                .await?;
             Ok(OpOut::Done)
         }
         Op::Reimburse(actor, contact, r) => {
@@ -378,7 +401,7 @@ async fn apply(
             if owner_of(conn, contact).await?.is_none() {
                 return Err(StoreError::NotFound(contact.object()));
             }
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = query_scalar(
                 "INSERT INTO reimbursements (contact_id, amount_cents, received_on, reference, \
                  recorded_by, recorded_ms) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -408,9 +431,18 @@ async fn apply(
             let office = *office;
             let list = exceptions(conn, None, office).await?;
             let detail = office.map_or("all", |o| o.as_str());
-            let state = State::Returned { digest: crate::integrity::returned_exceptions(&list) };
+            let state = State::Returned {
+                digest: crate::integrity::returned_exceptions(&list),
+            };
             audit
-                .append_state(conn, actor, "list", "compliance-exceptions".into(), detail, state)
+                .append_state(
+                    conn,
+                    actor,
+                    "list",
+                    "compliance-exceptions".into(),
+                    detail,
+                    state,
+                )
                 .await?;
             Ok(OpOut::Exceptions(list))
         }
@@ -418,7 +450,7 @@ async fn apply(
             let exception = *exception;
             let object = format!("compliance-exception/{exception}");
             let found: Option<i64> =
-                sqlx::query_scalar("SELECT contact_id FROM compliance_exceptions WHERE id = $1")
+                query_scalar("SELECT contact_id FROM compliance_exceptions WHERE id = $1")
                     .bind(exception)
                     .fetch_optional(&mut *conn)
                     .await
@@ -426,7 +458,7 @@ async fn apply(
             let Some(contact) = found.map(ContactId) else {
                 return Err(StoreError::NotFound(object));
             };
-            sqlx::query(
+            query(
                 "INSERT INTO exception_explanations (exception_id, explanation, explained_by, at_ms) \
                  VALUES ($1, $2, $3, $4)",
             )
@@ -438,12 +470,14 @@ async fn apply(
             .await
             .map_err(db)?;
             let state = contact_after(conn, contact).await?;
-            audit.append_state(conn, actor, "explain", object, "", state).await?;
+            audit
+                .append_state(conn, actor, "explain", object, "", state)
+                .await?;
             Ok(OpOut::Done)
         }
         Op::AddAccount(actor, a) => {
             let exists: Option<String> =
-                sqlx::query_scalar("SELECT username FROM accounts WHERE username = $1")
+                query_scalar("SELECT username FROM accounts WHERE username = $1")
                     .bind(&a.username)
                     .fetch_optional(&mut *conn)
                     .await
@@ -451,7 +485,7 @@ async fn apply(
             if exists.is_some() {
                 return Err(StoreError::Conflict(format!("account/{}", a.username)));
             }
-            sqlx::query(
+            query(
                 "INSERT INTO accounts (username, role, password_hash, totp_secret, created_by, created_ms) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
@@ -482,21 +516,21 @@ async fn apply(
             Ok(OpOut::SignIn(outcome))
         }
         Op::SignOut(actor, token_hash) => {
-            sqlx::query(
-                "UPDATE sessions SET ended_ms = $1 WHERE token_hash = $2 AND ended_ms IS NULL",
-            )
-            .bind(now)
-            .bind(token_hash.as_slice())
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
-            audit.append(conn, actor, "sign-out", "session".into(), "").await?;
+            query("UPDATE sessions SET ended_ms = $1 WHERE token_hash = $2 AND ended_ms IS NULL")
+                .bind(now)
+                .bind(token_hash.as_slice())
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
+            audit
+                .append(conn, actor, "sign-out", "session".into(), "")
+                .await?;
             Ok(OpOut::Done)
         }
         Op::AddToken(actor, t) => {
             let names: Vec<&str> = t.scopes.iter().map(|p| p.as_str()).collect();
             let scopes = serde_json::to_string(&names).map_err(db)?;
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = query_scalar(
                 "INSERT INTO api_tokens (token_hash, name, scopes, created_by, created_ms) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
@@ -510,12 +544,21 @@ async fn apply(
             .map_err(db)?;
             let state = token_after(conn, id).await?;
             audit
-                .append_state(conn, actor, "create", format!("token/{id}"), &names.join(" "), state)
+                .append_state(
+                    conn,
+                    actor,
+                    "create",
+                    format!("token/{id}"),
+                    &names.join(" "),
+                    state,
+                )
                 .await?;
             Ok(OpOut::Id(id))
         }
         Op::Denied(actor, what) => {
-            audit.append(conn, actor, "denied", what.clone(), "").await?;
+            audit
+                .append(conn, actor, "denied", what.clone(), "")
+                .await?;
             Ok(OpOut::Done)
         }
         Op::OpenObligations(actor, reach, overdue) => {
@@ -526,12 +569,16 @@ async fn apply(
                 (Reach::All, None) => "all open",
                 (Reach::All, Some(_)) => "all overdue",
             };
-            let state = State::Returned { digest: crate::integrity::returned_obligations(&list) };
-            audit.append_state(conn, actor, "list", "obligations".into(), detail, state).await?;
+            let state = State::Returned {
+                digest: crate::integrity::returned_obligations(&list),
+            };
+            audit
+                .append_state(conn, actor, "list", "obligations".into(), detail, state)
+                .await?;
             Ok(OpOut::Obligations(list))
         }
         Op::ReportRows(actor, (from_ms, until_ms), (from_day, until_day)) => {
-            let contacts = sqlx::query(
+            let contacts = query(
                 "SELECT id, kind, channel, receiving_unit, COALESCE(received_ms, created_ms), \
                  scenario, acts_done, withheld, late_entry IS NOT NULL FROM contacts \
                  WHERE COALESCE(received_ms, created_ms) >= $1 AND COALESCE(received_ms, created_ms) < $2 \
@@ -551,12 +598,16 @@ async fn apply(
                 contacts,
                 reimbursements,
             };
-            let state = State::Returned { digest: crate::integrity::returned_report_rows(&rows) };
-            audit.append_state(conn, actor, "read", "report".into(), &detail, state).await?;
+            let state = State::Returned {
+                digest: crate::integrity::returned_report_rows(&rows),
+            };
+            audit
+                .append_state(conn, actor, "read", "report".into(), &detail, state)
+                .await?;
             Ok(OpOut::ReportRows(Box::new(rows)))
         }
         Op::ReportCounts(actor, (from_day, until_day)) => {
-            let counts = sqlx::query(
+            let counts = query(
                 "SELECT day, breakdown, key, count FROM report_counts \
                  WHERE day >= $1 AND day <= $2 ORDER BY day, breakdown, key",
             )
@@ -581,12 +632,16 @@ async fn apply(
                 counts,
                 reimbursements,
             };
-            let state = State::Returned { digest: crate::integrity::returned_report_counts(&counts) };
-            audit.append_state(conn, actor, "read", "report".into(), &detail, state).await?;
+            let state = State::Returned {
+                digest: crate::integrity::returned_report_counts(&counts),
+            };
+            audit
+                .append_state(conn, actor, "read", "report".into(), &detail, state)
+                .await?;
             Ok(OpOut::ReportCounts(Box::new(counts)))
         }
         Op::RecountReports(actor) => {
-            sqlx::query("DELETE FROM report_counts")
+            query("DELETE FROM report_counts")
                 .execute(&mut *conn)
                 .await
                 .map_err(db)?;
@@ -596,7 +651,7 @@ async fn apply(
             let mut records = 0i64;
             {
                 use futures_util::TryStreamExt as _;
-                let mut rows = sqlx::query(
+                let mut rows = query(
                     "SELECT id, kind, channel, receiving_unit, COALESCE(received_ms, created_ms), \
                      scenario, acts_done, withheld, late_entry IS NOT NULL FROM contacts",
                 )
@@ -614,16 +669,18 @@ async fn apply(
             for ((day, breakdown, key), n) in &sums {
                 add_count(conn, day, breakdown, key, *n).await?;
             }
-            sqlx::query("UPDATE report_counts_state SET complete = 1 WHERE id = 1")
+            query("UPDATE report_counts_state SET complete = 1 WHERE id = 1")
                 .execute(&mut *conn)
                 .await
                 .map_err(db)?;
             let detail = format!("{records} records");
-            audit.append(conn, actor, "recount", "report".into(), &detail).await?;
+            audit
+                .append(conn, actor, "recount", "report".into(), &detail)
+                .await?;
             Ok(OpOut::Id(records))
         }
         Op::ListAccounts(actor) => {
-            let rows = sqlx::query(
+            let rows = query(
                 "SELECT username, role, created_by, created_ms, disabled_ms \
                  FROM accounts ORDER BY username",
             )
@@ -643,22 +700,26 @@ async fn apply(
                     let role: String = r.try_get(1).map_err(db)?;
                     Ok(crate::AccountSummary {
                         username: r.try_get(0).map_err(db)?,
-                        role: role
-                            .parse()
-                            .map_err(|e: trustgate_access::UnknownName| StoreError::Corrupt(e.to_string()))?,
-                        created_by: Actor::new(r.try_get::<String, _>(2).map_err(db)?),
+                        role: role.parse().map_err(|e: trustgate_access::UnknownName| {
+                            StoreError::Corrupt(e.to_string())
+                        })?,
+                        created_by: Actor::new(r.try_get::<String>(2).map_err(db)?),
                         created_ms: r.try_get(3).map_err(db)?,
                         locked_until_ms: (locked > now).then_some(locked),
                         disabled_ms: r.try_get(4).map_err(db)?,
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            let state = State::Returned { digest: crate::integrity::returned_accounts(&accounts) };
-            audit.append_state(conn, actor, "list", "accounts".into(), "", state).await?;
+            let state = State::Returned {
+                digest: crate::integrity::returned_accounts(&accounts),
+            };
+            audit
+                .append_state(conn, actor, "list", "accounts".into(), "", state)
+                .await?;
             Ok(OpOut::Accounts(accounts))
         }
         Op::ListTokens(actor) => {
-            let rows = sqlx::query(
+            let rows = query(
                 "SELECT id, name, scopes, created_by, created_ms, revoked_ms \
                  FROM api_tokens ORDER BY id",
             )
@@ -675,19 +736,23 @@ async fn apply(
                         id: r.try_get(0).map_err(db)?,
                         name: r.try_get(1).map_err(db)?,
                         scopes,
-                        created_by: Actor::new(r.try_get::<String, _>(3).map_err(db)?),
+                        created_by: Actor::new(r.try_get::<String>(3).map_err(db)?),
                         created_ms: r.try_get(4).map_err(db)?,
                         revoked_ms: r.try_get(5).map_err(db)?,
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            let state = State::Returned { digest: crate::integrity::returned_tokens(&tokens) };
-            audit.append_state(conn, actor, "list", "tokens".into(), "", state).await?;
+            let state = State::Returned {
+                digest: crate::integrity::returned_tokens(&tokens),
+            };
+            audit
+                .append_state(conn, actor, "list", "tokens".into(), "", state)
+                .await?;
             Ok(OpOut::Tokens(tokens))
         }
         Op::DisableAccount(actor, username) => {
             let object = format!("account/{username}");
-            let changed = sqlx::query(
+            let changed = query(
                 "UPDATE accounts SET disabled_ms = $1 WHERE username = $2 AND disabled_ms IS NULL",
             )
             .bind(now)
@@ -698,21 +763,21 @@ async fn apply(
             if changed.rows_affected() == 0 {
                 return Err(StoreError::NotFound(object));
             }
-            sqlx::query(
-                "UPDATE sessions SET ended_ms = $1 WHERE username = $2 AND ended_ms IS NULL",
-            )
-            .bind(now)
-            .bind(username)
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
+            query("UPDATE sessions SET ended_ms = $1 WHERE username = $2 AND ended_ms IS NULL")
+                .bind(now)
+                .bind(username)
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
             let state = account_after(conn, username).await?;
-            audit.append_state(conn, actor, "disable", object, "", state).await?;
+            audit
+                .append_state(conn, actor, "disable", object, "", state)
+                .await?;
             Ok(OpOut::Done)
         }
         Op::IssueEnrolment(actor, username, code_hash, expires_ms) => {
             let object = format!("account/{username}");
-            let changed = sqlx::query(
+            let changed = query(
                 "UPDATE accounts SET enrolment_hash = $1, enrolment_expires_ms = $2 \
                  WHERE username = $3 AND disabled_ms IS NULL",
             )
@@ -734,7 +799,7 @@ async fn apply(
         Op::Enrol(username, e) => {
             let object = format!("account/{username}");
             let me = Actor::user(username);
-            let changed = sqlx::query(
+            let changed = query(
                 "UPDATE accounts SET password_hash = $1, totp_secret = $2, totp_last_step = $3, \
                  failures = 0, first_failure_ms = 0, locked_until_ms = 0, \
                  enrolment_hash = NULL, enrolment_expires_ms = NULL \
@@ -754,30 +819,34 @@ async fn apply(
                 // An unknown name is not written to the log (it may be a
                 // mistyped password, or someone's name).
                 let known: Option<String> =
-                    sqlx::query_scalar("SELECT username FROM accounts WHERE username = $1")
+                    query_scalar("SELECT username FROM accounts WHERE username = $1")
                         .bind(username)
                         .fetch_optional(&mut *conn)
                         .await
                         .map_err(db)?;
                 let (who, object, state) = match known {
                     Some(_) => (me, object, account_read(conn, username).await?),
-                    None => (Actor::new("anonymous"), "account/unknown".to_owned(), State::NoRecord),
+                    None => (
+                        Actor::new("anonymous"),
+                        "account/unknown".to_owned(),
+                        State::NoRecord,
+                    ),
                 };
-                audit.append_state(conn, &who, "enrol-failed", object, "", state).await?;
+                audit
+                    .append_state(conn, &who, "enrol-failed", object, "", state)
+                    .await?;
                 return Ok(OpOut::Denied);
             }
-            sqlx::query(
-                "UPDATE sessions SET ended_ms = $1 WHERE username = $2 AND ended_ms IS NULL",
-            )
-            .bind(now)
-            .bind(username)
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
+            query("UPDATE sessions SET ended_ms = $1 WHERE username = $2 AND ended_ms IS NULL")
+                .bind(now)
+                .bind(username)
+                .execute(&mut *conn)
+                .await
+                .map_err(db)?;
             // New credentials: the name's lockouts and brake no longer apply.
             let key = sign_in_key(conn).await?;
             let name = crate::guard::name_key(&key, username);
-            sqlx::query(
+            query(
                 "UPDATE sign_in_guards SET failures = 0, first_failure_ms = 0, locked_until_ms = 0 \
                  WHERE name_key = $1",
             )
@@ -785,37 +854,40 @@ async fn apply(
             .execute(&mut *conn)
             .await
             .map_err(db)?;
-            sqlx::query("DELETE FROM sign_in_brakes WHERE name_key = $1")
+            query("DELETE FROM sign_in_brakes WHERE name_key = $1")
                 .bind(name.as_slice())
                 .execute(&mut *conn)
                 .await
                 .map_err(db)?;
             let state = account_after(conn, username).await?;
-            audit.append_state(conn, &me, "enrolled", object, "", state).await?;
+            audit
+                .append_state(conn, &me, "enrolled", object, "", state)
+                .await?;
             Ok(OpOut::Done)
         }
         Op::RevokeToken(actor, id) => {
             let object = format!("token/{id}");
-            let revoked = sqlx::query(
-                "UPDATE api_tokens SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL",
-            )
-            .bind(now)
-            .bind(*id)
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
+            let revoked =
+                query("UPDATE api_tokens SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL")
+                    .bind(now)
+                    .bind(*id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db)?;
             if revoked.rows_affected() == 0 {
                 return Err(StoreError::NotFound(object));
             }
             let state = token_after(conn, *id).await?;
-            audit.append_state(conn, actor, "revoke", object, "", state).await?;
+            audit
+                .append_state(conn, actor, "revoke", object, "", state)
+                .await?;
             Ok(OpOut::Done)
         }
         Op::RotateKeys(actor) => {
             let Some(keyring) = keyring else {
                 return Err(StoreError::Invalid("no keyring is set".into()));
             };
-            let rows = sqlx::query(
+            let rows = query(
                 "SELECT id, person_key, person_sealed FROM contacts \
                  WHERE person_key IS NOT NULL AND person_key <> $1 ORDER BY id",
             )
@@ -838,11 +910,15 @@ async fn apply(
                     .await?;
             }
             let detail = format!("{} re-sealed under {}", rows.len(), keyring.current());
-            audit.append(conn, actor, "rotate-keys", "data-keys".into(), &detail).await?;
+            audit
+                .append(conn, actor, "rotate-keys", "data-keys".into(), &detail)
+                .await?;
             Ok(OpOut::Id(i64::try_from(rows.len()).unwrap_or(i64::MAX)))
         }
         Op::AuditRead(actor, action) => {
-            audit.append(conn, actor, action, "audit-log".into(), "").await?;
+            audit
+                .append(conn, actor, action, "audit-log".into(), "")
+                .await?;
             Ok(OpOut::Done)
         }
         Op::Publish(actor, period) => {
@@ -856,7 +932,9 @@ async fn apply(
             let object = publication(period.number);
             if !published(conn, &object).await? {
                 let detail = format!("{} to {}", period.from, period.until);
-                audit.append(conn, actor, "publish", object, &detail).await?;
+                audit
+                    .append(conn, actor, "publish", object, &detail)
+                    .await?;
             }
             Ok(OpOut::Done)
         }
@@ -867,24 +945,29 @@ async fn apply(
 /// sharing the database uses the same one.
 async fn sign_in_key(conn: &mut Conn) -> Result<Vec<u8>, StoreError> {
     const GET: &str = "SELECT secret FROM sign_in_key WHERE id = 1";
-    if let Some(k) = sqlx::query_scalar(GET).fetch_optional(&mut *conn).await.map_err(db)? {
+    if let Some(k) = query_scalar(GET)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+    {
         return Ok(k);
     }
     let mut k = [0u8; 32];
-    getrandom::fill(&mut k).map_err(|e| StoreError::Backend(format!("no random sign-in key: {e}")))?;
-    sqlx::query("INSERT INTO sign_in_key (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING")
+    getrandom::fill(&mut k)
+        .map_err(|e| StoreError::Backend(format!("no random sign-in key: {e}")))?;
+    query("INSERT INTO sign_in_key (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING")
         .bind(k.as_slice())
         .execute(&mut *conn)
         .await
         .map_err(db)?;
-    sqlx::query_scalar(GET).fetch_one(&mut *conn).await.map_err(db)
+    query_scalar(GET).fetch_one(&mut *conn).await.map_err(db)
 }
 
 /// Until when a name is locked for some source (0 if for none).
 async fn name_locked_until(conn: &mut Conn, key: &[u8], username: &str) -> Result<i64, StoreError> {
     let name = crate::guard::name_key(key, username);
     let until: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(locked_until_ms) FROM sign_in_guards WHERE name_key = $1")
+        query_scalar("SELECT MAX(locked_until_ms) FROM sign_in_guards WHERE name_key = $1")
             .bind(name.as_slice())
             .fetch_one(&mut *conn)
             .await
@@ -895,7 +978,7 @@ async fn name_locked_until(conn: &mut Conn, key: &[u8], username: &str) -> Resul
 /// Forgets guards that no longer hold anything: no failure in the window, no
 /// lock, no recent success (they are rate state, not records).
 async fn prune_sign_in_guards(conn: &mut Conn, now: i64) -> Result<(), StoreError> {
-    sqlx::query(
+    query(
         "DELETE FROM sign_in_guards WHERE first_failure_ms < $1 AND locked_until_ms < $2 \
          AND (signed_in_ms IS NULL OR signed_in_ms < $3)",
     )
@@ -905,7 +988,7 @@ async fn prune_sign_in_guards(conn: &mut Conn, now: i64) -> Result<(), StoreErro
     .execute(&mut *conn)
     .await
     .map_err(db)?;
-    sqlx::query("DELETE FROM sign_in_brakes WHERE first_failure_ms < $1 AND next_ms < $2")
+    query("DELETE FROM sign_in_brakes WHERE first_failure_ms < $1 AND next_ms < $2")
         .bind(now - LOCKOUT_WINDOW_MS)
         .bind(now)
         .execute(&mut *conn)
@@ -941,7 +1024,7 @@ async fn sign_in(
     let name = name_key(&key, typed);
     let source = source_key(&key, attempt.source);
     prune_sign_in_guards(conn, now).await?;
-    let guard = sqlx::query(
+    let guard = query(
         "SELECT failures, first_failure_ms, locked_until_ms, signed_in_ms FROM sign_in_guards \
          WHERE name_key = $1 AND source_key = $2",
     )
@@ -950,28 +1033,32 @@ async fn sign_in(
     .fetch_optional(&mut *conn)
     .await
     .map_err(db)?;
-    let (failures, first_failure, locked_until, signed_in): (i64, i64, i64, Option<i64>) = match &guard {
+    let (failures, first_failure, locked_until, signed_in): (i64, i64, i64, Option<i64>) =
+        match &guard {
+            Some(r) => (
+                r.try_get(0).map_err(db)?,
+                r.try_get(1).map_err(db)?,
+                r.try_get(2).map_err(db)?,
+                r.try_get(3).map_err(db)?,
+            ),
+            None => (0, 0, 0, None),
+        };
+    let brake =
+        query("SELECT failures, first_failure_ms, next_ms FROM sign_in_brakes WHERE name_key = $1")
+            .bind(name.as_slice())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
+    let (brake_failures, brake_first, brake_next): (i64, i64, i64) = match &brake {
         Some(r) => (
             r.try_get(0).map_err(db)?,
             r.try_get(1).map_err(db)?,
             r.try_get(2).map_err(db)?,
-            r.try_get(3).map_err(db)?,
         ),
-        None => (0, 0, 0, None),
-    };
-    let brake = sqlx::query(
-        "SELECT failures, first_failure_ms, next_ms FROM sign_in_brakes WHERE name_key = $1",
-    )
-    .bind(name.as_slice())
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
-    let (brake_failures, brake_first, brake_next): (i64, i64, i64) = match &brake {
-        Some(r) => (r.try_get(0).map_err(db)?, r.try_get(1).map_err(db)?, r.try_get(2).map_err(db)?),
         None => (0, 0, 0),
     };
     let account = if crate::is_username(typed) {
-        sqlx::query("SELECT totp_last_step, role, disabled_ms FROM accounts WHERE username = $1")
+        query("SELECT totp_last_step, role, disabled_ms FROM accounts WHERE username = $1")
             .bind(typed)
             .fetch_optional(&mut *conn)
             .await
@@ -982,7 +1069,11 @@ async fn sign_in(
     // The log names a known account; an unknown name only by its digest
     // (it may be a password typed in the wrong box). Never the address.
     let (actor, object, mut detail) = match &account {
-        Some(_) => (Actor::user(typed), format!("account/{typed}"), format!("from {}", short(&source))),
+        Some(_) => (
+            Actor::user(typed),
+            format!("account/{typed}"),
+            format!("from {}", short(&source)),
+        ),
         None => (
             Actor::new("anonymous"),
             "account/unknown".to_owned(),
@@ -996,16 +1087,24 @@ async fn sign_in(
 
     if locked_until > now {
         let state = read(conn).await?;
-        audit.append_state(conn, &actor, "sign-in-locked", object, &detail, state).await?;
-        return Ok(SignInOutcome::Locked { until_ms: locked_until });
+        audit
+            .append_state(conn, &actor, "sign-in-locked", object, &detail, state)
+            .await?;
+        return Ok(SignInOutcome::Locked {
+            until_ms: locked_until,
+        });
     }
     let trusted = signed_in.is_some_and(|t| now - t < TRUSTED_SOURCE_MS);
     let braked = !trusted && brake_failures >= BRAKE_AFTER && now - brake_first < LOCKOUT_WINDOW_MS;
     if braked && brake_next > now {
         detail.push_str(", braked");
         let state = read(conn).await?;
-        audit.append_state(conn, &actor, "sign-in-locked", object, &detail, state).await?;
-        return Ok(SignInOutcome::Locked { until_ms: brake_next });
+        audit
+            .append_state(conn, &actor, "sign-in-locked", object, &detail, state)
+            .await?;
+        return Ok(SignInOutcome::Locked {
+            until_ms: brake_next,
+        });
     }
 
     if let Some(row) = &account {
@@ -1014,13 +1113,13 @@ async fn sign_in(
         let disabled: Option<i64> = row.try_get(2).map_err(db)?;
         let step = attempt.totp_step.filter(|s| *s > last_step);
         if let (true, Some(step), None) = (attempt.password_ok, step, disabled) {
-            sqlx::query("UPDATE accounts SET totp_last_step = $1 WHERE username = $2")
+            query("UPDATE accounts SET totp_last_step = $1 WHERE username = $2")
                 .bind(step)
                 .bind(typed)
                 .execute(&mut *conn)
                 .await
                 .map_err(db)?;
-            sqlx::query(
+            query(
                 "INSERT INTO sessions (token_hash, username, created_ms, last_seen_ms) VALUES ($1, $2, $3, $3)",
             )
             .bind(attempt.session_hash.as_slice())
@@ -1030,7 +1129,7 @@ async fn sign_in(
             .await
             .map_err(db)?;
             // This source is now trusted for the name; its failures are cleared.
-            sqlx::query(
+            query(
                 "INSERT INTO sign_in_guards (name_key, source_key, failures, first_failure_ms, \
                  locked_until_ms, signed_in_ms) VALUES ($1, $2, 0, 0, 0, $3) \
                  ON CONFLICT (name_key, source_key) DO UPDATE SET failures = 0, \
@@ -1043,7 +1142,9 @@ async fn sign_in(
             .await
             .map_err(db)?;
             let state = account_after(conn, typed).await?;
-            audit.append_state(conn, &actor, "sign-in", object, &detail, state).await?;
+            audit
+                .append_state(conn, &actor, "sign-in", object, &detail, state)
+                .await?;
             let role = role
                 .parse::<trustgate_access::Role>()
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -1056,8 +1157,12 @@ async fn sign_in(
 
     // A failure: counted for this name from this source, and for the name.
     let (failures, first_failure) = one_more_failure(failures, first_failure, now);
-    let locked_until = if failures >= MAX_FAILED_SIGN_INS { now + LOCKOUT_MS } else { 0 };
-    sqlx::query(
+    let locked_until = if failures >= MAX_FAILED_SIGN_INS {
+        now + LOCKOUT_MS
+    } else {
+        0
+    };
+    query(
         "INSERT INTO sign_in_guards (name_key, source_key, failures, first_failure_ms, \
          locked_until_ms) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (name_key, source_key) DO UPDATE SET failures = excluded.failures, \
@@ -1072,8 +1177,12 @@ async fn sign_in(
     .await
     .map_err(db)?;
     let (brake_failures, brake_first) = one_more_failure(brake_failures, brake_first, now);
-    let brake_next = if !trusted && brake_failures >= BRAKE_AFTER { now + BRAKE_SPACING_MS } else { 0 };
-    sqlx::query(
+    let brake_next = if !trusted && brake_failures >= BRAKE_AFTER {
+        now + BRAKE_SPACING_MS
+    } else {
+        0
+    };
+    query(
         "INSERT INTO sign_in_brakes (name_key, failures, first_failure_ms, next_ms) \
          VALUES ($1, $2, $3, $4) \
          ON CONFLICT (name_key) DO UPDATE SET failures = excluded.failures, \
@@ -1090,9 +1199,13 @@ async fn sign_in(
         detail.push_str(", locked");
     }
     let state = read(conn).await?;
-    audit.append_state(conn, &actor, "sign-in-failed", object, &detail, state).await?;
+    audit
+        .append_state(conn, &actor, "sign-in-failed", object, &detail, state)
+        .await?;
     Ok(if locked_until > 0 {
-        SignInOutcome::Locked { until_ms: locked_until }
+        SignInOutcome::Locked {
+            until_ms: locked_until,
+        }
     } else {
         SignInOutcome::Failed
     })
@@ -1137,13 +1250,12 @@ fn publication(period: u32) -> String {
 /// of its own, says so: a publication cannot be removed without breaking
 /// the log's verification.
 async fn published(conn: &mut Conn, object: &str) -> Result<bool, StoreError> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT seq FROM audit_log WHERE object = $1 AND action = 'publish' LIMIT 1",
-    )
-    .bind(object)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
+    let found: Option<i64> =
+        query_scalar("SELECT seq FROM audit_log WHERE object = $1 AND action = 'publish' LIMIT 1")
+            .bind(object)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
     Ok(found.is_some())
 }
 
@@ -1195,7 +1307,7 @@ async fn insert_contact(
     }
     let late_into =
         check_late_entry(conn, c.received_ms.unwrap_or(now), c.late_entry.as_deref()).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = query_scalar(
         "INSERT INTO contacts (kind, channel, receiving_unit, received_ms, scenario, decision, \
          acts_done, compliance_exception, created_by, created_ms, done_by, withheld, late_entry) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
@@ -1223,7 +1335,7 @@ async fn insert_contact(
         seal_person(conn, keyring, id, &plain).await?;
     }
     for act in prohibited {
-        sqlx::query(
+        query(
             "INSERT INTO compliance_exceptions (contact_id, act, flagged_ms, routed_to) \
              VALUES ($1, $2, $3, $4)",
         )
@@ -1239,7 +1351,7 @@ async fn insert_contact(
         // A duty to record the contact for the report is performed by this
         // very record: it is kept as fulfilled, by the recorder, now.
         let performed = trustgate_report::performed_by_recording(&o.cite);
-        sqlx::query(
+        query(
             "INSERT INTO obligations (contact_id, obligation, law, duty, due, due_ms, \
              fulfilled_ms, fulfilled_by, fulfilment_note) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -1281,7 +1393,9 @@ async fn insert_contact(
         None => crate::create_detail(prohibited).to_owned(),
     };
     let state = contact_after(conn, id).await?;
-    audit.append_state(conn, actor, "create", id.object(), &detail, state).await?;
+    audit
+        .append_state(conn, actor, "create", id.object(), &detail, state)
+        .await?;
     Ok(crate::Recorded {
         id,
         prohibited: prohibited.clone(),
@@ -1300,7 +1414,7 @@ async fn seal_person(
     let (key, sealed) = keyring
         .seal(&id.object(), plain)
         .map_err(|e| StoreError::Backend(e.to_string()))?;
-    sqlx::query("UPDATE contacts SET person_key = $1, person_sealed = $2 WHERE id = $3")
+    query("UPDATE contacts SET person_key = $1, person_sealed = $2 WHERE id = $3")
         .bind(&key)
         .bind(&sealed)
         .bind(id.0)
@@ -1313,12 +1427,12 @@ async fn seal_person(
 /// An audit entry with its stored hashes, from `seq, time_ms, actor,
 /// action, object, detail, chain_hash, leaf_hash, format, state, record,
 /// digest`.
-fn stored_entry(r: &DbRow) -> Result<StoredEntry, StoreError> {
+pub(crate) fn stored_entry(r: &DbRow) -> Result<StoredEntry, StoreError> {
     let state = crate::integrity::state_of_columns(
         r.try_get(8).map_err(db)?,
-        r.try_get(9).map_err(db)?,
+        r.try_get::<Option<String>>(9).map_err(db)?.as_deref(),
         r.try_get(10).map_err(db)?,
-        r.try_get::<Option<&[u8]>, _>(11).map_err(db)?,
+        r.try_get::<Option<Vec<u8>>>(11).map_err(db)?.as_deref(),
     )?;
     Ok(StoredEntry {
         entry: trustgate_audit::Entry {
@@ -1330,8 +1444,8 @@ fn stored_entry(r: &DbRow) -> Result<StoredEntry, StoreError> {
             detail: r.try_get(5).map_err(db)?,
             state,
         },
-        chain_hash: hash_of(r.try_get::<&[u8], _>(6).map_err(db)?)?,
-        leaf_hash: hash_of(r.try_get::<&[u8], _>(7).map_err(db)?)?,
+        chain_hash: hash_of(&r.try_get::<Vec<u8>>(6).map_err(db)?)?,
+        leaf_hash: hash_of(&r.try_get::<Vec<u8>>(7).map_err(db)?)?,
     })
 }
 
@@ -1359,7 +1473,7 @@ async fn reimbursements_between(
     from_day: &str,
     until_day: &str,
 ) -> Result<Vec<(ContactId, i64, String)>, StoreError> {
-    sqlx::query(
+    query(
         "SELECT contact_id, amount_cents, received_on FROM reimbursements \
          WHERE received_on >= $1 AND received_on <= $2 ORDER BY id",
     )
@@ -1396,7 +1510,10 @@ async fn count_for_reports(
     // on one channel) is summed first: one statement may touch a row once.
     let mut summed: Vec<(&str, &str, i64)> = Vec::with_capacity(counters.len());
     for (breakdown, key) in &counters {
-        match summed.iter_mut().find(|(b, k, _)| b == breakdown && k == key) {
+        match summed
+            .iter_mut()
+            .find(|(b, k, _)| b == breakdown && k == key)
+        {
             Some(slot) => slot.2 += n,
             None => summed.push((breakdown, key, n)),
         }
@@ -1409,7 +1526,7 @@ async fn count_for_reports(
             trustgate_report::MAX_COUNTERS
         )));
     }
-    let mut q = sqlx::query(
+    let mut q = query(
         "INSERT INTO report_counts (day, breakdown, key, count) \
          SELECT $1, column1, column2, column3 FROM (VALUES ($2, $3, $4), ($5, $6, $7), \
          ($8, $9, $10), ($11, $12, $13), ($14, $15, $16), ($17, $18, $19), ($20, $21, $22), \
@@ -1437,7 +1554,7 @@ async fn add_count(
     key: &str,
     n: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    query(
         "INSERT INTO report_counts (day, breakdown, key, count) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (day, breakdown, key) DO UPDATE SET count = report_counts.count + $4",
     )
@@ -1452,7 +1569,7 @@ async fn add_count(
 }
 
 async fn owner_of(conn: &mut Conn, id: ContactId) -> Result<Option<String>, StoreError> {
-    sqlx::query_scalar("SELECT created_by FROM contacts WHERE id = $1")
+    query_scalar("SELECT created_by FROM contacts WHERE id = $1")
         .bind(id.0)
         .fetch_optional(&mut *conn)
         .await
@@ -1464,7 +1581,7 @@ async fn read_contact(
     id: ContactId,
     keyring: Option<&crate::Keyring>,
 ) -> Result<Contact, StoreError> {
-    let row = sqlx::query(
+    let row = query(
         "SELECT kind, channel, receiving_unit, received_ms, scenario, decision, acts_done, \
          compliance_exception, created_by, created_ms, person_key, person_sealed, done_by, \
          withheld, late_entry FROM contacts WHERE id = $1",
@@ -1478,7 +1595,7 @@ async fn read_contact(
     let mut prohibited: Vec<String> = exceptions.iter().map(|e| e.act.clone()).collect();
     // Sorted here, not by the database's collation.
     prohibited.sort();
-    let obligations = sqlx::query(
+    let obligations = query(
         "SELECT id, obligation, law, duty, due, fulfilled_ms, fulfilled_by, fulfilment_note, due_ms \
          FROM obligations WHERE contact_id = $1 ORDER BY id",
     )
@@ -1489,7 +1606,7 @@ async fn read_contact(
     .iter()
     .map(obligation_of_row)
     .collect::<Result<Vec<_>, StoreError>>()?;
-    let reimbursements = sqlx::query(
+    let reimbursements = query(
         "SELECT id, amount_cents, received_on, reference, recorded_by, recorded_ms \
          FROM reimbursements WHERE contact_id = $1 ORDER BY id",
     )
@@ -1506,7 +1623,7 @@ async fn read_contact(
                 received_on: r.try_get(2).map_err(db)?,
                 reference: r.try_get(3).map_err(db)?,
             },
-            recorded_by: Actor::new(r.try_get::<String, _>(4).map_err(db)?),
+            recorded_by: Actor::new(r.try_get::<String>(4).map_err(db)?),
             recorded_ms: r.try_get(5).map_err(db)?,
         })
     })
@@ -1548,7 +1665,7 @@ async fn read_contact(
         exceptions,
         obligations,
         reimbursements,
-        recorded_by: Actor::new(row.try_get::<String, _>(8).map_err(db)?),
+        recorded_by: Actor::new(row.try_get::<String>(8).map_err(db)?),
         recorded_ms: created_ms,
     })
 }
@@ -1587,7 +1704,7 @@ async fn open_obligations(
         Reach::Own => Some(actor.as_str()),
         Reach::All => None,
     };
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT o.id, o.obligation, o.law, o.duty, o.due, o.fulfilled_ms, o.fulfilled_by, \
          o.fulfilment_note, o.due_ms, c.id, COALESCE(c.received_ms, c.created_ms), c.created_by \
          FROM obligations o JOIN contacts c ON c.id = o.contact_id \
@@ -1606,7 +1723,7 @@ async fn open_obligations(
                 obligation: obligation_of_row(r)?,
                 contact: ContactId(r.try_get(9).map_err(db)?),
                 received_ms: r.try_get(10).map_err(db)?,
-                recorded_by: Actor::new(r.try_get::<String, _>(11).map_err(db)?),
+                recorded_by: Actor::new(r.try_get::<String>(11).map_err(db)?),
             })
         })
         .collect()
@@ -1622,7 +1739,7 @@ async fn list_contacts(
         Reach::Own => Some(actor.as_str()),
         Reach::All => None,
     };
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT c.id, c.kind, c.channel, c.receiving_unit, COALESCE(c.received_ms, c.created_ms), \
          c.compliance_exception, c.created_by, \
          (SELECT COUNT(*) FROM obligations o WHERE o.contact_id = c.id AND o.fulfilled_ms IS NULL) \
@@ -1653,7 +1770,7 @@ async fn list_contacts(
                 receiving_unit: r.try_get(3).map_err(db)?,
                 received_ms: r.try_get(4).map_err(db)?,
                 compliance_exception: r.try_get(5).map_err(db)?,
-                recorded_by: Actor::new(r.try_get::<String, _>(6).map_err(db)?),
+                recorded_by: Actor::new(r.try_get::<String>(6).map_err(db)?),
                 open_obligations: r.try_get(7).map_err(db)?,
             })
         })
@@ -1665,7 +1782,7 @@ async fn exceptions(
     contact: Option<ContactId>,
     office: Option<crate::Office>,
 ) -> Result<Vec<ComplianceException>, StoreError> {
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT id, contact_id, act, routed_to, flagged_ms FROM compliance_exceptions \
          WHERE ($1 IS NULL OR contact_id = $1) AND ($2 IS NULL OR routed_to = $2) \
          ORDER BY id DESC",
@@ -1679,7 +1796,7 @@ async fn exceptions(
     for r in &rows {
         let id: i64 = r.try_get(0).map_err(db)?;
         let routed: String = r.try_get(3).map_err(db)?;
-        let explanations = sqlx::query(
+        let explanations = query(
             "SELECT explanation, explained_by, at_ms FROM exception_explanations \
              WHERE exception_id = $1 ORDER BY id",
         )
@@ -1691,7 +1808,7 @@ async fn exceptions(
         .map(|e| {
             Ok(Explanation {
                 text: e.try_get(0).map_err(db)?,
-                by: Actor::new(e.try_get::<String, _>(1).map_err(db)?),
+                by: Actor::new(e.try_get::<String>(1).map_err(db)?),
                 at_ms: e.try_get(2).map_err(db)?,
             })
         })
@@ -1717,7 +1834,9 @@ fn open_person(
 ) -> crate::PersonRecord {
     use crate::PersonRecord::{Known, Unreadable};
     let Some(keyring) = keyring else {
-        return Unreadable(format!("sealed under data key `{key}`; the server has no keyring"));
+        return Unreadable(format!(
+            "sealed under data key `{key}`; the server has no keyring"
+        ));
     };
     match keyring.open(key, &id.object(), sealed) {
         Ok(plain) => match serde_json::from_slice(&plain) {
