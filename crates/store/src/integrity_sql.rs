@@ -1,19 +1,17 @@
-// Loading records for their digests, and the check of every record against
-// the audit log: compiled into each backend module (`include!`) after
-// `ops.rs`, like it. The writer and the verifier load a record through the
-// same functions here and hash it with the same function
-// (`crate::integrity`), so what is written and what is checked cannot
-// differ.
+//! Loading records for their digests: the writer (after an operation's
+//! writes, in its transaction) and the verifier (`verify.rs`) load a record
+//! through the same functions here and hash it with the same function
+//! (`crate::integrity`), so what is written and what is checked cannot
+//! differ.
 
 use trustgate_audit::State;
 
 use crate::integrity::{
-    ACCOUNTS, API_TOKENS, CHUNK, COMPLIANCE_EXCEPTIONS, Check, ContactRows, EXCEPTION_EXPLANATIONS,
-    Kind, OBLIGATIONS, REIMBURSEMENTS, Row, SQL, Table, Value, record_digest,
+    ACCOUNTS, API_TOKENS, COMPLIANCE_EXCEPTIONS, ContactRows, EXCEPTION_EXPLANATIONS, Kind,
+    OBLIGATIONS, REIMBURSEMENTS, Row, SQL, Table, Value, record_digest,
 };
-use crate::ops::{head_of_row, stored_entry};
-use crate::sql::{Conn, Row as DbRow, query, query_scalar};
-use crate::{ContactId, Db, StoreError, audit_head_of, db, to_i64};
+use crate::sql::{Conn, Row as DbRow, query};
+use crate::{ContactId, StoreError, db};
 
 /// The values of one row, in `table`'s column order, from column `from` of `r` on.
 fn row_values(r: &DbRow, table: &Table, from: usize) -> Result<Row, StoreError> {
@@ -53,15 +51,15 @@ fn row_values(r: &DbRow, table: &Table, from: usize) -> Result<Row, StoreError> 
 /// Contacts with `from <= id <= upto`, at most `limit`, with every dependent row,
 /// and the dependent rows in the same range of contact ids whose contact is
 /// not stored.
-struct Chunk {
-    contacts: Vec<ContactRows>,
+pub(crate) struct Chunk {
+    pub(crate) contacts: Vec<ContactRows>,
     /// (table, row id, contact id).
-    orphans: Vec<(&'static str, i64, i64)>,
+    pub(crate) orphans: Vec<(&'static str, i64, i64)>,
     /// Whether `limit` contacts came back (there may be more).
-    full: bool,
+    pub(crate) full: bool,
 }
 
-async fn load_contacts(
+pub(crate) async fn load_contacts(
     conn: &mut Conn,
     from: i64,
     upto: i64,
@@ -147,7 +145,7 @@ async fn contact_rows(conn: &mut Conn, id: ContactId) -> Result<ContactRows, Sto
 }
 
 /// Accounts, all or one, with their record names.
-async fn account_rows(
+pub(crate) async fn account_rows(
     conn: &mut Conn,
     username: Option<&str>,
 ) -> Result<Vec<(String, Row)>, StoreError> {
@@ -167,7 +165,10 @@ async fn account_rows(
 }
 
 /// Tokens, all or one, with their record names.
-async fn token_rows(conn: &mut Conn, id: Option<i64>) -> Result<Vec<(String, Row)>, StoreError> {
+pub(crate) async fn token_rows(
+    conn: &mut Conn,
+    id: Option<i64>,
+) -> Result<Vec<(String, Row)>, StoreError> {
     let at = API_TOKENS.index("id");
     query(SQL.tokens.as_str())
         .bind(id)
@@ -183,7 +184,7 @@ async fn token_rows(conn: &mut Conn, id: Option<i64>) -> Result<Vec<(String, Row
         .collect()
 }
 
-fn single_digest(record: &str, table: &Table, row: Row) -> trustgate_audit::Hash {
+pub(crate) fn single_digest(record: &str, table: &Table, row: Row) -> trustgate_audit::Hash {
     record_digest(record, &[(table, &[row])])
 }
 
@@ -235,139 +236,4 @@ pub(crate) async fn token_after(conn: &mut Conn, id: i64) -> Result<State, Store
         .ok_or_else(|| StoreError::NotFound(format!("token/{id}")))?;
     let digest = single_digest(&record, &API_TOKENS, row);
     Ok(State::After { record, digest })
-}
-
-impl Db {
-    /// The whole check behind `audit verify`, in one read-only snapshot (so
-    /// a write committed meanwhile is either wholly seen or not at all):
-    /// the log itself, then every record against the latest entry about it,
-    /// then the report counters against the records. The first finding, in
-    /// words; `Err` only when the database cannot be read.
-    pub(crate) async fn verify_snapshot(
-        &self,
-        checkpoints: &[trustgate_audit::Checkpoint],
-    ) -> Result<Result<crate::AuditReport, String>, StoreError> {
-        let mut tx = self.pool.begin_snapshot().await?;
-        let found = verify_in(&mut tx, checkpoints).await;
-        // Read only: nothing to keep.
-        tx.rollback().await?;
-        match found {
-            Err(StoreError::Corrupt(why)) => Ok(Err(format!(
-                "a stored row cannot be read as the store writes it ({why}): it was altered outside the store"
-            ))),
-            other => other,
-        }
-    }
-}
-
-async fn verify_in(
-    conn: &mut Conn,
-    checkpoints: &[trustgate_audit::Checkpoint],
-) -> Result<Result<crate::AuditReport, String>, StoreError> {
-    let row = query("SELECT size, chain_head, frontier FROM audit_head WHERE id = 1")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db)?;
-    let head = match head_of_row(&row) {
-        Ok(head) => audit_head_of(&head),
-        // A head that cannot even be read back was altered: a finding.
-        Err(StoreError::Corrupt(why)) => {
-            return Ok(Err(format!(
-                "the stored audit head is unreadable ({why}): it was altered"
-            )));
-        }
-        Err(e) => return Err(e),
-    };
-    let stored = query(
-        "SELECT seq, time_ms, actor, action, object, detail, chain_hash, leaf_hash, \
-         format, state, record, digest FROM audit_log WHERE seq >= 0 AND seq < $1 ORDER BY seq",
-    )
-    .bind(to_i64(head.size)?)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db)?
-    .iter()
-    .map(stored_entry)
-    .collect::<Result<Vec<_>, StoreError>>();
-    let stored = match stored {
-        Ok(stored) => stored,
-        Err(StoreError::Corrupt(why)) => {
-            return Ok(Err(format!(
-                "an audit log row is unreadable ({why}): it was altered"
-            )));
-        }
-        Err(e) => return Err(e),
-    };
-    let log = match crate::check_log(&head, &stored, checkpoints) {
-        Ok(log) => log,
-        Err(finding) => return Ok(Err(finding)),
-    };
-    let mut check = Check::from_log(&stored);
-    drop(stored);
-
-    let mut from = i64::MIN;
-    loop {
-        let chunk = load_contacts(conn, from, i64::MAX, CHUNK).await?;
-        for c in &chunk.contacts {
-            check.contact(c);
-        }
-        for (table, id, contact) in &chunk.orphans {
-            check.orphan(table, *id, &format!("contact/{contact}"));
-        }
-        match chunk.contacts.last().and_then(|c| c.id.checked_add(1)) {
-            Some(next) if chunk.full => from = next,
-            _ => break,
-        }
-    }
-    let orphans = query(SQL.orphan_explanations.as_str())
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db)?;
-    for r in &orphans {
-        let id: i64 = r.try_get(0).map_err(db)?;
-        let exception: i64 = r.try_get(1).map_err(db)?;
-        check.orphan(
-            EXCEPTION_EXPLANATIONS.name,
-            id,
-            &format!("compliance-exception/{exception}"),
-        );
-    }
-    for (record, row) in account_rows(conn, None).await? {
-        check.record(&record, &single_digest(&record, &ACCOUNTS, row));
-    }
-    for (record, row) in token_rows(conn, None).await? {
-        check.record(&record, &single_digest(&record, &API_TOKENS, row));
-    }
-    let complete: i64 = query_scalar("SELECT complete FROM report_counts_state WHERE id = 1")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db)?;
-    let counters_checked = complete == 1;
-    if counters_checked {
-        let stored = query("SELECT day, breakdown, key, count FROM report_counts")
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get(0).map_err(db)?,
-                    r.try_get(1).map_err(db)?,
-                    r.try_get(2).map_err(db)?,
-                    r.try_get(3).map_err(db)?,
-                ))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        check.counters(stored);
-    }
-    Ok(check
-        .finish()
-        .map(|(records, unprotected)| crate::AuditReport {
-            head,
-            checkpoints: log.checkpoints,
-            anchored: log.anchored,
-            records,
-            unprotected,
-            counters_checked,
-        }))
 }
