@@ -1,7 +1,7 @@
 //! Staff accounts: created by an administrator, enrolled by their holder
 //! with a one-time code, listed, disabled (never deleted).
 
-use crate::integrity_sql::{account_after, account_read};
+use crate::integrity::{account_after, account_read};
 use crate::sign_in::{name_locked_until, sign_in_key};
 use crate::sql::{Conn, query, query_scalar};
 use crate::writer::{Audit, Operation};

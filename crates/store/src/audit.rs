@@ -251,7 +251,9 @@ impl Store {
             usize::try_from(old_size).map_err(|_| StoreError::Invalid("size too large".into()))?;
         Ok(ConsistencyProof {
             old_size,
-            old_root: trustgate_audit::merkle::root(&leaves[..old]),
+            old_root: trustgate_audit::merkle::root(leaves.get(..old).ok_or_else(|| {
+                StoreError::Invalid(format!("the log has fewer than {old_size} entries"))
+            })?),
             new_size,
             new_root: trustgate_audit::merkle::root(&leaves),
             proof,

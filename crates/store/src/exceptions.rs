@@ -2,7 +2,7 @@
 //! an office, listed, and explained (never changed or deleted).
 
 use crate::contacts::{ContactId, Office};
-use crate::integrity_sql::contact_after;
+use crate::integrity::contact_after;
 use crate::sql::{Conn, query, query_scalar};
 use crate::writer::{Audit, Operation};
 use crate::{Actor, Principal, Store, StoreError, db, limits, parse_stored, text};

@@ -41,6 +41,11 @@
 //!   of what it read (`integrity.rs`). [`Store::verify_audit_log`] checks
 //!   every record and the report counters against the log.
 
+// An index that can be out of bounds is a panic waiting for a bad row: the
+// store reads with `get` and says what is missing, or notes why an index
+// cannot fail (`PANIC SAFETY:`).
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 mod accounts;
 mod audit;
 mod contacts;
@@ -48,7 +53,6 @@ mod error;
 mod exceptions;
 mod guard;
 mod integrity;
-mod integrity_sql;
 mod obligations;
 mod pg;
 mod principal;

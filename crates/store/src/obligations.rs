@@ -2,7 +2,7 @@
 //! work list of those still open, and their fulfilment (once).
 
 use crate::contacts::ContactId;
-use crate::integrity_sql::contact_after;
+use crate::integrity::contact_after;
 use crate::sql::{Conn, Row, query};
 use crate::writer::{Audit, Operation};
 use crate::{Actor, Principal, Reach, Store, StoreError, db, limits, text};

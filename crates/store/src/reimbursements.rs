@@ -1,7 +1,7 @@
 //! Reimbursements received for a case (2.129.060 (d)).
 
 use crate::contacts::{ContactId, is_date, owner_of};
-use crate::integrity_sql::contact_after;
+use crate::integrity::contact_after;
 use crate::sql::{Conn, query_scalar};
 use crate::writer::{Audit, Operation};
 use crate::{Actor, Principal, Store, StoreError, db, limits, text};

@@ -6,7 +6,8 @@
 use trustgate_access::Permission;
 use trustgate_audit::State;
 
-use crate::contacts::{ContactId, acts_from_json};
+use crate::contacts::ContactId;
+use crate::integrity::{SQL, contact_of_row};
 use crate::sql::{Conn, Row, query, query_scalar};
 use crate::writer::{Audit, Operation};
 use crate::{Actor, Db, Principal, Store, StoreError, db};
@@ -132,12 +133,7 @@ impl Operation for ReadReportRows {
     ) -> Result<ReportRows, StoreError> {
         let actor = &self.actor;
         let ((from_ms, until_ms), (from_day, until_day)) = (&self.received, &self.reimbursed);
-        let contacts = query(
-                "SELECT id, kind, channel, receiving_unit, COALESCE(received_ms, created_ms), \
-                 scenario, acts_done, withheld, late_entry IS NOT NULL FROM contacts \
-                 WHERE COALESCE(received_ms, created_ms) >= $1 AND COALESCE(received_ms, created_ms) < $2 \
-                 ORDER BY id",
-            )
+        let contacts = query(SQL.contacts_received.as_str())
             .bind(from_ms)
             .bind(until_ms)
             .fetch_all(&mut *conn)
@@ -235,11 +231,7 @@ impl Operation for RecountReports {
         let mut records = 0i64;
         {
             use futures_util::TryStreamExt as _;
-            let mut rows = query(
-                "SELECT id, kind, channel, receiving_unit, COALESCE(received_ms, created_ms), \
-                     scenario, acts_done, withheld, late_entry IS NOT NULL FROM contacts",
-            )
-            .fetch(&mut *conn);
+            let mut rows = query(SQL.every_contact.as_str()).fetch(&mut *conn);
             while let Some(r) = rows.try_next().await.map_err(db)? {
                 let row = report_row_of(&r)?;
                 let (day, counters) = trustgate_report::tally(&row);
@@ -342,22 +334,14 @@ pub(crate) async fn check_late_entry(
     }
 }
 
-/// A contact as the report reads it, from `id, kind, channel,
-/// receiving_unit, COALESCE(received_ms, created_ms), scenario, acts_done,
-/// withheld, late_entry IS NOT NULL`.
+/// A contact as the report reads it, from its `contacts` row
+/// (`ContactRows::report_row`, the one reader, which the verifier's
+/// recount uses too).
 fn report_row_of(r: &Row) -> Result<trustgate_report::ContactRow, StoreError> {
-    let acts: String = r.try_get(6).map_err(db)?;
-    Ok(trustgate_report::ContactRow {
-        id: r.try_get(0).map_err(db)?,
-        kind: r.try_get(1).map_err(db)?,
-        channel: r.try_get(2).map_err(db)?,
-        receiving_unit: r.try_get(3).map_err(db)?,
-        received_ms: r.try_get(4).map_err(db)?,
-        scenario: r.try_get(5).map_err(db)?,
-        acts_done: acts_from_json(&acts)?,
-        withheld: r.try_get(7).map_err(db)?,
-        late_entry: r.try_get(8).map_err(db)?,
-    })
+    match contact_of_row(r)?.report_row() {
+        (row, None) => Ok(row),
+        (_, Some(e)) => Err(e),
+    }
 }
 
 /// Reimbursements received between two days (YYYY-MM-DD, both included).

@@ -10,7 +10,7 @@ use trustgate_access::{
 use trustgate_audit::State;
 
 use crate::accounts::is_username;
-use crate::integrity_sql::{account_after, account_read};
+use crate::integrity::{account_after, account_read};
 use crate::sql::{Conn, query, query_scalar};
 use crate::writer::{Audit, Operation};
 use crate::{Actor, Grants, Principal, Store, StoreError, Unauthenticated, db, guard};

@@ -1,7 +1,7 @@
 //! API tokens for integrations: created with write-only scopes, listed
 //! (never shown), revoked; the principal a token stands for.
 
-use crate::integrity_sql::token_after;
+use crate::integrity::token_after;
 use crate::sql::{Conn, query, query_scalar};
 use crate::writer::{Audit, Operation};
 use crate::{Actor, Grants, Principal, Store, StoreError, db, limits, text};

@@ -4,7 +4,7 @@
 
 use crate::audit::stored_entry;
 use crate::integrity::{ACCOUNTS, API_TOKENS, CHUNK, Check, EXCEPTION_EXPLANATIONS, SQL};
-use crate::integrity_sql::{account_rows, load_contacts, single_digest, token_rows};
+use crate::integrity::{account_rows, load_contacts, single_digest, token_rows};
 use crate::sql::{Conn, query, query_scalar};
 use crate::writer::{audit_head_of, head_of_row};
 use crate::{AuditHead, AuditReport, Db, StoreError, StoredEntry, db, to_i64};

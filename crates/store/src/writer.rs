@@ -222,7 +222,7 @@ impl Audit<'_> {
             .await
     }
 
-    /// Appends an entry committing to a record's content (`integrity_sql.rs`
+    /// Appends an entry committing to a record's content (`integrity/rows.rs`
     /// computes it from the rows as written, in this transaction).
     pub(crate) async fn append_state(
         &mut self,

@@ -181,21 +181,38 @@ fn check_person(p: Person) -> Result<Person, StoreError> {
     })
 }
 
+/// Whether `s` is a day of the calendar, `YYYY-MM-DD` (years 1000 to 9999):
+/// the law library's one civil-date algorithm decides, so 2026-02-31 is
+/// refused here as everywhere.
 pub(crate) fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && matches!(
-            &s[5..7],
-            "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"
-        )
-        && s[8..10].parse::<u8>().is_ok_and(|d| (1..=31).contains(&d))
+    trustgate_law::Date::parse(s).is_ok()
 }
 
 pub(crate) fn acts_from_json(json: &str) -> Result<Vec<String>, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("stored acts done: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_date;
+
+    #[test]
+    fn only_days_of_the_calendar_are_dates() {
+        for ok in ["2026-02-28", "2024-02-29", "2026-12-31", "1990-04-12"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in [
+            "2026-02-31",
+            "2025-02-29",
+            "2026-04-31",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "12/04/1990",
+            "2026-1-01",
+            "",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! data key, opened with the keyring, re-sealed when the key rotates.
 
 use crate::contacts::{ContactId, PersonRecord};
-use crate::integrity_sql::contact_after;
+use crate::integrity::contact_after;
 use crate::sql::{Conn, query};
 use crate::writer::{Audit, Operation};
 use crate::{Actor, Keyring, Store, StoreError, db};

@@ -4,7 +4,7 @@
 use crate::contacts::personal::open_person;
 use crate::contacts::{Contact, ContactId, ContactSummary, NewContact, Page, acts_from_json};
 use crate::exceptions::exceptions;
-use crate::integrity_sql::contact_read;
+use crate::integrity::contact_read;
 use crate::obligations::obligation_of_row;
 use crate::sql::{Conn, query, query_scalar};
 use crate::writer::{Audit, Operation};

@@ -2,7 +2,7 @@
 //! exceptions, its obligations, the report counters, and its `create` entry.
 
 use crate::contacts::{Checked, ContactId, NewContact, Recorded, check, seal_person};
-use crate::integrity_sql::contact_after;
+use crate::integrity::contact_after;
 use crate::reports::{check_late_entry, count_for_reports};
 use crate::sql::{Conn, query, query_scalar};
 use crate::writer::{Audit, Operation};

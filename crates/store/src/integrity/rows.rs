@@ -59,6 +59,20 @@ pub(crate) struct Chunk {
     pub(crate) full: bool,
 }
 
+/// A contact's own row (no dependent rows), from its table's columns.
+pub(crate) fn contact_of_row(r: &DbRow) -> Result<ContactRows, StoreError> {
+    let contact = row_values(r, &crate::integrity::CONTACTS, 0)?;
+    let id = contact
+        .get(crate::integrity::CONTACTS.index("id"))
+        .and_then(Value::as_int)
+        .ok_or_else(|| StoreError::Corrupt("a contact without an id".into()))?;
+    Ok(ContactRows {
+        id,
+        contact,
+        ..ContactRows::default()
+    })
+}
+
 pub(crate) async fn load_contacts(
     conn: &mut Conn,
     from: i64,
@@ -73,19 +87,9 @@ pub(crate) async fn load_contacts(
         .await
         .map_err(db)?;
     let full = rows.len() as i64 >= limit;
-    let id_at = crate::integrity::CONTACTS.index("id");
     let mut contacts = Vec::with_capacity(rows.len());
     for r in &rows {
-        let contact = row_values(r, &crate::integrity::CONTACTS, 0)?;
-        let id = contact
-            .get(id_at)
-            .and_then(Value::as_int)
-            .ok_or_else(|| StoreError::Corrupt("a contact without an id".into()))?;
-        contacts.push(ContactRows {
-            id,
-            contact,
-            ..ContactRows::default()
-        });
+        contacts.push(contact_of_row(r)?);
     }
     // A full chunk ends at its last contact: later ids are the next chunk's.
     let upto = match contacts.last() {
@@ -109,9 +113,12 @@ pub(crate) async fn load_contacts(
         for r in &rows {
             let contact: i64 = r.try_get(0).map_err(db)?;
             let row = row_values(r, table, 1)?;
-            match contacts.binary_search_by_key(&contact, |c| c.id) {
-                Ok(i) => {
-                    let c = &mut contacts[i];
+            let found = contacts
+                .binary_search_by_key(&contact, |c| c.id)
+                .ok()
+                .and_then(|i| contacts.get_mut(i));
+            match found {
+                Some(c) => {
                     let rows = match table.name {
                         "compliance_exceptions" => &mut c.exceptions,
                         "exception_explanations" => &mut c.explanations,
@@ -120,7 +127,7 @@ pub(crate) async fn load_contacts(
                     };
                     rows.push(row);
                 }
-                Err(_) => {
+                None => {
                     let id = row.get(id_at).and_then(Value::as_int).unwrap_or_default();
                     orphans.push((table.name, id, contact));
                 }
