@@ -1,52 +1,19 @@
 //! PostgreSQL: every audited transaction first locks the one `audit_head`
-//! row (`SELECT … FOR UPDATE`), which serializes appenders across
+//! row (`SELECT … FOR UPDATE`, `sql.rs`), which serializes appenders across
 //! connections and across processes.
 
 use std::str::FromStr as _;
 use std::sync::Arc;
 
-use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Row as _};
-use trustgate_audit::{LogHead, State};
 
-use crate::{
-    Actor, Attempt, AuditHead, Clock, ComplianceException, Contact, ContactId, ContactSummary,
-    Explanation, Fulfilment, Grants, NewContact, NewReimbursement, ObligationRecord, Principal,
-    Reach, Reimbursement, SignInMaterial, SignInOutcome, StoreError, StoredEntry, Unauthenticated,
-    acts_from_json, audit_head_of, db, frontier_bytes, hash_of, head_from_row, next_entry, seq_of,
-    to_i64,
-};
-
-type Conn = sqlx::PgConnection;
-type DbRow = sqlx::postgres::PgRow;
-type This = PgStore;
-
-/// `FOR UPDATE`: the head row stays locked until the commit, which
-/// serializes appenders across connections and processes.
-const LOAD_HEAD: &str = "SELECT size, chain_head, frontier FROM audit_head WHERE id = 1 FOR UPDATE";
-
-/// A read-only snapshot for `audit verify`: one state of the database for
-/// the whole check, while the writer carries on.
-const BEGIN_SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-
-async fn begin(pool: &PgPool) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
-    pool.begin().await.map_err(db)
-}
-
-include!("ops.rs");
-include!("integrity_sql.rs");
-
-/// The migrations, embedded.
-fn migrator() -> Migrator {
-    crate::migrations!("postgres")
-}
+use crate::sql::Pool;
+use crate::{Clock, Db, StoreError, db};
 
 /// The PostgreSQL backend.
 #[derive(Debug)]
 pub struct PgStore {
-    pool: PgPool,
-    clock: Arc<dyn Clock>,
+    pub(crate) db: Db,
 }
 
 impl PgStore {
@@ -84,8 +51,21 @@ impl PgStore {
             .connect_with(opts)
             .await
             .map_err(db)?;
-        migrator().run(&pool).await.map_err(db)?;
-        Ok(PgStore { pool, clock })
+        crate::migrations!("postgres")
+            .run(&pool)
+            .await
+            .map_err(db)?;
+        Ok(PgStore {
+            db: Db {
+                pool: Pool::Postgres(pool),
+                clock,
+            },
+        })
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.db.close().await;
     }
 }
 

@@ -146,15 +146,14 @@ fn aad(key_id: &str, object: &str) -> Vec<u8> {
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+// PANIC SAFETY: every index into `B64` is masked to 6 bits (`& 63`), below
+// its 64 entries.
+#[expect(clippy::indexing_slicing, reason = "indices masked to 6 bits")]
 fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let [b0, b1, b2] = [0, 1, 2].map(|i| chunk.get(i).copied().unwrap_or(0));
+        let n = (u32::from(b0) << 16) | (u32::from(b1) << 8) | u32::from(b2);
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
