@@ -324,6 +324,16 @@ fn text(ex: &Explanation<'_>, all: bool) -> String {
             possible.len()
         );
     }
+    // What was assumed because the scenario left it out.
+    for (f, v) in ex.assumed() {
+        let _ = writeln!(
+            s,
+            "\nAssumed, as it was not given: {} = {} ({})",
+            f.name(),
+            if v { "yes" } else { "no" },
+            f.ask()
+        );
+    }
     // The questions that would settle an open answer; with --all, also those for duties.
     let mut qs: Vec<trustgate_law::FactView<'_>> = Vec::new();
     for item in ex.items() {

@@ -23,6 +23,10 @@ pub(crate) enum PackCommand {
         /// Print every case, not only failures.
         #[arg(long, short)]
         verbose: bool,
+        /// Also report every rule and duty, of every law version, that no case
+        /// decides; fail when fewer than PERCENT of them are decided (default 100).
+        #[arg(long, value_name = "PERCENT", num_args = 0..=1, default_missing_value = "100")]
+        coverage: Option<f64>,
     },
     /// Try every scenario at every place and date: rules that never take effect, and every conflict.
     ///
@@ -259,7 +263,11 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
             }
             Ok(exit::OK)
         }
-        PackCommand::Test { cases, verbose } => {
+        PackCommand::Test {
+            cases,
+            verbose,
+            coverage,
+        } => {
             let lib = library(dir)?;
             let files: Vec<(String, String)> = match cases {
                 None => trustgate_packs::case_files()
@@ -272,8 +280,10 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 }
             };
             let (mut passed, mut failed) = (0, 0);
+            let mut decided: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
             for (name, text) in &files {
                 for r in trustgate_casebook::run_file(&lib, name, text) {
+                    decided.extend(r.decided.iter().cloned());
                     if r.passed() {
                         passed += 1;
                         if *verbose {
@@ -289,7 +299,30 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 }
             }
             say!("{passed} passed, {failed} failed");
-            Ok(if failed == 0 {
+            let mut short = false;
+            if let Some(threshold) = coverage {
+                if !(0.0..=100.0).contains(threshold) {
+                    bail!("--coverage takes a percentage from 0 to 100, found {threshold}");
+                }
+                let all = trustgate_casebook::coverable(&lib);
+                let missed: Vec<&String> = all.iter().filter(|k| !decided.contains(*k)).collect();
+                for m in &missed {
+                    say!("not decided by any case: {m}");
+                }
+                let covered = all.len() - missed.len();
+                #[allow(clippy::cast_precision_loss)] // counts of rules: far below 2^52
+                let percent = if all.is_empty() {
+                    100.0
+                } else {
+                    100.0 * covered as f64 / all.len() as f64
+                };
+                say!(
+                    "coverage: {covered} of {} rules and duties decided by a case ({percent:.1}%; threshold {threshold}%)",
+                    all.len()
+                );
+                short = percent + 1e-9 < *threshold;
+            }
+            Ok(if failed == 0 && !short {
                 exit::OK
             } else {
                 exit::PROHIBITED
