@@ -20,8 +20,7 @@ mod time;
 pub use catalogue::{ActEntry, Catalogue, FactEntry, PlaceEntry, ValueEntry};
 pub use decision::{
     Assumed, Decision, Detail, Doubt, Item, Law, LawRef, Obligation, Period, Place, Question, Rule,
-    Weighed,
-    kind,
+    Weighed, kind,
 };
 pub use error::ErrorBody;
 pub use records::{

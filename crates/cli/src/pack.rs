@@ -26,7 +26,7 @@ pub(crate) enum PackCommand {
         /// Also report every rule and duty, of every law version, that no case
         /// decides; fail when fewer than PERCENT of them are decided (default 100).
         #[arg(long, value_name = "PERCENT", num_args = 0..=1, default_missing_value = "100")]
-        coverage: Option<f64>,
+        coverage: Option<u8>,
     },
     /// Try every scenario at every place and date: rules that never take effect, and every conflict.
     ///
@@ -301,7 +301,7 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
             say!("{passed} passed, {failed} failed");
             let mut short = false;
             if let Some(threshold) = coverage {
-                if !(0.0..=100.0).contains(threshold) {
+                if *threshold > 100 {
                     bail!("--coverage takes a percentage from 0 to 100, found {threshold}");
                 }
                 let all = trustgate_casebook::coverable(&lib);
@@ -310,17 +310,15 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                     say!("not decided by any case: {m}");
                 }
                 let covered = all.len() - missed.len();
-                #[allow(clippy::cast_precision_loss)] // counts of rules: far below 2^52
-                let percent = if all.is_empty() {
-                    100.0
-                } else {
-                    100.0 * covered as f64 / all.len() as f64
-                };
+                // In tenths of a percent, rounded down: no float, no rounding up to 100.
+                let tenths = (covered * 1000).checked_div(all.len()).unwrap_or(1000);
                 say!(
-                    "coverage: {covered} of {} rules and duties decided by a case ({percent:.1}%; threshold {threshold}%)",
-                    all.len()
+                    "coverage: {covered} of {} rules and duties decided by a case ({}.{}%; threshold {threshold}%)",
+                    all.len(),
+                    tenths / 10,
+                    tenths % 10
                 );
-                short = percent + 1e-9 < *threshold;
+                short = covered * 100 < usize::from(*threshold) * all.len();
             }
             Ok(if failed == 0 && !short {
                 exit::OK

@@ -719,6 +719,10 @@ impl<'a> FactView<'a> {
     pub fn ask(&self) -> &'a str {
         self.f().map_or("", |f| f.ask.as_str())
     }
+    /// The value taken when a scenario leaves it out (`assume:`), if any.
+    pub fn assumed(&self) -> Option<bool> {
+        self.lib.loaded.schema.facts.get(self.idx)?.assume
+    }
     /// Yes/no, one value, or a set of values.
     pub fn kind(&self) -> FactKind {
         match self.f().map(|f| f.ty) {

@@ -113,8 +113,10 @@ pub(crate) fn load(files: &[SourceFile], sink: &mut Sink) -> Loaded {
     while !pending.is_empty() {
         let mut progressed = false;
         let mut rest = Vec::new();
-        let unloaded: Vec<(usize, String)> =
-            pending.iter().map(|(i, _, m)| (*i, m.law.clone())).collect();
+        let unloaded: Vec<(usize, String)> = pending
+            .iter()
+            .map(|(i, _, m)| (*i, m.law.clone()))
+            .collect();
         for (i, file, meta) in pending {
             let base = match meta.amends {
                 None => None,
@@ -132,7 +134,14 @@ pub(crate) fn load(files: &[SourceFile], sink: &mut Sink) -> Loaded {
                             continue;
                         }
                         None => {
-                            cx.err(file, off, format!("`amends: {day}`: no version of `{}` is in force on {day}", meta.law));
+                            cx.err(
+                                file,
+                                off,
+                                format!(
+                                    "`amends: {day}`: no version of `{}` is in force on {day}",
+                                    meta.law
+                                ),
+                            );
                             None
                         }
                     }
@@ -147,10 +156,13 @@ pub(crate) fn load(files: &[SourceFile], sink: &mut Sink) -> Loaded {
                 // What an amendment means depends on the text it amends.
                 digest.update(bv.hash.as_bytes());
             }
-            let hash = digest.finalize().iter().fold(String::from("sha256:"), |mut s, b| {
-                s.push_str(&format!("{b:02x}"));
-                s
-            });
+            let hash = digest
+                .finalize()
+                .iter()
+                .fold(String::from("sha256:"), |mut s, b| {
+                    s.push_str(&format!("{b:02x}"));
+                    s
+                });
             let mut v = Version {
                 file,
                 law,
@@ -184,7 +196,11 @@ pub(crate) fn load(files: &[SourceFile], sink: &mut Sink) -> Loaded {
             // Amendments that wait on each other: a cycle, or a base that is itself unloadable.
             for (_, file, meta) in &pending {
                 let off = meta.amends.map_or(0, |(_, o)| o);
-                cx.err(*file, off, "this amendment and the version it amends wait on each other");
+                cx.err(
+                    *file,
+                    off,
+                    "this amendment and the version it amends wait on each other",
+                );
             }
             break;
         }
@@ -858,12 +874,7 @@ fn load_blocks(
             .iter()
             .map(|d| local_defs.iter().position(|n| *n == d.id))
             .collect();
-        let name_of = |t: &usize| {
-            inh.base
-                .rules
-                .get(*t)
-                .map(|r| (r.id.clone(), inh.offset))
-        };
+        let name_of = |t: &usize| inh.base.rules.get(*t).map(|r| (r.id.clone(), inh.offset));
         let report = |cx: &mut Ctx<'_>, id: &str, missing: Vec<usize>| {
             for d in missing {
                 let name = inh.base.defs.get(d).map_or("?", |d| d.id.as_str());
@@ -881,7 +892,10 @@ fn load_blocks(
             let mut missing = Vec::new();
             let mut r2 = (*r).clone();
             r2.when = remap_defs(&r.when, &map, &mut missing);
-            r2.doubt_when = r.doubt_when.as_ref().map(|c| remap_defs(c, &map, &mut missing));
+            r2.doubt_when = r
+                .doubt_when
+                .as_ref()
+                .map(|c| remap_defs(c, &map, &mut missing));
             report(cx, &r.id, missing);
             exception_refs.push(r.exception_to.iter().filter_map(name_of).collect());
             limit_refs.push(r.limits.iter().filter_map(name_of).collect());
@@ -1226,7 +1240,9 @@ fn load_blocks(
     for (ri, refs) in limit_refs.iter().enumerate() {
         for (name, off) in refs {
             match rule_index.get(name.as_str()).copied() {
-                Some(t) if t == ri => cx.err(file, *off, format!("rule `{name}` cannot limit itself")),
+                Some(t) if t == ri => {
+                    cx.err(file, *off, format!("rule `{name}` cannot limit itself"))
+                }
                 Some(t) => {
                     let (Some(r), Some(tr)) = (v.rules.get(ri), v.rules.get(t)) else {
                         continue;

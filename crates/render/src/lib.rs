@@ -552,6 +552,9 @@ enum Effect {
 
 impl Effect {
     fn of(r: &RuleView<'_>) -> Effect {
+        if r.is_limit() {
+            return Effect::Lifts;
+        }
         match r.effect().map(|o| o.as_str()) {
             Some("prohibited") => Effect::Prohibited,
             Some("permitted") => Effect::Permitted,
@@ -566,6 +569,7 @@ impl Effect {
             Some("prohibited") => Effect::Prohibited,
             Some("permitted") => Effect::Permitted,
             Some("required") => Effect::Required,
+            _ if raw.get("limits").is_some() => Effect::Lifts,
             _ if raw.get("exception-to").is_some() => Effect::Lifts,
             _ => Effect::None,
         }
@@ -749,7 +753,7 @@ impl<'a> Index<'a> {
                 effect.class(),
                 effect.mark(),
                 match effect {
-                    Effect::Lifts => "lifts (an exception with no effect of its own)".to_owned(),
+                    Effect::Lifts => "lifts: where it applies the rule stops, and the act is permitted unless another rule decides".to_owned(),
                     other => other.word().to_owned(),
                 }
             );
