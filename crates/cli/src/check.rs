@@ -218,7 +218,15 @@ fn text(ex: &Explanation<'_>, all: bool) -> String {
         } else {
             ""
         };
-        let _ = writeln!(s, "{} — {word}{regardless}", item.key());
+        // Decided only by the words that end a rule's reach: say so.
+        let stops = if item.outcome() == trustgate_law::Outcome::Permitted
+            && item.deciding().all(|r| r.is_limit())
+        {
+            ": the rule stops here"
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "{} — {word}{stops}{regardless}", item.key());
         for r in item.deciding() {
             let rel = match r.reliability() {
                 trustgate_law::Reliability::High => String::new(),

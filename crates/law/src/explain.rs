@@ -479,6 +479,12 @@ impl<'a> RuleView<'a> {
             })
             .unwrap_or_default()
     }
+    /// Whether it is kept from the version this one amends (`amends:`), and so
+    /// written, with the words it quotes, in that version's file.
+    pub fn inherited(&self) -> bool {
+        let file = self.lib.loaded.versions.get(self.version).map(|v| v.file);
+        self.r().is_some_and(|r| Some(r.file) != file)
+    }
     /// The ids of the rules whose reach this one bounds (`limits:`).
     pub fn limits(&self) -> Vec<&'a str> {
         let Some(v) = self.lib.loaded.versions.get(self.version) else {

@@ -229,7 +229,7 @@ fn a_limit_answers_permitted_beyond_the_line_and_yields_to_other_rules() {
         "exception-to: main\n",
     );
     let a = law("a", "2020-01-01", None, text, &format!("{main}{limit}{jw}"));
-    let l = lib(&[a.clone()]);
+    let l = lib(std::slice::from_ref(&a));
     check(
         &l,
         "2021-01-01",
