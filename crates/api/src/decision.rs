@@ -89,6 +89,10 @@ pub struct Decision<'a> {
     /// Unknown facts whose answers would settle an open answer (with
     /// `detail=full`, also a possible duty).
     pub questions: Vec<Question<'a>>,
+    /// Facts the scenario left out that were taken at the schema's assumed
+    /// value (`assume:`; today: no federal or state law requires the act):
+    /// the answer holds only if they are so. State them to learn otherwise.
+    pub assumed: Vec<Assumed<'a>>,
     /// Whether any item is prohibited.
     pub prohibited: bool,
     /// Whether every item is settled: none undetermined, none in conflict.
@@ -232,6 +236,16 @@ pub struct Obligation<'a> {
     /// Triggered for certain, or only if unknown facts turn out so.
     pub certain: bool,
     pub depends_on: Vec<&'a str>,
+}
+
+/// A fact left out and taken at its assumed value.
+#[derive(Debug, Serialize, JsonSchema, ToSchema)]
+pub struct Assumed<'a> {
+    pub fact: &'a str,
+    /// The question, in plain words.
+    pub ask: &'a str,
+    /// The value taken.
+    pub value: bool,
 }
 
 /// A fact worth asking about.
@@ -417,6 +431,15 @@ impl<'a> Decision<'a> {
                 })
                 .collect(),
             questions,
+            assumed: ex
+                .assumed()
+                .iter()
+                .map(|(f, v)| Assumed {
+                    fact: f.name(),
+                    ask: f.ask(),
+                    value: *v,
+                })
+                .collect(),
             prohibited,
             settled,
         }

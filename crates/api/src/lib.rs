@@ -19,8 +19,8 @@ mod time;
 
 pub use catalogue::{ActEntry, Catalogue, FactEntry, PlaceEntry, ValueEntry};
 pub use decision::{
-    Decision, Detail, Doubt, Item, Law, LawRef, Obligation, Period, Place, Question, Rule, Weighed,
-    kind,
+    Assumed, Decision, Detail, Doubt, Item, Law, LawRef, Obligation, Period, Place, Question, Rule,
+    Weighed, kind,
 };
 pub use error::ErrorBody;
 pub use records::{

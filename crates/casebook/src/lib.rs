@@ -386,6 +386,9 @@ pub struct CaseResult {
     pub name: String,
     /// Every difference between what was expected and what the engine said.
     pub failures: Vec<String>,
+    /// The rules that decided an answer and the duties triggered for certain,
+    /// as `law@version#id`: what this case exercises (`pack test --coverage`).
+    pub decided: Vec<String>,
 }
 
 impl CaseResult {
@@ -405,6 +408,7 @@ pub fn run_file(lib: &Library, file: &str, text: &str) -> Vec<CaseResult> {
                 index: 0,
                 name: "(the file itself)".into(),
                 failures: vec![e.to_string()],
+                decided: Vec::new(),
             }];
         }
     };
@@ -419,20 +423,23 @@ pub fn run_file(lib: &Library, file: &str, text: &str) -> Vec<CaseResult> {
 /// Runs one case.
 pub fn run_case(lib: &Library, file: &str, index: usize, case: &Case) -> CaseResult {
     let mut failures = Vec::new();
-    let result = |failures| CaseResult {
+    let result = |failures, decided| CaseResult {
         file: file.to_owned(),
         index,
         name: case.name.clone(),
         failures,
+        decided,
     };
     let query = match case.scenario.to_query(lib) {
         Ok(q) => q,
-        Err(e) => return result(vec![e.to_string()]),
+        Err(e) => return result(vec![e.to_string()], Vec::new()),
     };
     let decision = lib.decide(&query);
     let ex = lib.explain(&query, &decision);
     let items: Vec<_> = ex.items().collect();
+    let mut decided: Vec<String> = Vec::new();
     for item in &items {
+        decided.extend(item.deciding().map(|r| coverage_key(r.law(), r.id())));
         let key = item.key();
         let Some(want) = case.expect.get(&key) else {
             failures.push(format!(
@@ -500,8 +507,33 @@ pub fn run_case(lib: &Library, file: &str, index: usize, case: &Case) -> CaseRes
             got.join(", ")
         ));
     }
+    decided.extend(
+        ex.obligations()
+            .iter()
+            .filter(|o| o.certain())
+            .map(|o| coverage_key(o.law(), o.id())),
+    );
+    decided.sort();
+    decided.dedup();
     failures.sort();
-    result(failures)
+    result(failures, decided)
+}
+
+/// `law@version#id`: one rule or duty of one law version.
+pub fn coverage_key(law: trustgate_law::LawView<'_>, id: &str) -> String {
+    format!("{}@{}#{id}", law.law(), law.version())
+}
+
+/// Every rule and duty of every law version in `lib`, as [`coverage_key`]s,
+/// with the file it is written in: what `pack test --coverage` expects some
+/// case to decide.
+pub fn coverable(lib: &Library) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in lib.laws() {
+        out.extend(l.rules().iter().map(|r| coverage_key(l, r.id())));
+        out.extend(l.obligations().iter().map(|o| coverage_key(l, o.id())));
+    }
+    out
 }
 
 /// `prohibited doubtful by 2.129.040(e)` — the same shape as an expectation.

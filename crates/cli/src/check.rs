@@ -218,7 +218,15 @@ fn text(ex: &Explanation<'_>, all: bool) -> String {
         } else {
             ""
         };
-        let _ = writeln!(s, "{} — {word}{regardless}", item.key());
+        // Decided only by the words that end a rule's reach: say so.
+        let stops = if item.outcome() == trustgate_law::Outcome::Permitted
+            && item.deciding().all(|r| r.is_limit())
+        {
+            ": the rule stops here"
+        } else {
+            ""
+        };
+        let _ = writeln!(s, "{} — {word}{stops}{regardless}", item.key());
         for r in item.deciding() {
             let rel = match r.reliability() {
                 trustgate_law::Reliability::High => String::new(),
@@ -322,6 +330,16 @@ fn text(ex: &Explanation<'_>, all: bool) -> String {
             s,
             "\n{} more duties may apply, depending on facts not given (--all lists them).",
             possible.len()
+        );
+    }
+    // What was assumed because the scenario left it out.
+    for (f, v) in ex.assumed() {
+        let _ = writeln!(
+            s,
+            "\nAssumed, as it was not given: {} = {} ({})",
+            f.name(),
+            if v { "yes" } else { "no" },
+            f.ask()
         );
     }
     // The questions that would settle an open answer; with --all, also those for duties.

@@ -23,6 +23,10 @@ pub(crate) enum PackCommand {
         /// Print every case, not only failures.
         #[arg(long, short)]
         verbose: bool,
+        /// Also report every rule and duty, of every law version, that no case
+        /// decides; fail when fewer than PERCENT of them are decided (default 100).
+        #[arg(long, value_name = "PERCENT", num_args = 0..=1, default_missing_value = "100")]
+        coverage: Option<u8>,
     },
     /// Try every scenario at every place and date: rules that never take effect, and every conflict.
     ///
@@ -299,7 +303,11 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
             }
             Ok(exit::OK)
         }
-        PackCommand::Test { cases, verbose } => {
+        PackCommand::Test {
+            cases,
+            verbose,
+            coverage,
+        } => {
             let lib = library(dir)?;
             let files: Vec<(String, String)> = match cases {
                 None => trustgate_packs::case_files()
@@ -312,8 +320,10 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 }
             };
             let (mut passed, mut failed) = (0, 0);
+            let mut decided: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
             for (name, text) in &files {
                 for r in trustgate_casebook::run_file(&lib, name, text) {
+                    decided.extend(r.decided.iter().cloned());
                     if r.passed() {
                         passed += 1;
                         if *verbose {
@@ -329,7 +339,28 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 }
             }
             say!("{passed} passed, {failed} failed");
-            Ok(if failed == 0 {
+            let mut short = false;
+            if let Some(threshold) = coverage {
+                if *threshold > 100 {
+                    bail!("--coverage takes a percentage from 0 to 100, found {threshold}");
+                }
+                let all = trustgate_casebook::coverable(&lib);
+                let missed: Vec<&String> = all.iter().filter(|k| !decided.contains(*k)).collect();
+                for m in &missed {
+                    say!("not decided by any case: {m}");
+                }
+                let covered = all.len() - missed.len();
+                // In tenths of a percent, rounded down: no float, no rounding up to 100.
+                let tenths = (covered * 1000).checked_div(all.len()).unwrap_or(1000);
+                say!(
+                    "coverage: {covered} of {} rules and duties decided by a case ({}.{}%; threshold {threshold}%)",
+                    all.len(),
+                    tenths / 10,
+                    tenths % 10
+                );
+                short = covered * 100 < usize::from(*threshold) * all.len();
+            }
+            Ok(if failed == 0 && !short {
                 exit::OK
             } else {
                 exit::PROHIBITED

@@ -8,11 +8,14 @@
 //! allocates nothing once its buffer has grown.
 //!
 //! Semantics (prioritised default logic, as the law is written): an exception
-//! *applies* only where its own condition holds **and** a rule it excepts
-//! applies — "shall not … except …" qualifies that rule and grants nothing on
-//! its own. A rule is *active* when it applies and no active exception to it
-//! does. The
-//! active rules' effects combine: none → not addressed; prohibited alone →
+//! *applies* only where its own condition holds **and** a rule it excepts (or
+//! a limit of that rule) applies — "shall not … except …" qualifies that rule
+//! and grants nothing beyond it. A rule is *active* when it applies and no
+//! active exception to it does. A *limit* (a `limits:` rule, or an exception
+//! without `then:`) marks where a rule stops by the law's own words ("solely",
+//! "unless …"): it answers "permitted" only where no other active rule has an
+//! effect, so another law's prohibition still decides. The main
+//! active rules' effects combine: none → a limit's "permitted", else not addressed; prohibited alone →
 //! prohibited; permitted → permitted; required (with or without permitted) →
 //! required; prohibited with anything else → a conflict, reported, never
 //! resolved. Unknown facts are handled with three-valued logic, then, where the
@@ -89,8 +92,11 @@ pub(crate) struct CRule {
     pub(crate) effect: Option<Effect>,
     pub(crate) doubt: Option<u32>,
     pub(crate) reads: u128,
-    /// An exception: it speaks only where a rule it excepts applies.
+    /// An exception: it speaks only where a rule it excepts (or a limit of one) applies.
     pub(crate) exception: bool,
+    /// It only marks where a rule stops: its "permitted" decides only where no
+    /// other active rule has an effect.
+    pub(crate) limit: bool,
 }
 
 #[derive(Debug)]
@@ -99,8 +105,8 @@ pub(crate) struct CSlot {
     pub(crate) rules: Vec<u32>,
     /// For each position: the positions holding its exceptions.
     pub(crate) exc: Vec<u64>,
-    /// For each position: the positions of the rules it is an exception to
-    /// (empty for a main rule).
+    /// For each position: where it may speak, for an exception: the positions
+    /// of the rules it excepts and of their limits (empty for a main rule).
     pub(crate) targets: Vec<u64>,
     /// Per set fact its rules test: the values tested (all that enumeration tries).
     pub(crate) sets: Vec<(u8, u64)>,
@@ -388,14 +394,19 @@ fn compile(
                 (Some(_), None) => Some(c.push(Node::Const(true))),
                 (Some(_), Some(w)) => Some(c.cond(v, w).0),
             };
-            let cond = c.bounded(cond, ver.file, r.offset, &r.id);
-            let doubt = doubt.map(|d| c.bounded(d, ver.file, r.offset, &r.id));
+            let cond = c.bounded(cond, r.file, r.offset, &r.id);
+            let doubt = doubt.map(|d| c.bounded(d, r.file, r.offset, &r.id));
             let idx = u32::try_from(rules.len()).unwrap_or(u32::MAX);
             rules.push(CRule {
                 version: v,
                 rule: ri,
                 cond,
-                effect: r.then,
+                effect: if r.is_limit() {
+                    Some(Effect::Permitted)
+                } else {
+                    r.then
+                },
+                limit: r.is_limit(),
                 doubt,
                 reads,
                 exception: !r.exception_to.is_empty(),
@@ -424,9 +435,12 @@ fn compile(
             && let Some(r) = sr.first().and_then(|(i, _)| rules.get(*i as usize))
             && let Some(ver) = loaded.versions.get(r.version)
         {
-            let off = ver.rules.get(r.rule).map_or(0, |r| r.offset);
+            let (file, off) = ver
+                .rules
+                .get(r.rule)
+                .map_or((ver.file, 0), |r| (r.file, r.offset));
             c.errors.push((
-                ver.file,
+                file,
                 off,
                 format!(
                     "{} rules speak to one act at once; at most {MAX_RULES_PER_SLOT} are supported",
@@ -436,7 +450,12 @@ fn compile(
             sr.truncate(MAX_RULES_PER_SLOT);
         }
         let ids: Vec<u32> = sr.iter().map(|&(i, _)| i).collect();
+        // `exc`: the exceptions that defeat each position. `targets`: where
+        // each exception may speak — the rules it excepts and their limits,
+        // so it decides the act on both sides of the line such a rule draws,
+        // whatever the facts that rule alone reads.
         let mut exc = vec![0u64; ids.len()];
+        let mut targets = vec![0u64; ids.len()];
         for (pos, &ri) in ids.iter().enumerate() {
             let Some(target) = rules.get(ri as usize) else {
                 continue;
@@ -445,22 +464,25 @@ fn compile(
                 let Some(e) = rules.get(ei as usize) else {
                     continue;
                 };
-                let excepts = e.version == target.version
-                    && loaded
-                        .versions
-                        .get(e.version)
-                        .and_then(|v| v.rules.get(e.rule))
-                        .is_some_and(|er| er.exception_to.contains(&target.rule));
-                if excepts && let Some(m) = exc.get_mut(pos) {
-                    *m |= 1 << epos;
+                if e.version != target.version {
+                    continue;
                 }
-            }
-        }
-        let mut targets = vec![0u64; ids.len()];
-        for (t, &m) in exc.iter().enumerate() {
-            for e in bits(m) {
-                if let Some(x) = targets.get_mut(e) {
-                    *x |= 1 << t;
+                let ver = loaded.versions.get(e.version);
+                let tr = ver.and_then(|v| v.rules.get(target.rule));
+                let Some(er) = ver.and_then(|v| v.rules.get(e.rule)) else {
+                    continue;
+                };
+                if er.exception_to.contains(&target.rule) {
+                    if let Some(m) = exc.get_mut(pos) {
+                        *m |= 1 << epos;
+                    }
+                    if let Some(m) = targets.get_mut(epos) {
+                        *m |= 1 << pos;
+                    }
+                } else if tr.is_some_and(|tr| tr.limits.iter().any(|l| er.exception_to.contains(l)))
+                    && let Some(m) = targets.get_mut(epos)
+                {
+                    *m |= 1 << pos;
                 }
             }
         }
@@ -597,8 +619,9 @@ fn exception_heights(rules: &[Rule]) -> Vec<usize> {
             return 0; // a cycle; reported by the loader
         }
         let mut best = 0;
+        let limits: &[usize] = rules.get(i).map_or(&[], |r| r.limits.as_slice());
         for (e, r) in rules.iter().enumerate() {
-            if r.exception_to.contains(&i) {
+            if r.exception_to.contains(&i) || limits.iter().any(|l| r.exception_to.contains(l)) {
                 best = best.max(1 + h(e, rules, memo, depth + 1));
             }
         }
@@ -800,22 +823,42 @@ impl Rulebook {
         (reads, &slot.sets)
     }
 
-    /// The union of effect bits of the rules in `mask` (positions in `slot`).
-    fn effects(&self, slot: &CSlot, mask: u64) -> (u8, u64) {
+    /// The union of effect bits of the main rules in `mask` (positions in
+    /// `slot`) and the positions that have them; then the positions of the
+    /// limits in `mask`.
+    fn effects_split(&self, slot: &CSlot, mask: u64) -> (u8, u64, u64) {
         let mut eff = 0u8;
         let mut with_effect = 0u64;
+        let mut limits = 0u64;
         for pos in bits(mask) {
-            if let Some(e) = slot
+            let Some(r) = slot
                 .rules
                 .get(pos)
                 .and_then(|&ri| self.rules.get(ri as usize))
-                .and_then(|r| r.effect)
-            {
+            else {
+                continue;
+            };
+            if r.limit {
+                limits |= 1 << pos;
+            } else if let Some(e) = r.effect {
                 eff |= e.bit();
                 with_effect |= 1 << pos;
             }
         }
-        (eff, with_effect)
+        (eff, with_effect, limits)
+    }
+
+    /// The effect bits that decide, and the deciding positions: the main
+    /// rules' effects; failing any, a limit's "permitted" (the rule stops here).
+    fn effects(&self, slot: &CSlot, mask: u64) -> (u8, u64) {
+        let (eff, with_effect, limits) = self.effects_split(slot, mask);
+        if eff != 0 {
+            (eff, with_effect)
+        } else if limits != 0 {
+            (Effect::Permitted.bit(), limits)
+        } else {
+            (0, 0)
+        }
     }
 
     /// Decides one slot. Allocation-free.
@@ -829,9 +872,14 @@ impl Rulebook {
         item.app_u = run.app_u;
         item.active = run.act_t;
         let (t_eff, t_dec) = self.effects(slot, run.act_t);
-        let (u_eff, _) = self.effects(slot, run.act_u);
+        let (t_main, _, _) = self.effects_split(slot, run.act_t);
+        let (u_main, _, _) = self.effects_split(slot, run.act_u);
+        // Settled when nothing is unknown; or when main rules already decide and
+        // the unknown ones could add no other effect (a limit never changes a
+        // main rule's answer); or when only limits are in play either way.
         if run.act_u == 0
-            || (t_eff != 0 && u_eff & !t_eff == 0 && combine(t_eff) != Outcome::Conflict)
+            || (t_main != 0 && u_main & !t_main == 0 && combine(t_main) != Outcome::Conflict)
+            || (t_main == 0 && u_main == 0 && t_eff != 0)
         {
             item.outcome = combine(t_eff);
             item.deciding = t_dec;

@@ -109,6 +109,26 @@ impl<'a> Explanation<'a> {
         bits128(m).map(|f| FactView::new(self.lib, f)).collect()
     }
 
+    /// Facts the scenario left out that took the schema's assumed value
+    /// (`assume:`), with that value: the answer holds only if they are so.
+    /// Only those a rule or duty weighed here reads.
+    pub fn assumed(&self) -> Vec<(FactView<'a>, bool)> {
+        let s = &self.lib.loaded.schema;
+        let Some(rb) = self.rb() else {
+            return Vec::new();
+        };
+        let mut read = rb.obligations.iter().fold(0u128, |m, o| m | o.reads);
+        for i in &self.d.items {
+            read |= rb.slot_reads(i.slot as usize).0;
+        }
+        bits128(self.q.assumed & read)
+            .map(|f| {
+                let v = s.facts.get(f).and_then(|d| d.assume).unwrap_or(false);
+                (FactView::new(self.lib, f), v)
+            })
+            .collect()
+    }
+
     /// Whether any item is prohibited.
     pub fn any_prohibited(&self) -> bool {
         self.d
@@ -459,6 +479,32 @@ impl<'a> RuleView<'a> {
             })
             .unwrap_or_default()
     }
+    /// Whether it is kept from the version this one amends (`amends:`), and so
+    /// written, with the words it quotes, in that version's file.
+    pub fn inherited(&self) -> bool {
+        let file = self.lib.loaded.versions.get(self.version).map(|v| v.file);
+        self.r().is_some_and(|r| Some(r.file) != file)
+    }
+    /// The ids of the rules whose reach this one bounds (`limits:`).
+    pub fn limits(&self) -> Vec<&'a str> {
+        let Some(v) = self.lib.loaded.versions.get(self.version) else {
+            return Vec::new();
+        };
+        self.r()
+            .map(|r| {
+                r.limits
+                    .iter()
+                    .filter_map(|&t| v.rules.get(t).map(|t| t.id.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    /// Whether it only marks where rules stop (a `limits:` rule, or an
+    /// exception without an effect of its own): its "permitted" yields to any
+    /// other rule that decides the act.
+    pub fn is_limit(&self) -> bool {
+        self.r().is_some_and(Rule::is_limit)
+    }
     /// The names of the acts it speaks to.
     pub fn acts(&self) -> Vec<&'a str> {
         let s = &self.lib.loaded.schema;
@@ -532,6 +578,11 @@ impl<'a> LawView<'a> {
     /// `sha256:` of the pack file: every decision names the exact text it used.
     pub fn hash(&self) -> &'a str {
         self.v().map_or("", |v| v.hash.as_str())
+    }
+    /// The version this one amends (`amends:`): it inherits every section it
+    /// does not rewrite.
+    pub fn amends(&self) -> Option<LawView<'a>> {
+        self.v()?.amends.map(|b| LawView::new(self.lib, b))
     }
     /// The file name it was loaded under.
     pub fn file_name(&self) -> &'a str {
@@ -673,6 +724,10 @@ impl<'a> FactView<'a> {
     /// The question to ask to learn it.
     pub fn ask(&self) -> &'a str {
         self.f().map_or("", |f| f.ask.as_str())
+    }
+    /// The value taken when a scenario leaves it out (`assume:`), if any.
+    pub fn assumed(&self) -> Option<bool> {
+        self.lib.loaded.schema.facts.get(self.idx)?.assume
     }
     /// Yes/no, one value, or a set of values.
     pub fn kind(&self) -> FactKind {

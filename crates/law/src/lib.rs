@@ -15,9 +15,11 @@
 //! ```
 //!
 //! The semantics are default logic as statutes are written: "shall not …
-//! except …". An exception applies only where the rule it excepts applies,
-//! and then defeats it; rules that disagree without one excepting the other are
-//! reported as a conflict, never resolved silently. See `engine` for the details, and the pack format in
+//! except …". An exception applies only where the rule it excepts (or a limit
+//! of that rule) applies, and then defeats it; a *limit* — the law's own words
+//! that end a rule's reach ("solely", "unless …") — answers "permitted: the
+//! rule stops here" where no other rule decides; rules that disagree without
+//! one excepting the other are reported as a conflict, never resolved silently. See `engine` for the details, and the pack format in
 //! `docs/pack-format.md` at the repository root.
 //!
 //! ## What this crate does not do
@@ -140,6 +142,7 @@ impl Library {
                 facts: Facts::unknown(),
                 asks: Vec::new(),
                 asks_mask: 0,
+                assumed: 0,
             },
         })
     }

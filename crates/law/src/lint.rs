@@ -144,7 +144,7 @@ impl Library {
             ) else {
                 continue;
             };
-            let at = self.files.get(ver.file).map_or_else(String::new, |f| {
+            let at = self.files.get(rule.file).map_or_else(String::new, |f| {
                 let (line, col) = f.position(rule.offset);
                 format!("{}:{line}:{col}", f.name)
             });

@@ -101,27 +101,111 @@ pub(crate) fn load(files: &[SourceFile], sink: &mut Sink) -> Loaded {
         }
     }
 
-    let mut versions = Vec::new();
-    for (file, meta, _) in metas {
-        let Some(doc) = docs.get(file) else { continue };
-        let law = laws.iter().position(|l| *l == meta.law).unwrap_or(0);
-        let digest = Sha256::digest(files.get(file).map_or(&b""[..], |f| f.text.as_bytes()));
-        let hash = digest.iter().fold(String::from("sha256:"), |mut s, b| {
-            s.push_str(&format!("{b:02x}"));
-            s
-        });
-        let mut v = Version {
-            file,
-            law,
-            meta,
-            hash,
-            rules: Vec::new(),
-            defs: Vec::new(),
-            obligations: Vec::new(),
-        };
-        load_blocks(&mut cx, &schema, &laws, &law_defs, doc, &mut v);
-        versions.push(v);
+    // Versions in file order; an amendment after the version it amends, so
+    // that it can inherit what it does not change.
+    let n = metas.len();
+    let mut slots: Vec<Option<Version>> = (0..n).map(|_| None).collect();
+    let mut pending: Vec<(usize, usize, Meta)> = metas
+        .into_iter()
+        .enumerate()
+        .map(|(i, (file, meta, _))| (i, file, meta))
+        .collect();
+    while !pending.is_empty() {
+        let mut progressed = false;
+        let mut rest = Vec::new();
+        let unloaded: Vec<(usize, String)> = pending
+            .iter()
+            .map(|(i, _, m)| (*i, m.law.clone()))
+            .collect();
+        for (i, file, meta) in pending {
+            let base = match meta.amends {
+                None => None,
+                Some((day, off)) => {
+                    let same_law = |v: &Version| v.meta.law == meta.law && v.in_force(day);
+                    let loaded = slots.iter().position(|s| s.as_ref().is_some_and(same_law));
+                    // Another version of the law not loaded yet may be the one.
+                    let waiting = unloaded.iter().any(|(j, l)| {
+                        *j != i && *l == meta.law && slots.get(*j).is_some_and(Option::is_none)
+                    });
+                    match loaded {
+                        Some(b) => Some((b, off)),
+                        None if waiting => {
+                            rest.push((i, file, meta));
+                            continue;
+                        }
+                        None => {
+                            cx.err(
+                                file,
+                                off,
+                                format!(
+                                    "`amends: {day}`: no version of `{}` is in force on {day}",
+                                    meta.law
+                                ),
+                            );
+                            None
+                        }
+                    }
+                }
+            };
+            let Some(doc) = docs.get(file) else { continue };
+            let law = laws.iter().position(|l| *l == meta.law).unwrap_or(0);
+            let mut digest = Sha256::new();
+            digest.update(files.get(file).map_or(&b""[..], |f| f.text.as_bytes()));
+            let base_version = base.and_then(|(b, _)| slots.get(b).and_then(Option::as_ref));
+            if let Some(bv) = base_version {
+                // What an amendment means depends on the text it amends.
+                digest.update(bv.hash.as_bytes());
+            }
+            let hash = digest
+                .finalize()
+                .iter()
+                .fold(String::from("sha256:"), |mut s, b| {
+                    s.push_str(&format!("{b:02x}"));
+                    s
+                });
+            let mut v = Version {
+                file,
+                law,
+                meta,
+                hash,
+                rules: Vec::new(),
+                defs: Vec::new(),
+                obligations: Vec::new(),
+                amends: base.map(|(b, _)| b),
+            };
+            let inherit = match (base_version, base) {
+                (Some(bv), Some((_, off))) => {
+                    if bv.meta.effective_from >= v.meta.effective_from {
+                        cx.err(file, off, format!("an amendment comes after what it amends: version {} is in force from {}, this one from {}", bv.meta.version, bv.meta.effective_from, v.meta.effective_from));
+                    }
+                    Some(Inherit {
+                        base: bv,
+                        offset: off,
+                    })
+                }
+                _ => None,
+            };
+            load_blocks(&mut cx, &schema, &laws, &law_defs, doc, &mut v, inherit);
+            if let Some(s) = slots.get_mut(i) {
+                *s = Some(v);
+            }
+            progressed = true;
+        }
+        pending = rest;
+        if !progressed {
+            // Amendments that wait on each other: a cycle, or a base that is itself unloadable.
+            for (_, file, meta) in &pending {
+                let off = meta.amends.map_or(0, |(_, o)| o);
+                cx.err(
+                    *file,
+                    off,
+                    "this amendment and the version it amends wait on each other",
+                );
+            }
+            break;
+        }
     }
+    let versions: Vec<Version> = slots.into_iter().flatten().collect();
     Loaded {
         schema,
         versions,
@@ -257,7 +341,7 @@ fn load_schema(cx: &mut Ctx<'_>, docs: &[Doc]) -> Schema {
         if text.starts_with("enum ") {
             continue;
         } else if let Some(rest) = text.strip_prefix("fact ") {
-            check_attrs(cx, &["ask"]);
+            check_attrs(cx, &["ask", "assume"]);
             let Some((name, ty)) = rest.split_once(':') else {
                 cx.err(d.file, d.line.offset, "expected `fact NAME: TYPE` where TYPE is `bool`, an enumeration, or `set of` an enumeration");
                 continue;
@@ -296,7 +380,23 @@ fn load_schema(cx: &mut Ctx<'_>, docs: &[Doc]) -> Schema {
                 );
                 continue;
             };
-            schema.facts.push(FactDef { name, ty, ask });
+            let assume = match attr("assume") {
+                None => None,
+                Some(a) => match (ty, a.as_str()) {
+                    (FactType::Bool, "yes") => Some(true),
+                    (FactType::Bool, "no") => Some(false),
+                    _ => {
+                        cx.err(d.file, d.line.offset, format!("`assume:` of `{name}` must be `yes` or `no`, on a yes/no fact; found `{a}`"));
+                        None
+                    }
+                },
+            };
+            schema.facts.push(FactDef {
+                name,
+                ty,
+                ask,
+                assume,
+            });
         } else if let Some(rest) = text.strip_prefix("act ") {
             check_attrs(cx, &["means"]);
             let (name, per_field) = match rest.split_once(':') {
@@ -401,6 +501,7 @@ const META_KEYS: &[&str] = &[
     "source",
     "reliability",
     "note",
+    "amends",
 ];
 
 fn load_meta(
@@ -489,6 +590,10 @@ fn load_meta(
         return None;
     };
     let note = get("note").map(|e| e.value.text.clone());
+    let amends = match get("amends") {
+        Some(e) => Some((date(cx, e)?, e.value.offset())),
+        None => None,
+    };
     Some((
         Meta {
             law,
@@ -501,6 +606,7 @@ fn load_meta(
             source,
             reliability,
             note,
+            amends,
         },
         offsets,
     ))
@@ -592,12 +698,44 @@ const RULE_KEYS: &[&str] = &[
     "when",
     "then",
     "exception-to",
+    "limits",
     "doubt",
     "doubt-when",
     "reliability",
 ];
 const DEFINE_KEYS: &[&str] = &["id", "cite", "quote", "explain", "means"];
 const OBLIGATION_KEYS: &[&str] = &["id", "cite", "quote", "duty", "due", "when", "reliability"];
+
+/// What an amendment inherits: the version it amends, and where `amends:` is
+/// written (problems with inherited blocks are reported there).
+pub(crate) struct Inherit<'a> {
+    base: &'a Version,
+    offset: usize,
+}
+
+/// Rewrites the definitions a kept condition uses from the amended version's
+/// numbering to the amendment's; `None` names a definition the amendment removed.
+fn remap_defs(c: &Cond, map: &[Option<usize>], missing: &mut Vec<usize>) -> Cond {
+    match c {
+        Cond::LocalDef(d) => match map.get(*d).copied().flatten() {
+            Some(n) => Cond::LocalDef(n),
+            None => {
+                missing.push(*d);
+                Cond::Const(false)
+            }
+        },
+        Cond::Not(a) => Cond::Not(Box::new(remap_defs(a, map, missing))),
+        Cond::And(a, b) => Cond::And(
+            Box::new(remap_defs(a, map, missing)),
+            Box::new(remap_defs(b, map, missing)),
+        ),
+        Cond::Or(a, b) => Cond::Or(
+            Box::new(remap_defs(a, map, missing)),
+            Box::new(remap_defs(b, map, missing)),
+        ),
+        other => other.clone(),
+    }
+}
 
 struct BlockCx<'a> {
     schema: &'a Schema,
@@ -614,6 +752,7 @@ fn load_blocks(
     law_defs: &[Vec<String>],
     doc: &Doc,
     v: &mut Version,
+    inherit: Option<Inherit<'_>>,
 ) {
     let file = v.file;
     let mut parsed: Vec<(&Block, Vec<Entry>)> = Vec::new();
@@ -637,10 +776,60 @@ fn load_blocks(
         }
     }
 
+    // An amendment keeps every block of the version it amends whose section
+    // it does not rewrite (a section is rewritten by a heading of the same words).
+    let rewritten: std::collections::HashSet<&str> = doc
+        .sections
+        .iter()
+        .map(|s| s.heading.as_str())
+        .filter(|h| !h.is_empty())
+        .collect();
+    let kept_rules: Vec<&Rule> = inherit
+        .as_ref()
+        .map(|i| {
+            i.base
+                .rules
+                .iter()
+                .filter(|r| !rewritten.contains(r.section.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let kept_defs: Vec<&Def> = inherit
+        .as_ref()
+        .map(|i| {
+            i.base
+                .defs
+                .iter()
+                .filter(|d| !rewritten.contains(d.section.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let kept_obligations: Vec<&Obligation> = inherit
+        .as_ref()
+        .map(|i| {
+            i.base
+                .obligations
+                .iter()
+                .filter(|o| !rewritten.contains(o.section.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+
     // Ids first, so exceptions and definitions may refer forward.
     let mut ids: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut rule_ids: Vec<String> = Vec::new();
     let mut local_defs = Vec::new();
+    for r in &kept_rules {
+        ids.insert(r.id.clone());
+        rule_ids.push(r.id.clone());
+    }
+    for d in &kept_defs {
+        ids.insert(d.id.clone());
+        local_defs.push(d.id.clone());
+    }
+    for o in &kept_obligations {
+        ids.insert(o.id.clone());
+    }
     for (b, es) in &parsed {
         let Some(id) = es.iter().find(|e| e.key.text == "id") else {
             cx.err(
@@ -674,6 +863,54 @@ fn load_blocks(
             _ => {}
         }
     }
+    let mut exception_refs: Vec<Vec<(String, usize)>> = Vec::new();
+    let mut limit_refs: Vec<Vec<(String, usize)>> = Vec::new();
+    if let Some(inh) = &inherit {
+        // The kept blocks, their definitions renumbered and their references
+        // by name, to be resolved against the amended whole.
+        let map: Vec<Option<usize>> = inh
+            .base
+            .defs
+            .iter()
+            .map(|d| local_defs.iter().position(|n| *n == d.id))
+            .collect();
+        let name_of = |t: &usize| inh.base.rules.get(*t).map(|r| (r.id.clone(), inh.offset));
+        let report = |cx: &mut Ctx<'_>, id: &str, missing: Vec<usize>| {
+            for d in missing {
+                let name = inh.base.defs.get(d).map_or("?", |d| d.id.as_str());
+                cx.err(file, inh.offset, format!("`{id}`, kept from version {}, uses the definition `{name}`, which this amendment removes; rewrite its section too", inh.base.meta.version));
+            }
+        };
+        for d in &kept_defs {
+            let mut missing = Vec::new();
+            let mut d2 = (*d).clone();
+            d2.means = remap_defs(&d.means, &map, &mut missing);
+            report(cx, &d.id, missing);
+            v.defs.push(d2);
+        }
+        for r in &kept_rules {
+            let mut missing = Vec::new();
+            let mut r2 = (*r).clone();
+            r2.when = remap_defs(&r.when, &map, &mut missing);
+            r2.doubt_when = r
+                .doubt_when
+                .as_ref()
+                .map(|c| remap_defs(c, &map, &mut missing));
+            report(cx, &r.id, missing);
+            exception_refs.push(r.exception_to.iter().filter_map(name_of).collect());
+            limit_refs.push(r.limits.iter().filter_map(name_of).collect());
+            r2.exception_to.clear();
+            r2.limits.clear();
+            v.rules.push(r2);
+        }
+        for o in &kept_obligations {
+            let mut missing = Vec::new();
+            let mut o2 = (*o).clone();
+            o2.when = remap_defs(&o.when, &map, &mut missing);
+            report(cx, &o.id, missing);
+            v.obligations.push(o2);
+        }
+    }
     let bcx = BlockCx {
         schema,
         laws,
@@ -682,7 +919,6 @@ fn load_blocks(
         file,
     };
 
-    let mut exception_refs: Vec<Vec<(String, usize)>> = Vec::new();
     for (b, es) in &parsed {
         let kind = b.kind.text.as_str();
         let allowed = match kind {
@@ -777,6 +1013,7 @@ fn load_blocks(
                 };
                 let offset = get("id").map_or(0, |e| e.value.offset());
                 v.defs.push(Def {
+                    section: section.map(|s| s.heading.clone()).unwrap_or_default(),
                     id,
                     cite,
                     quote,
@@ -805,6 +1042,7 @@ fn load_blocks(
                 };
                 let due = get("due").map(|e| e.value.text.clone());
                 v.obligations.push(Obligation {
+                    section: section.map(|s| s.heading.clone()).unwrap_or_default(),
                     id,
                     cite,
                     quote,
@@ -899,8 +1137,19 @@ fn load_blocks(
                 let exc = get("exception-to")
                     .map(|e| list(&e.value))
                     .unwrap_or_default();
-                if then.is_none() && get("then").is_none() && exc.is_empty() {
-                    cx.err(file, b.kind.offset, format!("rule `{id}` needs `then:`; only an exception (`exception-to:`) may leave it out, and then it only lifts the rule it excepts"));
+                let lim = get("limits").map(|e| list(&e.value)).unwrap_or_default();
+                if then.is_none() && get("then").is_none() && exc.is_empty() && lim.is_empty() {
+                    cx.err(file, b.kind.offset, format!("rule `{id}` needs `then:`; only an exception (`exception-to:`) or a limit (`limits:`) may leave it out, and then it answers \"permitted\" only where no other rule decides"));
+                }
+                if !lim.is_empty() {
+                    if !exc.is_empty() {
+                        cx.err(file, get("limits").map_or(0, |e| e.key.offset), format!("rule `{id}` has both `limits:` and `exception-to:`; a limit marks where a rule stops, an exception defeats it where it applies: write two rules"));
+                    }
+                    if let Some(e) = get("then")
+                        && then != Some(Effect::Permitted)
+                    {
+                        cx.err(file, e.value.offset(), format!("a limit (`limits:`) answers only `permitted` (the rule it limits stops here); leave `then:` out or write `permitted`, found `{}`", e.value.text));
+                    }
                 }
                 let doubt = get("doubt").map(|e| e.value.text.clone());
                 let doubt_when = cond(cx, &bcx, "doubt-when");
@@ -916,7 +1165,14 @@ fn load_blocks(
                 let section = section.map(|s| s.heading.clone()).unwrap_or_default();
                 let offset = get("id").map_or(0, |e| e.value.offset());
                 let explain = get("explain").map(|e| e.value.text.clone());
+                // A limit answers "permitted" (weakly: see `Rule::is_limit`).
+                let then = if lim.is_empty() {
+                    then
+                } else {
+                    Some(Effect::Permitted)
+                };
                 v.rules.push(Rule {
+                    file,
                     id,
                     cite,
                     quote,
@@ -927,12 +1183,14 @@ fn load_blocks(
                     when,
                     then,
                     exception_to: Vec::new(),
+                    limits: Vec::new(),
                     doubt,
                     doubt_when,
                     reliability,
                     offset,
                 });
                 exception_refs.push(exc);
+                limit_refs.push(lim);
             }
         }
     }
@@ -972,6 +1230,45 @@ fn load_blocks(
                         file,
                         *off,
                         format!("`exception-to` names `{name}`, which is not a rule of this pack"),
+                        help,
+                    );
+                }
+            }
+        }
+    }
+    // Limits: each names a main rule of this pack that shares an act with it.
+    for (ri, refs) in limit_refs.iter().enumerate() {
+        for (name, off) in refs {
+            match rule_index.get(name.as_str()).copied() {
+                Some(t) if t == ri => {
+                    cx.err(file, *off, format!("rule `{name}` cannot limit itself"))
+                }
+                Some(t) => {
+                    let (Some(r), Some(tr)) = (v.rules.get(ri), v.rules.get(t)) else {
+                        continue;
+                    };
+                    let shared_acts = r.acts & tr.acts;
+                    let per_field_only =
+                        bits(shared_acts).all(|a| schema.acts.get(a).is_some_and(|a| a.per_field));
+                    if shared_acts == 0 || (per_field_only && r.fields & tr.fields == 0) {
+                        cx.err(file, *off, format!("`{}` is declared a limit of `{name}`, but they speak to no act (or field) in common", r.id));
+                    }
+                    let target_is_main = tr.then.is_some()
+                        && limit_refs.get(t).is_none_or(Vec::is_empty)
+                        && exception_refs.get(t).is_none_or(Vec::is_empty);
+                    if !target_is_main {
+                        cx.err(file, *off, format!("`limits:` names `{name}`, which is itself an exception or a limit; a limit bounds a main rule (one with `then:` and no `exception-to:`)"));
+                    }
+                    if let Some(r) = v.rules.get_mut(ri) {
+                        r.limits.push(t);
+                    }
+                }
+                None => {
+                    let help = did_you_mean(name, rule_ids.iter().map(String::as_str));
+                    cx.err_help(
+                        file,
+                        *off,
+                        format!("`limits` names `{name}`, which is not a rule of this pack"),
                         help,
                     );
                 }

@@ -32,6 +32,9 @@ pub(crate) struct FactDef {
     pub(crate) name: String,
     pub(crate) ty: FactType,
     pub(crate) ask: String,
+    /// `assume:`: the value taken when a scenario leaves the fact out (a yes/no
+    /// fact only), said in every answer that took it.
+    pub(crate) assume: Option<bool>,
 }
 
 #[derive(Debug)]
@@ -165,10 +168,16 @@ pub(crate) struct Meta {
     pub(crate) source: String,
     pub(crate) reliability: Reliability,
     pub(crate) note: Option<String>,
+    /// `amends:`: the day on which the version this one amends is in force,
+    /// with the offset of the value.
+    pub(crate) amends: Option<(Date, usize)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Rule {
+    /// The file it is written in (an amendment inherits rules written in the
+    /// version it amends).
+    pub(crate) file: usize,
     pub(crate) id: String,
     pub(crate) cite: String,
     pub(crate) quote: String,
@@ -180,6 +189,9 @@ pub(crate) struct Rule {
     pub(crate) when: Cond,
     pub(crate) then: Option<Effect>,
     pub(crate) exception_to: Vec<usize>,
+    /// The rules of this pack whose reach this one bounds (`limits:`): where it
+    /// applies, they stop, and the act is permitted unless another rule decides.
+    pub(crate) limits: Vec<usize>,
     pub(crate) doubt: Option<String>,
     pub(crate) doubt_when: Option<Cond>,
     pub(crate) reliability: Reliability,
@@ -187,8 +199,10 @@ pub(crate) struct Rule {
     pub(crate) offset: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Def {
+    /// The heading of the section it is written under.
+    pub(crate) section: String,
     pub(crate) id: String,
     pub(crate) cite: String,
     pub(crate) quote: String,
@@ -196,8 +210,10 @@ pub(crate) struct Def {
     pub(crate) offset: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Obligation {
+    /// The heading of the section it is written under.
+    pub(crate) section: String,
     pub(crate) id: String,
     pub(crate) cite: String,
     pub(crate) quote: String,
@@ -217,6 +233,17 @@ pub(crate) struct Version {
     pub(crate) rules: Vec<Rule>,
     pub(crate) defs: Vec<Def>,
     pub(crate) obligations: Vec<Obligation>,
+    /// The version this one amends (an index into the loaded versions).
+    pub(crate) amends: Option<usize>,
+}
+
+impl Rule {
+    /// A rule that only marks where other rules stop: an exception that only
+    /// lifts, or a `limits:` rule. It answers "permitted" only where no other
+    /// active rule has an effect, so it never conflicts with one.
+    pub(crate) fn is_limit(&self) -> bool {
+        !self.limits.is_empty() || (self.then.is_none() && !self.exception_to.is_empty())
+    }
 }
 
 impl Version {

@@ -39,6 +39,8 @@ pub struct Query {
     /// (act, field or `u8::MAX` for an act decided as a whole), in the order asked.
     pub(crate) asks: Vec<(u8, u8)>,
     pub(crate) asks_mask: u64,
+    /// Facts left out that took the schema's `assume:` value.
+    pub(crate) assumed: u128,
 }
 
 impl Query {
@@ -230,8 +232,17 @@ impl QueryBuilder<'_> {
         self.query.asks_mask |= 1 << a;
     }
 
-    /// The finished query.
-    pub fn build(self) -> Query {
+    /// The finished query: facts left out that the schema says to assume
+    /// (`assume:`) take that value, and the answer says so.
+    pub fn build(mut self) -> Query {
+        for (f, def) in self.schema.facts.iter().enumerate() {
+            if let Some(v) = def.assume
+                && self.query.facts.known & (1u128 << f) == 0
+            {
+                self.query.facts.set_raw(f, u64::from(v));
+                self.query.assumed |= 1u128 << f;
+            }
+        }
         self.query
     }
 }

@@ -62,7 +62,17 @@ pub fn render_law(law: &LawView<'_>) -> String {
     contents(&mut body, &ix);
     body.push_str("</header>\n<main id=\"law-text\" tabindex=\"-1\">\n");
     body.push_str(&text_html);
-    if !rest.is_empty() {
+    if let (false, Some(base)) = (rest.is_empty(), law.amends()) {
+        // An amendment states only what it changes; the rest is the earlier text.
+        let _ = write!(
+            body,
+            "<section class=\"unplaced\" aria-labelledby=\"unplaced-h\">\n<h2 id=\"unplaced-h\">Unchanged by this amendment</h2>\n<p>This version amends <a href=\"{}\">version {}</a> and keeps everything below from it; the words they encode are on that page.</p>\n<div class=\"cards\">",
+            esc(&page_file_name(&base)),
+            esc(base.version())
+        );
+        body.push_str(&rest);
+        body.push_str("</div>\n</section>\n");
+    } else if !rest.is_empty() {
         body.push_str("<section class=\"unplaced\" aria-labelledby=\"unplaced-h\">\n<h2 id=\"unplaced-h\">Encoded but not found beside the text</h2>\n<p>These were loaded from the pack, but their fenced block could not be placed in the rendered text.</p>\n<div class=\"cards\">");
         body.push_str(&rest);
         body.push_str("</div>\n</section>\n");
@@ -552,6 +562,9 @@ enum Effect {
 
 impl Effect {
     fn of(r: &RuleView<'_>) -> Effect {
+        if r.is_limit() {
+            return Effect::Lifts;
+        }
         match r.effect().map(|o| o.as_str()) {
             Some("prohibited") => Effect::Prohibited,
             Some("permitted") => Effect::Permitted,
@@ -566,6 +579,7 @@ impl Effect {
             Some("prohibited") => Effect::Prohibited,
             Some("permitted") => Effect::Permitted,
             Some("required") => Effect::Required,
+            _ if raw.get("limits").is_some() => Effect::Lifts,
             _ if raw.get("exception-to").is_some() => Effect::Lifts,
             _ => Effect::None,
         }
@@ -749,7 +763,7 @@ impl<'a> Index<'a> {
                 effect.class(),
                 effect.mark(),
                 match effect {
-                    Effect::Lifts => "lifts (an exception with no effect of its own)".to_owned(),
+                    Effect::Lifts => "lifts: where it applies the rule stops, and the act is permitted unless another rule decides".to_owned(),
                     other => other.word().to_owned(),
                 }
             );

@@ -355,7 +355,8 @@ fn pack_diff_shows_what_the_2025_amendment_changed() {
         t.contains("assist-operation: permitted → prohibited"),
         "{t}"
     );
-    assert!(t.contains("when department = police and operation-purpose = civil-immigration and assistance-kind in {traffic-perimeter, traffic-control, escort, officer-safety, breach-of-peace}"), "{t}");
+    // Where a law requires the act, 2.129.070 makes both versions yield.
+    assert!(t.contains("when department = police and not legal-mandate and operation-purpose = civil-immigration and assistance-kind in {traffic-perimeter, traffic-control, escort, officer-safety, breach-of-peace}"), "{t}");
     let bad = trustgate(&["pack", "diff", "cambridge", "cambridge@2025-08-04"], None);
     assert_eq!(bad.status.code(), Some(2));
     assert!(

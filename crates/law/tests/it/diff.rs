@@ -33,8 +33,10 @@ fn the_2025_amendment_changes_exactly_the_raids_subsection() {
     assert_eq!(
         got,
         [
-            r#"assist-operation permitted→prohibited 10/180 when [["department = police", "operation-purpose = civil-immigration", "assistance-kind in {traffic-perimeter, traffic-control, escort, officer-safety, breach-of-peace}"]]"#,
-            r#"protect-safety-on-scene not-addressed→permitted 1/3 when [["department = police"]]"#,
+            // Where a law requires the act, 2.129.070 makes both versions yield.
+            r#"assist-operation permitted→prohibited 10/360 when [["department = police", "not legal-mandate", "operation-purpose = civil-immigration", "assistance-kind in {traffic-perimeter, traffic-control, escort, officer-safety, breach-of-peace}"]]"#,
+            // The Department's role on scene is a duty (issue 13, class 3).
+            r#"protect-safety-on-scene not-addressed→required 1/3 when [["department = police"]]"#,
         ]
     );
     assert!(diff.skipped.is_empty());

@@ -153,7 +153,7 @@ fn an_exception_defeats_the_rule_it_excepts() {
 }
 
 #[test]
-fn a_lifting_exception_leaves_the_act_unaddressed() {
+fn a_lifting_exception_answers_permitted_where_nothing_else_decides() {
     let l = lib(&[law(
         "a",
         "2020-01-01",
@@ -179,13 +179,322 @@ fn a_lifting_exception_leaves_the_act_unaddressed() {
             )
         ),
     )]);
+    // "except on a judicial warrant": the prohibition stops here.
     check(
         &l,
         "2021-01-01",
         &[("documents", "detainer-hold,judicial-warrant")],
         &["detain"],
+        &["detain permitted [lift-cite]"],
+    );
+    // Where the rule it lifts does not apply, it says nothing.
+    check(
+        &l,
+        "2021-01-01",
+        &[("documents", "judicial-warrant")],
+        &["detain"],
         &["detain not-addressed"],
     );
+}
+
+/// "No officer shall detain a person solely on a detainer": on the other side
+/// of "solely" the answer is permitted, citing the words, and it yields to any
+/// other law that decides the act.
+#[test]
+fn a_limit_answers_permitted_beyond_the_line_and_yields_to_other_rules() {
+    let text =
+        "No officer shall detain a person solely on a detainer, except on a judicial warrant.";
+    let main = rule(
+        "main",
+        "No officer shall detain a person solely on a detainer",
+        "detain",
+        "documents has detainer-hold and not in-custody",
+        "prohibited",
+        "",
+    );
+    let limit = rule(
+        "solely",
+        "solely on a detainer",
+        "detain",
+        "documents has detainer-hold and in-custody",
+        "",
+        "limits: main\n",
+    );
+    let jw = rule(
+        "jw",
+        "except on a judicial warrant",
+        "detain",
+        "documents has judicial-warrant",
+        "",
+        "exception-to: main\n",
+    );
+    let a = law("a", "2020-01-01", None, text, &format!("{main}{limit}{jw}"));
+    let l = lib(std::slice::from_ref(&a));
+    check(
+        &l,
+        "2021-01-01",
+        &[("documents", "detainer-hold"), ("in-custody", "false")],
+        &["detain"],
+        &["detain prohibited [main-cite]"],
+    );
+    check(
+        &l,
+        "2021-01-01",
+        &[("documents", "detainer-hold"), ("in-custody", "true")],
+        &["detain"],
+        &["detain permitted [solely-cite]"],
+    );
+    // The exception decides on both sides of the line, whatever the fact the
+    // rule alone reads.
+    check(
+        &l,
+        "2021-01-01",
+        &[("documents", "detainer-hold,judicial-warrant")],
+        &["detain"],
+        &["detain permitted [jw-cite] (regardless)"],
+    );
+    // Outside the rule's subject (no detainer) nothing speaks.
+    check(
+        &l,
+        "2021-01-01",
+        &[("documents", ""), ("in-custody", "true")],
+        &["detain"],
+        &["detain not-addressed"],
+    );
+    // Another law that forbids the act decides; a limit never conflicts.
+    let b = law(
+        "b",
+        "2020-01-01",
+        None,
+        "No one shall be held on a detainer.",
+        &rule(
+            "state",
+            "No one shall be held on a detainer.",
+            "detain",
+            "documents has detainer-hold",
+            "prohibited",
+            "",
+        ),
+    );
+    let l = lib(&[a, b]);
+    check(
+        &l,
+        "2021-01-01",
+        &[
+            ("documents", "detainer-hold,judicial-warrant"),
+            ("in-custody", "true"),
+        ],
+        &["detain"],
+        &["detain prohibited [state-cite]"],
+    );
+    assert!(l.lint().conflicts.is_empty());
+}
+
+/// An amendment states what it changes: the sections it rewrites; the rest is
+/// inherited from the version it amends, ids and all.
+#[test]
+fn an_amendment_inherits_what_it_does_not_rewrite() {
+    let head = |version: &str, from: &str, extra: &str| {
+        format!(
+            "---\nlaw: a\njurisdiction: us/ma/town\ninstrument: ordinance\ntitle: a\nversion: {version}\neffective-from: {from}\n{extra}source: test\nreliability: high\n---\n"
+        )
+    };
+    let base = format!(
+        "{}# One\n> No officer shall detain a person on a detainer.\n{}# Two\n> Officers may share status.\n{}",
+        head("v1", "2020-01-01", "effective-until: 2022-12-31\n"),
+        rule(
+            "hold",
+            "No officer shall detain a person on a detainer.",
+            "detain",
+            "documents has detainer-hold",
+            "prohibited",
+            ""
+        ),
+        rule(
+            "share",
+            "Officers may share status.",
+            "disclose",
+            "true",
+            "permitted",
+            "fields: immigration-status\n"
+        ),
+    );
+    let amendment = format!(
+        "{}# Two\n> Officers shall not share status.\n{}",
+        head("v2", "2023-01-01", "amends: 2020-01-01\n"),
+        rule(
+            "share",
+            "Officers shall not share status.",
+            "disclose",
+            "true",
+            "prohibited",
+            "fields: immigration-status\n"
+        ),
+    );
+    let l = lib(&[base.clone(), amendment]);
+    for date in ["2021-06-01", "2024-06-01"] {
+        check(
+            &l,
+            date,
+            &[("documents", "detainer-hold")],
+            &["detain"],
+            &["detain prohibited [hold-cite]"],
+        );
+    }
+    check(
+        &l,
+        "2021-06-01",
+        &[],
+        &["disclose=immigration-status"],
+        &["disclose.immigration-status permitted [share-cite]"],
+    );
+    check(
+        &l,
+        "2024-06-01",
+        &[],
+        &["disclose=immigration-status"],
+        &["disclose.immigration-status prohibited [share-cite]"],
+    );
+    let v2 = l.laws().find(|v| v.version() == "v2").unwrap();
+    assert_eq!(v2.amends().map(|b| b.version()), Some("v1"));
+    let ids: Vec<&str> = v2.rules().iter().map(|r| r.id()).collect();
+    assert_eq!(ids, ["hold", "share"]);
+
+    // An inherited exception whose rule the amendment drops is an error at `amends:`.
+    let with_exception = format!(
+        "{base}{}",
+        rule(
+            "jw",
+            "Officers may share status.",
+            "detain",
+            "documents has judicial-warrant",
+            "",
+            "exception-to: hold\n"
+        ),
+    );
+    let drops = format!(
+        "{}# One\n> [Repealed.]\n",
+        head("v2", "2023-01-01", "amends: 2020-01-01\n"),
+    );
+    let err = Library::load(&[
+        Source {
+            name: "schema.md",
+            text: SCHEMA,
+        },
+        Source {
+            name: "p0.md",
+            text: &with_exception,
+        },
+        Source {
+            name: "p1.md",
+            text: &drops,
+        },
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("p1.md:8:9") && err.contains("`exception-to` names `hold`"),
+        "{err}"
+    );
+    // `amends:` must name a day a version of the same law is in force.
+    let nowhere = format!(
+        "{}# Two\n> x\n",
+        head("v2", "2023-01-01", "amends: 2019-01-01\n")
+    );
+    let err = Library::load(&[
+        Source {
+            name: "schema.md",
+            text: SCHEMA,
+        },
+        Source {
+            name: "p0.md",
+            text: &base,
+        },
+        Source {
+            name: "p1.md",
+            text: &nowhere,
+        },
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("no version of `a` is in force on 2019-01-01"),
+        "{err}"
+    );
+}
+
+/// A yes/no fact with `assume:` takes that value when left out, and the
+/// explanation says so; stated, it decides as given.
+#[test]
+fn an_assumed_fact_is_taken_when_left_out_and_said() {
+    let extra = "---\nschema: extra\n---\n```schema\nfact mandated: bool\n  ask: Does a law require it?\n  assume: no\n```\n";
+    let a = law(
+        "a",
+        "2020-01-01",
+        None,
+        TEXT,
+        &format!(
+            "{}{}",
+            rule(
+                "main",
+                "No officer shall detain a person on a detainer",
+                "detain",
+                "documents has detainer-hold",
+                "prohibited",
+                ""
+            ),
+            rule(
+                "lift",
+                "except on a judicial warrant",
+                "detain",
+                "mandated",
+                "",
+                "exception-to: main\n"
+            ),
+        ),
+    );
+    let l = Library::load(&[
+        Source {
+            name: "schema.md",
+            text: SCHEMA,
+        },
+        Source {
+            name: "extra.md",
+            text: extra,
+        },
+        Source {
+            name: "p0.md",
+            text: &a,
+        },
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    check(
+        &l,
+        "2021-01-01",
+        &[("documents", "detainer-hold")],
+        &["detain"],
+        &["detain prohibited [main-cite]"],
+    );
+    check(
+        &l,
+        "2021-01-01",
+        &[("documents", "detainer-hold"), ("mandated", "true")],
+        &["detain"],
+        &["detain permitted [lift-cite]"],
+    );
+    let mut b = l.query("town", Date::parse("2021-01-01").unwrap()).unwrap();
+    b.fact("documents", FactValue::Set(&["detainer-hold"]))
+        .unwrap();
+    b.ask("detain").unwrap();
+    let q = b.build();
+    let d = l.decide(&q);
+    let assumed: Vec<(String, bool)> = l
+        .explain(&q, &d)
+        .assumed()
+        .iter()
+        .map(|(f, v)| (f.name().to_owned(), *v))
+        .collect();
+    assert_eq!(assumed, [("mandated".to_owned(), false)]);
 }
 
 #[test]

@@ -106,7 +106,7 @@ fn rules_must_cite_and_quote_the_text() {
     check(
         &pack(&RULE.replace("then: prohibited\n", "")),
         &[
-            "p.md:13:4: error: rule `r` needs `then:`; only an exception (`exception-to:`) may leave it out, and then it only lifts the rule it excepts",
+            "p.md:13:4: error: rule `r` needs `then:`; only an exception (`exception-to:`) or a limit (`limits:`) may leave it out, and then it answers \"permitted\" only where no other rule decides",
         ],
     );
     check(
@@ -242,7 +242,7 @@ fn documents_that_are_not_packs() {
             "p.md:13:4: error: `r` has no `cite:`; every rule must name the provision it encodes",
             "p.md:13:4: error: `r` has no `quote:`; give the words of the law it encodes",
             "p.md:13:4: error: rule `r` needs `acts:`, the acts it speaks to",
-            "p.md:13:4: error: rule `r` needs `then:`; only an exception (`exception-to:`) may leave it out, and then it only lifts the rule it excepts",
+            "p.md:13:4: error: rule `r` needs `then:`; only an exception (`exception-to:`) or a limit (`limits:`) may leave it out, and then it answers \"permitted\" only where no other rule decides",
         ],
     );
 }

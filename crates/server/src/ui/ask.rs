@@ -202,6 +202,9 @@ pub(crate) struct Answer {
     /// Facts answered so far, as form pairs, carried to the next step.
     pub(crate) known: Vec<(String, String)>,
     pub(crate) questions: Vec<QuestionView>,
+    /// Questions the scenario left out that were taken as "no" (the schema's
+    /// `assume:`), in plain words: the answer holds only if so.
+    pub(crate) assumed: Vec<String>,
     pub(crate) items: Vec<ItemView>,
     pub(crate) obligations: Vec<DutyView>,
     pub(crate) settled: bool,
@@ -484,6 +487,11 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
         date: decision.date.clone(),
         known,
         questions,
+        assumed: decision
+            .assumed
+            .iter()
+            .map(|a| format!("{} {}", a.ask, if a.value { "Yes." } else { "No." }))
+            .collect(),
         items,
         obligations,
         settled: decision.settled,
