@@ -260,6 +260,22 @@ fn place(dir: Option<&Path>, lib: &Library, wanted: Option<&str>) -> Result<Plac
                 .join(", ")
         );
     }
+    // Every question residents ask must be one the law can be asked, on
+    // each day a version of the place's laws begins, so none fails later.
+    let starts: Vec<trustgate_law::Date> = lib.laws().filter_map(|l| l.effective_from()).collect();
+    for q in place.questions() {
+        for &day in &starts {
+            if let Err(e) = q.query(lib, place.id(), day) {
+                bail!(
+                    "{}:{}:{}: the question `{}`: {e}",
+                    place.file(),
+                    q.at.0,
+                    q.at.1,
+                    q.id
+                );
+            }
+        }
+    }
     Ok(place)
 }
 

@@ -21,9 +21,73 @@ pub const MAX_ID: usize = 64;
 /// A place, as its `place.toml` configures it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
+    /// The file it was read from, for errors found later.
+    file: String,
     id: String,
     name: String,
     units: Vec<Unit>,
+    questions: Vec<Question>,
+}
+
+/// A question residents ask ("can the police tell ICE my address?"), as a
+/// scenario the public pages put to the engine under the law of the day, so
+/// the answer is the engine's, with its citations. Its words are the
+/// place's message `question-<id>`, in every language it serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    /// `[a-z0-9-]`, unique within the place.
+    pub id: String,
+    /// The facts, as a scenario names them.
+    pub facts: Vec<(String, FactAnswer)>,
+    /// The one act asked, and its fields for a per-field act.
+    pub act: (String, Option<Vec<String>>),
+    /// Where it is in the file: (line, column), for errors found later
+    /// (a fact the law does not know).
+    pub at: (usize, usize),
+}
+
+impl Question {
+    /// The question as a query for the engine, at `place` on `date`: its
+    /// facts and its one act, each checked against the law's schema.
+    pub fn query(
+        &self,
+        lib: &trustgate_law::Library,
+        place: &str,
+        date: trustgate_law::Date,
+    ) -> Result<trustgate_law::Query, trustgate_law::ScenarioError> {
+        use trustgate_law::FactValue;
+        let mut b = lib.query(place, date)?;
+        for (name, value) in &self.facts {
+            match value {
+                FactAnswer::Bool(v) => b.fact(name, FactValue::Bool(*v))?,
+                FactAnswer::One(v) => b.fact(name, FactValue::One(v))?,
+                FactAnswer::Set(vs) => {
+                    let vs: Vec<&str> = vs.iter().map(String::as_str).collect();
+                    b.fact(name, FactValue::Set(&vs))?;
+                }
+            }
+        }
+        match &self.act {
+            (act, None) => b.ask(act)?,
+            (act, Some(fields)) => {
+                let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+                b.ask_fields(act, &fields)?;
+            }
+        }
+        Ok(b.build())
+    }
+}
+
+/// A fact's value in a question: yes/no, one value, or a set of values.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum FactAnswer {
+    /// A yes/no fact.
+    Bool(bool),
+    /// An enumeration's value.
+    One(String),
+    /// A set fact's values.
+    Set(Vec<String>),
 }
 
 /// A unit that receives federal contacts (a district station, the booking
@@ -54,6 +118,24 @@ struct PlaceFile {
     id: toml::Spanned<String>,
     name: toml::Spanned<String>,
     units: toml::Spanned<Vec<UnitFile>>,
+    #[serde(default)]
+    questions: Vec<toml::Spanned<QuestionFile>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionFile {
+    id: toml::Spanned<String>,
+    #[serde(default)]
+    facts: std::collections::BTreeMap<String, FactAnswer>,
+    acts: toml::Spanned<std::collections::BTreeMap<String, ActFile>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum ActFile {
+    Whole(bool),
+    Fields(Vec<String>),
 }
 
 #[derive(serde::Deserialize)]
@@ -131,16 +213,58 @@ impl Place {
                 "a place lists at least one receiving unit ([[units]])".to_owned(),
             ));
         }
+        let mut questions: Vec<Question> = Vec::new();
+        for q in &raw.questions {
+            let id = id_rule(&q.get_ref().id, "a question's id")?;
+            if questions.iter().any(|seen| seen.id == id) {
+                return Err(at(
+                    q.get_ref().id.span().start,
+                    format!("the question `{id}` is listed twice"),
+                ));
+            }
+            let acts = &q.get_ref().acts;
+            let act = match acts.get_ref().iter().collect::<Vec<_>>().as_slice() {
+                [(name, ActFile::Whole(true))] => ((*name).clone(), None),
+                [(name, ActFile::Fields(fields))] if fields.len() == 1 => {
+                    ((*name).clone(), Some(fields.clone()))
+                }
+                _ => {
+                    return Err(at(
+                        acts.span().start,
+                        "a question asks about one act (`act = true`, or one field: `disclose = [\"home-address\"]`)"
+                            .to_owned(),
+                    ));
+                }
+            };
+            questions.push(Question {
+                id,
+                facts: q
+                    .get_ref()
+                    .facts
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                act,
+                at: line_column(text, q.span().start),
+            });
+        }
         Ok(Place {
+            file: file.to_owned(),
             id: id_rule(&raw.id, "the place's id")?,
             name: name_rule(&raw.name)?,
             units,
+            questions,
         })
     }
 
     /// The place's id, as scenarios name it (`"place": "<id>"`).
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// The file it was read from.
+    pub fn file(&self) -> &str {
+        &self.file
     }
 
     /// Its name, as people read it.
@@ -151,6 +275,11 @@ impl Place {
     /// Its receiving units, in the file's order.
     pub fn units(&self) -> &[Unit] {
         &self.units
+    }
+
+    /// The questions its residents ask, in the file's order.
+    pub fn questions(&self) -> &[Question] {
+        &self.questions
     }
 
     /// The unit with this id, if the place has it.
@@ -203,6 +332,29 @@ mod tests {
             p.not_a_unit("jane doe")
                 .contains("one of: front-desk, booking")
         );
+        assert!(p.questions().is_empty());
+        let with = format!(
+            "{GOOD}\n[[questions]]\nid = \"address\"\nfacts = {{ requester = \"ice-ero\", arrested = true, documents = [] }}\nacts = {{ disclose = [\"home-address\"] }}\n"
+        );
+        let p = Place::parse("place.toml", &with).unwrap();
+        let q = &p.questions()[0];
+        assert_eq!(q.id, "address");
+        assert_eq!(
+            q.act,
+            ("disclose".to_owned(), Some(vec!["home-address".to_owned()]))
+        );
+        assert_eq!(
+            q.facts,
+            [
+                ("arrested".to_owned(), FactAnswer::Bool(true)),
+                ("documents".to_owned(), FactAnswer::Set(vec![])),
+                (
+                    "requester".to_owned(),
+                    FactAnswer::One("ice-ero".to_owned())
+                ),
+            ]
+        );
+        assert_eq!(q.at, (12, 1));
     }
 
     fn error(text: &str) -> String {
@@ -229,6 +381,13 @@ mod tests {
         let e = error("id = \"x\"\nname = \"X\"\nunits = []\n");
         assert!(
             e.starts_with("p/place.toml:3:9: a place lists at least one"),
+            "{e}"
+        );
+        let question =
+            "\n[[questions]]\nid = \"q\"\nacts = { detain = true, transfer-to-ice = true }\n";
+        let e = error(&format!("{GOOD}{question}"));
+        assert!(
+            e.starts_with("p/place.toml:14:8: a question asks about one act"),
             "{e}"
         );
         let e = error("id = \n");

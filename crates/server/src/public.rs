@@ -151,6 +151,17 @@ struct LawLink {
     href: String,
 }
 
+/// A resident's question, answered by the engine under today's law.
+#[derive(Debug)]
+struct Answered {
+    question: String,
+    answer: String,
+    /// Doubt or low reliability, in words.
+    caveats: Vec<String>,
+    /// The rules that decide it, linked to their words.
+    cites: Vec<LawLink>,
+}
+
 #[derive(Template)]
 #[template(path = "public/home.html")]
 struct Home<'a> {
@@ -159,8 +170,70 @@ struct Home<'a> {
     today: String,
     /// The place's statements for residents (`place-law-1`, …).
     statements: Vec<String>,
+    questions: Vec<Answered>,
     laws: Vec<LawLink>,
     reports: bool,
+}
+
+/// Puts a resident's question to the engine: its scenario on `date`, its
+/// one act. `None` if the law library refuses it (the CLI checks every
+/// question at start, so that is a defect, logged) or the place has no
+/// words for it.
+fn answer(
+    lib: &trustgate_law::Library,
+    place: &trustgate_place::Place,
+    q: &trustgate_place::Question,
+    date: trustgate_law::Date,
+    t: &Language,
+) -> Option<Answered> {
+    use trustgate_law::{Outcome, Reliability};
+    let text_id = format!("question-{}", q.id);
+    if !t.has(&text_id) {
+        return None;
+    }
+    let built = q.query(lib, place.id(), date);
+    let query = match built {
+        Ok(q) => q,
+        Err(e) => {
+            tracing::error!(question = %q.id, error = %e, "a resident's question does not fit the law");
+            return None;
+        }
+    };
+    let decision = lib.decide(&query);
+    let explained = lib.explain(&query, &decision);
+    let item = explained.items().next()?;
+    let answer = t.text(match item.outcome() {
+        Outcome::Prohibited => "answer-prohibited",
+        Outcome::Permitted => "answer-permitted",
+        Outcome::Required => "answer-required",
+        Outcome::NotAddressed => "answer-not-addressed",
+        Outcome::Conflict => "answer-conflict",
+        Outcome::Undetermined => "answer-undetermined",
+    });
+    let mut caveats = Vec::new();
+    if !item.doubts().is_empty() {
+        caveats.push(t.text("answer-doubtful"));
+    }
+    if item.reliability() == Some(Reliability::Low) {
+        caveats.push(t.text("answer-low-source"));
+    }
+    let cites = item
+        .deciding()
+        .map(|r| LawLink {
+            title: r.cite().to_owned(),
+            href: format!(
+                "/laws/{}#rule-{}",
+                trustgate_render::page_file_name(&r.law()),
+                r.id()
+            ),
+        })
+        .collect();
+    Some(Answered {
+        question: t.text(&text_id),
+        answer,
+        caveats,
+        cites,
+    })
 }
 
 impl Home<'_> {
@@ -168,6 +241,12 @@ impl Home<'_> {
         self.frame
             .t
             .text_with("home-intro", &[("place", self.place.clone().into())])
+    }
+
+    fn questions_intro(&self) -> String {
+        self.frame
+            .t
+            .text_with("questions-intro", &[("date", self.today.clone().into())])
     }
 
     fn in_force(&self) -> String {
@@ -213,7 +292,13 @@ async fn home(State(state): State<AppState>, Path(lang): Path<String>) -> Respon
         .take_while(|id| t.has(id))
         .map(|id| t.text(&id))
         .collect();
+    let questions = place
+        .questions()
+        .iter()
+        .filter_map(|q| answer(&state.lib, place, q, today, t))
+        .collect();
     let page = Home {
+        questions,
         frame: Frame::new(
             messages,
             t,

@@ -1210,6 +1210,21 @@ fn the_place_comes_from_its_configuration_and_is_checked() {
         "{}",
         text(&o)
     );
+    // A question residents ask that the law cannot be asked: refused at
+    // start, where it is written.
+    std::fs::write(
+        law.join("place.toml"),
+        "id = \"cambridge\"\nname = \"City of Cambridge\"\n\n[[units]]\nid = \"front-desk\"\nname = \"Front desk\"\n\n[[questions]]\nid = \"hold\"\nfacts = { requestor = \"ice-ero\" }\nacts = { detain = true }\n",
+    )
+    .unwrap();
+    let o = trustgate(&["--packs", &packs, "report", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("us-ma-cambridge/place.toml:8:1: the question `hold`: ")
+            && text(&o).contains("requestor"),
+        "{}",
+        text(&o)
+    );
 }
 
 /// Publishing closes the ended periods before counting them (so no contact

@@ -199,3 +199,60 @@ async fn the_public_site_alone_has_nothing_of_the_staff_system() {
         .unwrap();
     assert!(send(sign_in).await.is_client_error());
 }
+
+/// The questions residents ask are answered by the engine under the law of
+/// the day, each answer linked to the words that decide it.
+#[tokio::test]
+async fn residents_questions_are_the_engines_answers_with_their_words() {
+    let app = TestApp::new().await;
+    let m = messages();
+    let en = m.get("en").unwrap();
+    let (_, _, body) = app.send(get("/en/", None)).await;
+    let html = page_text(&body);
+    let place = crate::harness::cambridge();
+    assert!(!place.questions().is_empty());
+    let lib = crate::harness::library();
+    let today = trustgate_report::local_date(crate::harness::T0);
+    for q in place.questions() {
+        let query = q.query(&lib, "cambridge", today).unwrap();
+        let decision = lib.decide(&query);
+        let explained = lib.explain(&query, &decision);
+        let item = explained.items().next().unwrap();
+        let id = match item.outcome() {
+            trustgate_law::Outcome::Prohibited => "answer-prohibited",
+            trustgate_law::Outcome::Permitted => "answer-permitted",
+            trustgate_law::Outcome::Required => "answer-required",
+            trustgate_law::Outcome::NotAddressed => "answer-not-addressed",
+            trustgate_law::Outcome::Conflict => "answer-conflict",
+            trustgate_law::Outcome::Undetermined => "answer-undetermined",
+        };
+        let question = en.text(&format!("question-{}", q.id));
+        let at = html.find(&question).unwrap_or_else(|| panic!("{question}"));
+        let rest = &html[at..];
+        assert!(
+            rest.get(..600).unwrap_or(rest).contains(&en.text(id)),
+            "{}: {}",
+            q.id,
+            en.text(id)
+        );
+    }
+    // Detainers: the engine says no, citing (d) and Lunn.
+    assert!(html.contains("#rule-d-no-extension\""), "{html}");
+    // Every cited rule's anchor is on its law page.
+    let links: Vec<&str> = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|h| h.contains("#rule-"))
+        .collect();
+    assert!(links.len() >= 4, "{links:?}");
+    for link in links {
+        let (page, anchor) = link.split_once('#').unwrap();
+        let (status, _, body) = app.send(get(page, None)).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page_text(&body).contains(&format!("id=\"{anchor}\"")),
+            "{link}"
+        );
+    }
+}
