@@ -137,6 +137,7 @@ fn civil_from_days(z: i32) -> (i32, i32, i32) {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, reason = "a test fails by panicking")]
 mod tests {
     use super::*;
 

@@ -27,6 +27,10 @@
 //! strings, answers go out as views borrowing the library. Deciding a fully
 //! known scenario allocates nothing once the [`Decision`] buffer has grown.
 
+// An out-of-range index is a broken invariant: it must be a `.get()` handled
+// loudly (see `engine::DecideError`), never a panic or a quiet default.
+#![deny(clippy::indexing_slicing)]
+
 mod date;
 mod diag;
 mod diff;
