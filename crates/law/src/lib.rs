@@ -43,7 +43,7 @@ mod model;
 mod query;
 mod syntax;
 
-pub use date::{Date, DateError};
+pub use date::{Date, DateError, civil_from_unix_days, days_in_month, unix_days_from_civil};
 pub use diag::{Diagnostic, LoadError};
 pub use diff::{Change, LawDiff, Skipped};
 pub use engine::{DecideError, Outcome};
