@@ -1264,6 +1264,14 @@ mod tests {
         }
     }
 
+    fn nothing_known(facts: &Facts) -> Cx<'_> {
+        Cx {
+            facts,
+            field: 0,
+            asks: 0,
+        }
+    }
+
     #[test]
     fn a_slot_never_reaches_into_another_acts_slots() {
         let rb = book(vec![Node::Const(true)]);
@@ -1280,11 +1288,7 @@ mod tests {
     fn a_consistent_rulebook_decides() {
         let rb = book(vec![Node::Const(true)]);
         let facts = Facts::unknown();
-        let cx = Cx {
-            facts: &facts,
-            field: 0,
-            asks: 0,
-        };
+        let cx = nothing_known(&facts);
         let mut item = Item::new(0, u8::MAX, 0);
         assert_eq!(rb.decide_slot(0, &cx, &mut item), Ok(()));
         assert_eq!(item.outcome, Outcome::Prohibited);
@@ -1294,11 +1298,7 @@ mod tests {
     fn a_missing_slot_is_an_error_not_not_addressed() {
         let rb = book(vec![Node::Const(true)]);
         let facts = Facts::unknown();
-        let cx = Cx {
-            facts: &facts,
-            field: 0,
-            asks: 0,
-        };
+        let cx = nothing_known(&facts);
         let mut item = Item::new(0, u8::MAX, 7);
         assert!(matches!(
             rb.decide_slot(7, &cx, &mut item),
@@ -1316,11 +1316,7 @@ mod tests {
     fn a_missing_node_is_loud() {
         let rb = book(Vec::new());
         let facts = Facts::unknown();
-        let cx = Cx {
-            facts: &facts,
-            field: 0,
-            asks: 0,
-        };
+        let cx = nothing_known(&facts);
         // Release builds: unknown, never "false".
         assert_eq!(rb.eval(0, &cx), Tri::U);
         assert_ne!(rb.outcome_known(0, &cx), Outcome::NotAddressed);

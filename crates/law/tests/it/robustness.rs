@@ -191,16 +191,21 @@ fn lint_asks_about_the_other_acts_too() {
     assert_eq!(lib.lint().never_apply, []);
 }
 
+/// The built-in packs loaded again: the same law, another library.
+fn another_builtin() -> Library {
+    let sources: Vec<Source<'_>> = trustgate_packs::law_files()
+        .map(|(name, text)| Source { name, text })
+        .collect();
+    Library::load(&sources).unwrap()
+}
+
 /// A query carries another library's indices (places, acts, facts): deciding
 /// it elsewhere used to answer with whatever those indices name there. Now it
 /// is refused, every act answered "undetermined" and the reason carried.
 #[test]
 fn a_query_from_another_library_is_refused_not_answered() {
     let own = crate::builtin();
-    let sources: Vec<Source<'_>> = trustgate_packs::law_files()
-        .map(|(name, text)| Source { name, text })
-        .collect();
-    let other = Library::load(&sources).unwrap();
+    let other = another_builtin();
     let mut b = other
         .query("cambridge", Date::parse("2026-03-01").unwrap())
         .unwrap();
@@ -241,10 +246,7 @@ fn a_query_from_another_library_is_refused_not_answered() {
 #[test]
 #[cfg_attr(debug_assertions, should_panic(expected = "another library"))]
 fn deciding_a_foreign_query_is_loud_in_debug_builds() {
-    let sources: Vec<Source<'_>> = trustgate_packs::law_files()
-        .map(|(name, text)| Source { name, text })
-        .collect();
-    let other = Library::load(&sources).unwrap();
+    let other = another_builtin();
     let mut b = other
         .query("cambridge", Date::parse("2026-03-01").unwrap())
         .unwrap();
