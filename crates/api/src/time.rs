@@ -1,13 +1,16 @@
 //! Instants as the API writes them: RFC 3339 in UTC with milliseconds
 //! (`2026-03-01T14:05:09.120Z`), and as the store keeps them: milliseconds
 //! since the Unix epoch. Only the `Z` form is accepted: a record's time is
-//! never ambiguous about its zone.
+//! never ambiguous about its zone. Days and dates come from the engine's one
+//! civil-date algorithm (`trustgate_law::civil_from_unix_days`).
+
+use trustgate_law::{civil_from_unix_days, days_in_month, unix_days_from_civil};
 
 /// Formats UTC milliseconds as RFC 3339 (`2026-03-01T14:05:09.120Z`).
 pub fn format_utc_ms(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
     let rem = ms.rem_euclid(86_400_000);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = civil_from_unix_days(days);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
         rem / 3_600_000,
@@ -53,56 +56,15 @@ pub fn parse_utc_ms(s: &str) -> Result<i64, String> {
         let three: String = digits.chars().chain("00".chars()).take(3).collect();
         three.parse::<i64>().map_err(|_| bad())?
     };
-    let month_days = [
-        31,
-        if is_leap(y) { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    let valid_day = usize::try_from(mo - 1)
-        .ok()
-        .and_then(|i| month_days.get(i))
-        .is_some_and(|&n| (1..=n).contains(&d));
+    let valid_day = (1..=12).contains(&mo) && (1..=days_in_month(y, mo)).contains(&d);
     if !valid_day || h > 23 || mi > 59 || sec > 59 {
         return Err(format!("`{s}` is not a real date and time"));
     }
-    Ok(days_from_civil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + sec * 1000 + millis)
-}
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-/// `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    Ok(unix_days_from_civil(y, mo, d) * 86_400_000
+        + h * 3_600_000
+        + mi * 60_000
+        + sec * 1000
+        + millis)
 }
 
 #[cfg(test)]

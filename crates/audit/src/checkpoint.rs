@@ -20,6 +20,7 @@
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
 use crate::Hash;
+use crate::encoding::base64;
 use crate::merkle::sha256;
 
 /// A tree head: the log had `size` entries with Merkle root `root` at
@@ -131,10 +132,7 @@ pub fn parse_verifier(text: &str) -> Result<(String, VerifyingKey), CheckpointEr
 }
 
 fn hex_id(name: &str, key: &VerifyingKey) -> String {
-    key_id(name, key)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::encoding::hex(&key_id(name, key))
 }
 
 /// `name+hash+base64` → the name and the 32 key bytes after the type byte.
@@ -418,83 +416,6 @@ mod tests {
                 ),
                 "{note:?}"
             );
-        }
-    }
-}
-
-/// Standard base64 with padding (RFC 4648 §4); decoding accepts only the
-/// canonical encoding, so one value has one text.
-mod base64 {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    pub(super) fn encode(bytes: &[u8]) -> String {
-        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-        for chunk in bytes.chunks(3) {
-            let mut group = [0u8; 4];
-            group[1..=chunk.len()].copy_from_slice(chunk);
-            let n = u32::from_be_bytes(group);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
-
-    pub(super) fn decode(text: &str) -> Option<Vec<u8>> {
-        let raw = text.as_bytes();
-        if !raw.len().is_multiple_of(4) {
-            return None;
-        }
-        let mut out = Vec::with_capacity(raw.len() / 4 * 3);
-        for chunk in raw.chunks(4) {
-            let pad = chunk
-                .iter()
-                .rev()
-                .take_while(|&&c| c == b'=')
-                .count()
-                .min(2);
-            let mut n = 0u32;
-            for &c in &chunk[..4 - pad] {
-                let v = ALPHABET.iter().position(|&a| a == c)?;
-                n = n << 6 | v as u32;
-            }
-            n <<= 6 * pad;
-            out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
-        }
-        // Padding only at the end, zero spare bits: re-encoding must agree.
-        (encode(&out) == text).then_some(out)
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn rfc4648_vectors() {
-            let cases = [
-                ("", ""),
-                ("f", "Zg=="),
-                ("fo", "Zm8="),
-                ("foo", "Zm9v"),
-                ("foob", "Zm9vYg=="),
-                ("fooba", "Zm9vYmE="),
-                ("foobar", "Zm9vYmFy"),
-            ];
-            for (plain, coded) in cases {
-                assert_eq!(encode(plain.as_bytes()), coded);
-                assert_eq!(decode(coded).as_deref(), Some(plain.as_bytes()));
-            }
-        }
-
-        #[test]
-        fn non_canonical_is_rejected() {
-            for bad in ["Zg=", "Zh==", "Zg==Zg==", "Z===", "Zm9v\n", "Zm 9", "Zg=a"] {
-                assert_eq!(decode(bad), None, "{bad:?}");
-            }
         }
     }
 }

@@ -112,6 +112,7 @@ mod frontier;
 mod verify;
 
 pub mod checkpoint;
+pub mod encoding;
 pub mod merkle;
 
 pub use checkpoint::{

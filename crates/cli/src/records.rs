@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use trustgate_access::{Permission, Role, password, totp};
+use trustgate_audit::encoding::hex;
 use trustgate_audit::{Checkpoint, checkpoint};
 use trustgate_store::{Actor, Clock, Grants, Keyring, NewAccount, Principal, Store};
 
@@ -633,8 +634,4 @@ fn verify(args: &VerifyArgs) -> Result<u8> {
             }
         }
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

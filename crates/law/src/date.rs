@@ -28,7 +28,11 @@ impl Date {
         let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
             return Err(DateError::Format);
         };
-        if y < 1000 || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        if y < 1000
+            || !(1..=12).contains(&m)
+            || d < 1
+            || i64::from(d) > days_in_month(y.into(), m.into())
+        {
             return Err(DateError::NoSuchDay);
         }
         Ok(Date {
@@ -39,10 +43,13 @@ impl Date {
     /// The date of a year, month and day, if there is such a day (years
     /// 1000–9999, as [`Date::parse`]).
     pub fn from_ymd(y: i32, m: i32, d: i32) -> Option<Date> {
-        ((1000..=9999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m))
-            .then(|| Date {
-                days: days_from_civil(y, m, d),
-            })
+        ((1000..=9999).contains(&y)
+            && (1..=12).contains(&m)
+            && d >= 1
+            && i64::from(d) <= days_in_month(y.into(), m.into()))
+        .then(|| Date {
+            days: days_from_civil(y, m, d),
+        })
     }
 
     /// Days since 1970-01-01.
@@ -99,23 +106,29 @@ impl fmt::Debug for Date {
     }
 }
 
-fn is_leap(y: i32) -> bool {
+fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
-fn days_in_month(y: i32, m: i32) -> i32 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+/// Date `y-m-d` as a day count for the years [`Date`] holds (1000–9999, well
+/// inside `i32`).
+fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
+    i32::try_from(unix_days_from_civil(y.into(), m.into(), d.into())).unwrap_or(i32::MAX)
 }
 
-// Howard Hinnant's days_from_civil / civil_from_days.
-fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
+fn civil_from_days(z: i32) -> (i32, i32, i32) {
+    let (y, m, d) = civil_from_unix_days(z.into());
+    // Month and day are small; a year from an `i32` day count fits an `i32`.
+    let small = |v: i64| i32::try_from(v).unwrap_or(i32::MAX);
+    (small(y), small(m), small(d))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian year, month (1–12) and day
+/// (Howard Hinnant's `days_from_civil`). The workspace's one civil-date
+/// algorithm: the API's instants use it too. The caller checks the day exists.
+pub fn unix_days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let era = y.div_euclid(400);
     let yoe = y - era * 400;
     let mp = (m + 9) % 12;
     let doy = (153 * mp + 2) / 5 + d - 1;
@@ -123,20 +136,34 @@ fn days_from_civil(y: i32, m: i32, d: i32) -> i32 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(z: i32) -> (i32, i32, i32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+/// The proleptic Gregorian (year, month, day) `days` days after 1970-01-01
+/// (Howard Hinnant's `civil_from_days`); the inverse of [`unix_days_from_civil`].
+pub fn civil_from_unix_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i32::from(m <= 2);
+    let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
 }
 
+/// Days in month `m` (1–12) of year `y`; 0 for no such month.
+pub fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        _ => 0,
+    }
+}
+
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, reason = "a test fails by panicking")]
 mod tests {
     use super::*;
 

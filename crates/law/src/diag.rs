@@ -191,6 +191,7 @@ pub(crate) fn did_you_mean<'a>(
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, reason = "a test fails by panicking")]
 mod tests {
     use super::*;
 

@@ -215,16 +215,14 @@ impl Library {
     ) -> Result<LawDiff, ScenarioError> {
         let qa = self.query(place_a, date_a)?.build();
         let qb = self.query(place_b, date_b)?.build();
-        let (Some(a), Some(b)) = (
-            self.books.get(self.rulebook_for(&qa)),
-            self.books.get(self.rulebook_for(&qb)),
-        ) else {
+        let (Some(a), Some(b)) = (self.book(&qa), self.book(&qb)) else {
             return Ok(LawDiff::default());
         };
         let schema = &self.loaded.schema;
         let mut out = LawDiff::default();
         for (act, field) in slots(schema) {
             let (Some(sa), Some(sb)) = (a.slot(act, field), b.slot(act, field)) else {
+                crate::engine::invariant!("a schema act has no slot in a rulebook");
                 continue;
             };
             let space = Space::of(schema, act, &[(a, sa), (b, sb)]);

@@ -62,6 +62,35 @@ impl Tri {
     }
 }
 
+/// Why the engine could not answer: the query belongs to another library, or
+/// the compiled rulebooks contradict themselves. Never a quiet wrong answer:
+/// a decision that meets one answers every act "undetermined" and carries it
+/// (see [`crate::Decision::violation`]). Copy, so reporting it allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DecideError {
+    /// The query was built by another [`crate::Library`]: its place, acts and
+    /// facts are that library's indices, which mean other things here.
+    #[error("the query was built by another library")]
+    ForeignQuery,
+    /// An index the compiler guarantees is missing: a bug in the engine.
+    #[error("internal invariant violated in the law engine: {0}")]
+    InternalInvariantViolation(&'static str),
+}
+
+/// Reports a broken internal invariant where the API cannot carry an error:
+/// fails in debug builds (tests, property tests, fuzzing); in release the
+/// caller falls back to the least harmful answer it names.
+macro_rules! invariant {
+    ($what:expr) => {
+        debug_assert!(
+            false,
+            "internal invariant violated in the law engine: {}",
+            $what
+        )
+    };
+}
+pub(crate) use invariant;
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Node {
     Const(bool),
@@ -647,9 +676,12 @@ pub(crate) struct Cx<'a> {
 }
 
 impl Rulebook {
+    /// Evaluates node `n`. A missing node is a compiler bug: unknown (never
+    /// "false", which would read as "not addressed").
     pub(crate) fn eval(&self, n: u32, cx: &Cx<'_>) -> Tri {
         let Some(node) = self.nodes.get(n as usize) else {
-            return Tri::F;
+            invariant!("a condition refers to a node that does not exist");
+            return Tri::U;
         };
         let known = |f: u8| cx.facts.known & (1u128 << f) != 0;
         let val = |f: u8| cx.facts.vals.get(f as usize).copied().unwrap_or(0);
@@ -709,15 +741,39 @@ impl Rulebook {
                     }
                 }
             },
-            Node::Def(d) => self
-                .defs
-                .get(d as usize)
-                .map_or(Tri::F, |d| self.eval(d.root, cx)),
+            Node::Def(d) => match self.defs.get(d as usize) {
+                Some(d) => self.eval(d.root, cx),
+                None => {
+                    invariant!("a condition uses a definition that does not exist");
+                    Tri::U
+                }
+            },
         }
     }
 
+    /// The slot of `act` (and `field`), or `None` where the act has no such
+    /// slot: never the next act's slot, whose rules are another act's.
     pub(crate) fn slot(&self, act: usize, field: Option<usize>) -> Option<usize> {
-        Some(*self.act_base.get(act)? as usize + field.unwrap_or(0))
+        let base = *self.act_base.get(act)? as usize;
+        let end = self
+            .act_base
+            .get(act + 1)
+            .map_or(self.slots.len(), |&b| b as usize);
+        let slot = base.checked_add(field.unwrap_or(0))?;
+        (slot < end && slot < self.slots.len()).then_some(slot)
+    }
+
+    /// The rule at position `pos` of `slot`; `None` (reported in debug builds)
+    /// where the slot names a rule the rulebook lacks.
+    fn rule_at(&self, slot: &CSlot, pos: usize) -> Option<&CRule> {
+        let rule = slot
+            .rules
+            .get(pos)
+            .and_then(|&ri| self.rules.get(ri as usize));
+        if rule.is_none() {
+            invariant!("a slot lists a rule that does not exist");
+        }
+        rule
     }
 
     /// Runs one slot: which rules apply (true / unknown) and which are active.
@@ -727,12 +783,13 @@ impl Rulebook {
         // exception speaks only where a rule it excepts applies.
         let mut app = [Tri::F; MAX_RULES_PER_SLOT];
         for pos in (0..slot.rules.len().min(MAX_RULES_PER_SLOT)).rev() {
-            let rule = slot
-                .rules
-                .get(pos)
-                .and_then(|&ri| self.rules.get(ri as usize));
-            let own = rule.map_or(Tri::F, |r| self.eval(r.cond, cx));
-            let targets = slot.targets.get(pos).copied().unwrap_or(0);
+            let rule = self.rule_at(slot, pos);
+            // A missing rule (a compiler bug) is unknown, never "does not apply".
+            let own = rule.map_or(Tri::U, |r| self.eval(r.cond, cx));
+            let targets = slot.targets.get(pos).copied().unwrap_or_else(|| {
+                invariant!("a slot has fewer targets than rules");
+                0
+            });
             let scoped = if !rule.is_some_and(|r| r.exception) || own == Tri::F {
                 own
             } else {
@@ -750,7 +807,10 @@ impl Rulebook {
         // Activity, exceptions first: active if applicable and no active exception defeats it.
         for (pos, &app) in app.iter().enumerate().take(slot.rules.len()) {
             let bit = 1u64 << pos;
-            let ex = slot.exc.get(pos).copied().unwrap_or(0);
+            let ex = slot.exc.get(pos).copied().unwrap_or_else(|| {
+                invariant!("a slot has fewer exception masks than rules");
+                0
+            });
             let defeated = if run.act_t & ex != 0 {
                 Tri::T
             } else if run.act_u & ex != 0 {
@@ -777,21 +837,39 @@ impl Rulebook {
         run
     }
 
-    /// The outcome of a slot when every fact it reads is known.
+    /// The slot at `slot_idx`; `None` (reported in debug builds) where it is missing.
+    fn slot_at(&self, slot_idx: usize) -> Option<&CSlot> {
+        let slot = self.slots.get(slot_idx);
+        if slot.is_none() {
+            invariant!("a slot index is out of range");
+        }
+        slot
+    }
+
+    /// The outcome of a slot when every fact it reads is known; undetermined
+    /// (never "not addressed") for a missing slot.
     pub(crate) fn outcome_known(&self, slot_idx: usize, cx: &Cx<'_>) -> Outcome {
-        let Some(slot) = self.slots.get(slot_idx) else {
-            return Outcome::NotAddressed;
+        let Some(slot) = self.slot_at(slot_idx) else {
+            return Outcome::Undetermined;
         };
         let run = self.run_slot(slot, cx);
+        if run.act_u != 0 {
+            invariant!("a slot decided as known hangs on an unknown");
+            return Outcome::Undetermined;
+        }
         combine(self.effects(slot, run.act_t).0)
     }
 
     /// With every fact it reads known: the active rules (positions) and the outcome.
     pub(crate) fn active_known(&self, slot_idx: usize, cx: &Cx<'_>) -> (u64, Outcome) {
-        let Some(slot) = self.slots.get(slot_idx) else {
-            return (0, Outcome::NotAddressed);
+        let Some(slot) = self.slot_at(slot_idx) else {
+            return (0, Outcome::Undetermined);
         };
         let run = self.run_slot(slot, cx);
+        if run.act_u != 0 {
+            invariant!("a slot decided as known hangs on an unknown");
+            return (run.act_t, Outcome::Undetermined);
+        }
         (run.act_t, combine(self.effects(slot, run.act_t).0))
     }
 
@@ -831,11 +909,7 @@ impl Rulebook {
         let mut with_effect = 0u64;
         let mut limits = 0u64;
         for pos in bits(mask) {
-            let Some(r) = slot
-                .rules
-                .get(pos)
-                .and_then(|&ri| self.rules.get(ri as usize))
-            else {
+            let Some(r) = self.rule_at(slot, pos) else {
                 continue;
             };
             if r.limit {
@@ -862,11 +936,18 @@ impl Rulebook {
     }
 
     /// Decides one slot. Allocation-free.
-    pub(crate) fn decide_slot(&self, slot_idx: usize, cx: &Cx<'_>, item: &mut Item) {
-        let Some(slot) = self.slots.get(slot_idx) else {
-            item.outcome = Outcome::NotAddressed;
-            return;
-        };
+    pub(crate) fn decide_slot(
+        &self,
+        slot_idx: usize,
+        cx: &Cx<'_>,
+        item: &mut Item,
+    ) -> Result<(), DecideError> {
+        let slot = self
+            .slots
+            .get(slot_idx)
+            .ok_or(DecideError::InternalInvariantViolation(
+                "an act asked has no slot in its rulebook",
+            ))?;
         let run = self.run_slot(slot, cx);
         item.app_t = run.app_t;
         item.app_u = run.app_u;
@@ -889,11 +970,7 @@ impl Rulebook {
         }
         let mut doubts = 0;
         for pos in bits(item.deciding) {
-            let doubt = slot
-                .rules
-                .get(pos)
-                .and_then(|&ri| self.rules.get(ri as usize))
-                .and_then(|r| r.doubt);
+            let doubt = self.rule_at(slot, pos).and_then(|r| r.doubt);
             if let Some(d) = doubt
                 && self.eval(d, cx) != Tri::F
             {
@@ -901,6 +978,7 @@ impl Rulebook {
             }
         }
         item.doubts = doubts;
+        Ok(())
     }
 
     /// The outcome hangs on unknown facts: try every value of those that matter.
@@ -908,11 +986,7 @@ impl Rulebook {
         const CAP: usize = 16_384;
         let mut reads = 0u128;
         for pos in bits(run.app_u) {
-            if let Some(r) = slot
-                .rules
-                .get(pos)
-                .and_then(|&ri| self.rules.get(ri as usize))
-            {
+            if let Some(r) = self.rule_at(slot, pos) {
                 reads |= r.reads;
             }
         }
@@ -1148,5 +1222,103 @@ impl Item {
             questions: 0,
             regardless: false,
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing, reason = "a test fails by panicking")]
+mod tests {
+    use super::*;
+
+    /// Two acts: act 0 decided whole (slot 0), act 1 per field over two
+    /// fields (slots 1 and 2); slot 0 holds one rule whose condition is node 0.
+    fn book(nodes: Vec<Node>) -> Rulebook {
+        let slot = |rules: Vec<u32>| CSlot {
+            exc: vec![0; rules.len()],
+            targets: vec![0; rules.len()],
+            rules,
+            sets: Vec::new(),
+            asks: 0,
+        };
+        Rulebook {
+            from: None,
+            until: None,
+            versions: Vec::new(),
+            nodes,
+            defs: Vec::new(),
+            rules: vec![CRule {
+                version: 0,
+                rule: 0,
+                cond: 0,
+                effect: Some(Effect::Prohibited),
+                doubt: None,
+                reads: 0,
+                exception: false,
+                limit: false,
+            }],
+            slots: vec![slot(vec![0]), slot(Vec::new()), slot(Vec::new())],
+            act_base: vec![0, 1],
+            obligations: Vec::new(),
+            types: Vec::new(),
+            enum_lens: Vec::new(),
+        }
+    }
+
+    fn nothing_known(facts: &Facts) -> Cx<'_> {
+        Cx {
+            facts,
+            field: 0,
+            asks: 0,
+        }
+    }
+
+    #[test]
+    fn a_slot_never_reaches_into_another_acts_slots() {
+        let rb = book(vec![Node::Const(true)]);
+        assert_eq!(rb.slot(0, None), Some(0));
+        // Act 0 has no field 1: before, this was slot 1, act 1's rules.
+        assert_eq!(rb.slot(0, Some(1)), None);
+        assert_eq!(rb.slot(1, Some(0)), Some(1));
+        assert_eq!(rb.slot(1, Some(1)), Some(2));
+        assert_eq!(rb.slot(1, Some(2)), None);
+        assert_eq!(rb.slot(2, None), None);
+    }
+
+    #[test]
+    fn a_consistent_rulebook_decides() {
+        let rb = book(vec![Node::Const(true)]);
+        let facts = Facts::unknown();
+        let cx = nothing_known(&facts);
+        let mut item = Item::new(0, u8::MAX, 0);
+        assert_eq!(rb.decide_slot(0, &cx, &mut item), Ok(()));
+        assert_eq!(item.outcome, Outcome::Prohibited);
+    }
+
+    #[test]
+    fn a_missing_slot_is_an_error_not_not_addressed() {
+        let rb = book(vec![Node::Const(true)]);
+        let facts = Facts::unknown();
+        let cx = nothing_known(&facts);
+        let mut item = Item::new(0, u8::MAX, 7);
+        assert!(matches!(
+            rb.decide_slot(7, &cx, &mut item),
+            Err(DecideError::InternalInvariantViolation(_))
+        ));
+    }
+
+    /// A rule whose condition names a node that does not exist: before, it
+    /// quietly did not apply ("not addressed"); now debug builds fail loudly.
+    #[test]
+    #[cfg_attr(
+        debug_assertions,
+        should_panic(expected = "internal invariant violated")
+    )]
+    fn a_missing_node_is_loud() {
+        let rb = book(Vec::new());
+        let facts = Facts::unknown();
+        let cx = nothing_known(&facts);
+        // Release builds: unknown, never "false".
+        assert_eq!(rb.eval(0, &cx), Tri::U);
+        assert_ne!(rb.outcome_known(0, &cx), Outcome::NotAddressed);
     }
 }

@@ -23,7 +23,13 @@ impl<'a> Explanation<'a> {
     }
 
     fn rb(&self) -> Option<&'a Rulebook> {
-        self.lib.books.get(self.d.rulebook)
+        self.lib.books.get(self.d.rulebook?)
+    }
+
+    /// Why the engine could not answer, if it could not (see
+    /// [`Decision::violation`]): then no item can be read back.
+    pub fn violation(&self) -> Option<crate::DecideError> {
+        self.d.violation()
     }
 
     /// Where the question was asked.

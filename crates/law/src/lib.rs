@@ -27,6 +27,10 @@
 //! strings, answers go out as views borrowing the library. Deciding a fully
 //! known scenario allocates nothing once the [`Decision`] buffer has grown.
 
+// An out-of-range index is a broken invariant: it must be a `.get()` handled
+// loudly (see `engine::DecideError`), never a panic or a quiet default.
+#![deny(clippy::indexing_slicing)]
+
 mod date;
 mod diag;
 mod diff;
@@ -39,10 +43,10 @@ mod model;
 mod query;
 mod syntax;
 
-pub use date::{Date, DateError};
+pub use date::{Date, DateError, civil_from_unix_days, days_in_month, unix_days_from_civil};
 pub use diag::{Diagnostic, LoadError};
 pub use diff::{Change, LawDiff, Skipped};
-pub use engine::Outcome;
+pub use engine::{DecideError, Outcome};
 pub use explain::{
     ActView, Applies, Explanation, FactKind, FactView, ItemView, LawView, ObligationView,
     PlaceView, RuleView, Weighed,
@@ -52,7 +56,7 @@ pub use model::Reliability;
 pub use query::{FactValue, Query, QueryBuilder, ScenarioError};
 
 use diag::{Sink, SourceFile};
-use engine::{Cx, Item, Rulebook, Tri};
+use engine::{Cx, Item, Rulebook, Tri, invariant};
 use load::Loaded;
 use query::Facts;
 
@@ -73,13 +77,22 @@ pub struct Library {
     books: Vec<Rulebook>,
     /// Per place: (first day, rulebook), sorted; `None` is "before every law".
     index: Vec<Vec<(Option<Date>, usize)>>,
+    /// Unique per loaded library, so a [`Query`] built by another is refused:
+    /// its indices would name other places, acts and facts here.
+    id: u64,
 }
+
+/// The next [`Library`]'s id.
+static NEXT_LIBRARY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The engine's answer, as compact masks; read it through [`Library::explain`].
 /// Reuse one with [`Library::decide_into`] to decide without allocating.
 #[derive(Debug, Default, Clone)]
 pub struct Decision {
-    rulebook: usize,
+    /// `None` until decided, or when no rulebook could be found.
+    rulebook: Option<usize>,
+    /// Set when the engine could not answer; every item is then undetermined.
+    violation: Option<DecideError>,
     items: Vec<Item>,
     obl_t: u64,
     obl_u: u64,
@@ -90,6 +103,13 @@ impl Decision {
     /// The outcome of each item, in the order asked (acts, then fields).
     pub fn outcomes(&self) -> impl Iterator<Item = Outcome> + '_ {
         self.items.iter().map(|i| i.outcome)
+    }
+
+    /// Why the engine could not answer, if it could not: then every act asked
+    /// is "undetermined" and no obligation is listed. A caller that records or
+    /// shows a decision should refuse one that carries this.
+    pub fn violation(&self) -> Option<DecideError> {
+        self.violation
     }
 }
 
@@ -119,6 +139,7 @@ impl Library {
             loaded,
             books,
             index,
+            id: NEXT_LIBRARY.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -137,6 +158,7 @@ impl Library {
         Ok(QueryBuilder {
             schema,
             query: Query {
+                library: self.id,
                 place: p,
                 date,
                 facts: Facts::unknown(),
@@ -147,16 +169,46 @@ impl Library {
         })
     }
 
-    fn rulebook_for(&self, q: &Query) -> usize {
+    /// The rulebook in force for the query's place and date: never another
+    /// place's (the index has an entry per place, starting before every law).
+    fn rulebook_for(&self, q: &Query) -> Result<usize, DecideError> {
+        if q.library != self.id {
+            return Err(DecideError::ForeignQuery);
+        }
         let entries = self
             .index
             .get(q.place)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+            .ok_or(DecideError::InternalInvariantViolation(
+                "the query's place has no rulebooks",
+            ))?;
         let i = entries
             .partition_point(|(from, _)| *from <= Some(q.date))
             .saturating_sub(1);
-        entries.get(i).map_or(0, |(_, b)| *b)
+        let book =
+            entries
+                .get(i)
+                .map(|(_, b)| *b)
+                .ok_or(DecideError::InternalInvariantViolation(
+                    "the query's place has an empty rulebook index",
+                ))?;
+        if book >= self.books.len() {
+            return Err(DecideError::InternalInvariantViolation(
+                "a place's index names a rulebook that does not exist",
+            ));
+        }
+        Ok(book)
+    }
+
+    /// The rulebook for a query off the hot path; `None` (and a failure in
+    /// debug builds) when [`Library::rulebook_for`] refuses.
+    fn book(&self, q: &Query) -> Option<&Rulebook> {
+        match self.rulebook_for(q) {
+            Ok(b) => self.books.get(b),
+            Err(e) => {
+                invariant!(e);
+                None
+            }
+        }
     }
 
     /// Decides a query.
@@ -167,27 +219,70 @@ impl Library {
     }
 
     /// Decides a query into a reused buffer: no allocation once it has grown.
+    ///
+    /// A query built by another library, or a broken engine invariant, fails
+    /// in debug builds; in release the decision answers every act
+    /// "undetermined" and carries the reason ([`Decision::violation`]).
+    /// [`Library::try_decide_into`] returns it instead.
     pub fn decide_into(&self, q: &Query, d: &mut Decision) {
-        let rbi = self.rulebook_for(q);
-        d.rulebook = rbi;
+        if let Err(e) = self.try_decide_into(q, d) {
+            invariant!(e);
+        }
+    }
+
+    /// [`Library::decide_into`], returning why the engine could not answer
+    /// (also kept in [`Decision::violation`]). Allocation-free as well.
+    pub fn try_decide_into(&self, q: &Query, d: &mut Decision) -> Result<(), DecideError> {
+        d.rulebook = None;
+        d.violation = None;
         d.items.clear();
         d.obl_t = 0;
         d.obl_u = 0;
         d.obl_questions = 0;
-        let Some(rb) = self.books.get(rbi) else {
-            return;
-        };
+        let result = self.decide_checked(q, d);
+        if let Err(e) = result {
+            // The least harmful answer: no claim about any act, no obligation
+            // from rules that may be another act's or place's.
+            d.violation = Some(e);
+            d.items.clear();
+            d.obl_t = 0;
+            d.obl_u = 0;
+            d.obl_questions = 0;
+            for &(act, field) in &q.asks {
+                let mut item = Item::new(act, field, u32::MAX);
+                item.outcome = Outcome::Undetermined;
+                d.items.push(item);
+            }
+        }
+        result
+    }
+
+    fn decide_checked(&self, q: &Query, d: &mut Decision) -> Result<(), DecideError> {
+        let rbi = self.rulebook_for(q)?;
+        d.rulebook = Some(rbi);
+        let rb = self
+            .books
+            .get(rbi)
+            .ok_or(DecideError::InternalInvariantViolation(
+                "the rulebook found does not exist",
+            ))?;
         for &(act, field) in &q.asks {
             let field = (field != u8::MAX).then_some(usize::from(field));
-            let slot = rb.slot(usize::from(act), field).unwrap_or(0);
+            let slot =
+                rb.slot(usize::from(act), field)
+                    .ok_or(DecideError::InternalInvariantViolation(
+                        "an act asked has no slot in its rulebook",
+                    ))?;
             let f8 = field.map_or(u8::MAX, |f| u8::try_from(f).unwrap_or(u8::MAX));
-            let mut item = Item::new(act, f8, u32::try_from(slot).unwrap_or(0));
+            let slot32 = u32::try_from(slot)
+                .map_err(|_| DecideError::InternalInvariantViolation("a slot index exceeds u32"))?;
+            let mut item = Item::new(act, f8, slot32);
             let cx = Cx {
                 facts: &q.facts,
                 field: field.map_or(0, |f| 1 << f),
                 asks: q.asks_mask,
             };
-            rb.decide_slot(slot, &cx, &mut item);
+            rb.decide_slot(slot, &cx, &mut item)?;
             d.items.push(item);
         }
         let cx = Cx {
@@ -205,6 +300,7 @@ impl Library {
                 Tri::F => {}
             }
         }
+        Ok(())
     }
 
     /// Reads a decision: outcomes with their rules, citations, quotes, exceptions
@@ -237,7 +333,7 @@ impl Library {
     /// only facts worth asking about there and then. Any other fact cannot change
     /// an answer.
     pub fn facts_read(&self, q: &Query) -> Vec<FactView<'_>> {
-        let Some(rb) = self.books.get(self.rulebook_for(q)) else {
+        let Some(rb) = self.book(q) else {
             return Vec::new();
         };
         let mut m = 0u128;
@@ -252,7 +348,7 @@ impl Library {
 
     /// The law versions in force at `place` on `date`.
     pub fn laws_in_force(&self, q: &Query) -> impl Iterator<Item = LawView<'_>> {
-        let rb = self.books.get(self.rulebook_for(q));
+        let rb = self.book(q);
         rb.map(|rb| rb.versions.as_slice())
             .unwrap_or_default()
             .iter()

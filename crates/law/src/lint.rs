@@ -74,6 +74,7 @@ impl Library {
                 }
                 for (act, field) in slots(schema) {
                     let Some(slot) = rb.slot(act, field) else {
+                        crate::engine::invariant!("a schema act has no slot in a rulebook");
                         continue;
                     };
                     let positions: Vec<(usize, usize)> = rb.slot_rules(slot).collect();

@@ -33,6 +33,8 @@ impl Facts {
 /// A question put to the engine; see [`crate::Library::query`].
 #[derive(Clone, Debug)]
 pub struct Query {
+    /// The id of the [`crate::Library`] that built it; any other refuses it.
+    pub(crate) library: u64,
     pub(crate) place: usize,
     pub(crate) date: Date,
     pub(crate) facts: Facts,

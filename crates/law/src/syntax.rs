@@ -283,6 +283,7 @@ pub(crate) fn quote_found(prose: &str, quote: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, reason = "a test fails by panicking")]
 mod tests {
     use super::*;
 

@@ -12,6 +12,7 @@ use trustgate_api::{
     PersonView, RecordContact, RecordReimbursement, Recorded, ReimbursementView, format_utc_ms,
     parse_utc_ms,
 };
+use trustgate_audit::encoding::hex;
 use trustgate_store::{
     Channel, ComplianceException, ContactId, ContactKind, NewContact, NewReimbursement, Page,
     Person, PersonRecord,
@@ -695,8 +696,4 @@ pub(crate) async fn consistency_proof(
         new_root: hex(&c.new_root),
         proof: c.proof.iter().map(|h| hex(h)).collect(),
     }))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -59,7 +59,7 @@ pub(crate) fn source_key(key: &[u8], source: Option<IpAddr>) -> [u8; 32] {
 /// The first 8 bytes of a guard key in hex: enough to follow one source or
 /// one unknown name through the audit log, nothing more.
 pub(crate) fn short(k: &[u8; 32]) -> String {
-    k.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    trustgate_audit::encoding::hex(k.get(..8).unwrap_or(k))
 }
 
 #[cfg(test)]

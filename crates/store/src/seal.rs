@@ -12,6 +12,7 @@ use std::fmt;
 
 use chacha20poly1305::aead::{Aead as _, KeyInit as _, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use trustgate_audit::encoding::base64;
 
 /// The operator's data keys.
 pub struct Keyring {
@@ -74,7 +75,8 @@ impl Keyring {
             if keys.iter().any(|(k, _)| k == id) {
                 return Err(err("this key id is already in the keyring"));
             }
-            let bytes = base64_decode(b64.trim()).ok_or_else(|| err("the key is not base64"))?;
+            let bytes =
+                base64::decode_lenient(b64.trim()).ok_or_else(|| err("the key is not base64"))?;
             let cipher =
                 XChaCha20Poly1305::new_from_slice(&bytes).map_err(|_| err("a key is 32 bytes"))?;
             keys.push((id.to_owned(), cipher));
@@ -92,7 +94,7 @@ impl Keyring {
     pub fn new_key_line(id: &str) -> Result<String, SealError> {
         let mut key = [0u8; 32];
         getrandom::fill(&mut key).map_err(|e| SealError::Random(e.to_string()))?;
-        let line = format!("{id}:{}", base64_encode(&key));
+        let line = format!("{id}:{}", base64::encode(&key));
         Keyring::parse(&line)?;
         Ok(line)
     }
@@ -142,43 +144,6 @@ impl Keyring {
 
 fn aad(key_id: &str, object: &str) -> Vec<u8> {
     format!("trustgate personal data v1\0{key_id}\0{object}").into_bytes()
-}
-
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-// PANIC SAFETY: every index into `B64` is masked to 6 bits (`& 63`), below
-// its 64 entries.
-#[expect(clippy::indexing_slicing, reason = "indices masked to 6 bits")]
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let [b0, b1, b2] = [0, 1, 2].map(|i| chunk.get(i).copied().unwrap_or(0));
-        let n = (u32::from(b0) << 16) | (u32::from(b1) << 8) | u32::from(b2);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for c in text.bytes() {
-        let v = B64.iter().position(|&a| a == c)? as u32;
-        buffer = (buffer << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -256,10 +221,25 @@ mod tests {
             Err(SealError::Keyring { line: 2, .. })
         ));
         assert_eq!(
-            base64_decode(&base64_encode(b"any carnal pleas")).unwrap(),
+            base64::decode_lenient(&base64::encode(b"any carnal pleas")).unwrap(),
             b"any carnal pleas"
         );
-        assert_eq!(base64_encode(b"foobar"), "Zm9vYmFy");
-        assert_eq!(base64_encode(b"fo"), "Zm8=");
+        assert_eq!(base64::encode(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64::encode(b"fo"), "Zm8=");
+    }
+
+    /// Keyring files written without padding load as they always have: the
+    /// base64 moved to trustgate-audit, its lenient reading with it.
+    #[test]
+    fn a_keyring_line_without_padding_still_loads() {
+        let line = Keyring::new_key_line("2026-a").unwrap();
+        assert!(line.ends_with('='), "32 bytes pad to 44 characters");
+        let bare = line.trim_end_matches('=');
+        let (padded, unpadded) = (ring(&line), ring(bare));
+        let (id, sealed) = padded.seal("contact/7", b"Ana Silva").unwrap();
+        assert_eq!(
+            unpadded.open(&id, "contact/7", &sealed).unwrap(),
+            b"Ana Silva"
+        );
     }
 }

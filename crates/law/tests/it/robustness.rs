@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use trustgate_law::{Date, FactValue, Library, Source};
+use trustgate_law::{Date, DecideError, Decision, FactValue, Library, Outcome, Source};
 
 use crate::validation::SCHEMA;
 
@@ -189,4 +189,70 @@ fn lint_asks_about_the_other_acts_too() {
     )
     .unwrap();
     assert_eq!(lib.lint().never_apply, []);
+}
+
+/// The built-in packs loaded again: the same law, another library.
+fn another_builtin() -> Library {
+    let sources: Vec<Source<'_>> = trustgate_packs::law_files()
+        .map(|(name, text)| Source { name, text })
+        .collect();
+    Library::load(&sources).unwrap()
+}
+
+/// A query carries another library's indices (places, acts, facts): deciding
+/// it elsewhere used to answer with whatever those indices name there. Now it
+/// is refused, every act answered "undetermined" and the reason carried.
+#[test]
+fn a_query_from_another_library_is_refused_not_answered() {
+    let own = crate::builtin();
+    let other = another_builtin();
+    let mut b = other
+        .query("cambridge", Date::parse("2026-03-01").unwrap())
+        .unwrap();
+    for (k, v) in [
+        ("requester", FactValue::One("ice-ero")),
+        ("department", FactValue::One("police")),
+        ("custody", FactValue::One("in-police-custody")),
+        ("documents", FactValue::Set(&["detainer-hold", "i-200"])),
+        ("other-custody-basis", FactValue::Bool(false)),
+    ] {
+        b.fact(k, v).unwrap();
+    }
+    b.ask("detain").unwrap();
+    let q = b.build();
+    let mut d = Decision::default();
+    assert_eq!(other.try_decide_into(&q, &mut d), Ok(()));
+    assert_eq!(d.violation(), None);
+    assert_eq!(d.outcomes().next(), Some(Outcome::Prohibited));
+
+    assert_eq!(
+        own.try_decide_into(&q, &mut d),
+        Err(DecideError::ForeignQuery)
+    );
+    assert_eq!(d.violation(), Some(DecideError::ForeignQuery));
+    assert_eq!(
+        d.outcomes().collect::<Vec<_>>(),
+        [Outcome::Undetermined],
+        "no claim about the act"
+    );
+    assert!(own.explain(&q, &d).obligations().is_empty());
+    assert_eq!(
+        own.explain(&q, &d).violation(),
+        Some(DecideError::ForeignQuery)
+    );
+}
+
+/// The infallible entry point fails loudly in debug builds (tests, fuzzing).
+#[test]
+#[cfg_attr(debug_assertions, should_panic(expected = "another library"))]
+fn deciding_a_foreign_query_is_loud_in_debug_builds() {
+    let other = another_builtin();
+    let mut b = other
+        .query("cambridge", Date::parse("2026-03-01").unwrap())
+        .unwrap();
+    b.ask("detain").unwrap();
+    let q = b.build();
+    let d = crate::builtin().decide(&q);
+    // Release builds: refused all the same, with the reason.
+    assert_eq!(d.violation(), Some(DecideError::ForeignQuery));
 }
