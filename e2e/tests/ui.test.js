@@ -239,7 +239,8 @@ test('a clerk signs in with a second factor, records a detainer and fulfils its 
 
 test('after each submit on Ask, focus lands on the questions, the answer or the first error', async () => {
   const page = await newPage();
-  await signIn(page);
+  // Its own clerk: the first clerk's code may have been used in this 30 s.
+  await signIn(page, 'focus.clerk', account('focus.clerk', 'records-clerk'));
   const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
   await page.goto(`${base}/ask`);
   await page.locator('label.usa-radio__label', { hasText: 'A detainer arrived' }).click();
@@ -291,6 +292,39 @@ test('an answer on a weak source says so in plain words, with what to do', async
   const text = await page.locator('main').textContent();
   assert.doesNotMatch(text, /sources\.md/);
   assert.match(await page.locator('.tg-sure').first().textContent(), /Fairly sure\./);
+});
+
+test('the papers are grouped by who signed them, at the normal label size, with Answer in reach', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/ask`);
+  await page.locator('label.usa-radio__label', { hasText: 'A detainer arrived' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForSelector('h1:has-text("A detainer arrived")');
+  const papers = page.locator('fieldset:has(#q-documents-i-200)').first();
+  assert.deepEqual(await papers.locator('fieldset legend').allTextContents(), [
+    'Detainers and other requests',
+    'Administrative warrants and orders (signed by an immigration officer, not a judge)',
+    'Judicial warrants and orders (signed by a judge of a court)',
+  ]);
+  // A short label, the form number as hint text inside it.
+  const i200 = page.locator('label[for="q-documents-i-200"]');
+  assert.equal((await i200.locator('.usa-checkbox__label-description').textContent()).trim(), 'Form I-200');
+  assert.match(await i200.textContent(), /^Warrant for arrest/);
+  // The question at the size of its choices, not a large heading.
+  const [question, choice] = await page.evaluate(() => [
+    getComputedStyle(document.querySelector('legend.tg-question')).fontSize,
+    getComputedStyle(document.querySelector('label.usa-checkbox__label')).fontSize,
+  ]);
+  assert.equal(question, choice);
+  // Answer is on screen from the first question to the last.
+  const answer = page.getByRole('button', { name: 'Answer' });
+  for (const at of [0, 900, 1800]) {
+    await page.evaluate((y) => window.scrollTo(0, y), at);
+    const box = await answer.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 844, `Answer in view scrolled to ${at} (${box?.y})`);
+  }
+  await axe(page, 'detainer questions');
+  await page.screenshot({ path: join(shots, 'questions-phone.png'), fullPage: false });
 });
 
 test('Ask can be completed with the keyboard alone', async () => {
