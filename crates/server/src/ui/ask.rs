@@ -459,7 +459,7 @@ impl Answer {
                         at,
                         ErrorLink {
                             target: Some(*id),
-                            label: *label,
+                            label,
                             message,
                         },
                     ),
