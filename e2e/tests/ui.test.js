@@ -237,6 +237,96 @@ test('a clerk signs in with a second factor, records a detainer and fulfils its 
   assert.match(await duties.first().textContent(), /Fulfilled .* by user\/clerk/);
 });
 
+test('after each submit on Ask, focus lands on the questions, the answer or the first error', async () => {
+  const page = await newPage();
+  // Its own clerk: the first clerk's code may have been used in this 30 s.
+  await signIn(page, 'focus.clerk', account('focus.clerk', 'records-clerk'));
+  const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+  await page.goto(`${base}/ask`);
+  await page.locator('label.usa-radio__label', { hasText: 'A detainer arrived' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForSelector('h1:has-text("A detainer arrived")');
+  assert.equal(await focused(), 'questions', 'after Next: the questions still open');
+  await walk(page, 'A detainer arrived', {
+    documents: ['detainer-hold'], custody: 'in-police-custody', 'other-custody-basis': 'no',
+    'legal-mandate': 'no', 'operation-purpose': 'civil-immigration', arrested: 'yes', 'separate-log': 'no', 'age-group': 'adult',
+  });
+  assert.equal(await focused(), 'answer', 'after the last round: the answer');
+  // The answer is on screen, not 900 px below.
+  const top = await page.evaluate(() => document.getElementById('answer').getBoundingClientRect().top);
+  assert.ok(top >= 0 && top < 844, `the answer is in view (${top})`);
+  // A mistake: the summary at the top of the form links to the field, and
+  // focus is on that field (the order of several is a unit test in ask.rs).
+  await page.getByLabel('Day').fill('2099-01-01');
+  await page.getByRole('button', { name: 'Record this contact' }).click();
+  await page.waitForSelector('#record-errors');
+  assert.equal(await focused(), 'received_on', 'after a refused record: the first field in error');
+  assert.equal(await page.locator('#record-errors').getAttribute('role'), 'alert');
+  const links = await page.locator('#record-errors a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(links, ['#received_on']);
+  assert.match(await page.locator('#record-errors').textContent(), /When it came in: That is in the future/);
+  assert.equal(await page.locator('#received_on').getAttribute('aria-invalid'), 'true');
+  await axe(page, 'record form with the error summary');
+  await page.screenshot({ path: join(shots, 'record-errors-phone.png'), fullPage: false });
+});
+
+test('an answer on a weak source says so in plain words, with what to do', async () => {
+  const page = await newPage();
+  await walk(page, 'Fingerprints at booking', { 'booking-after-criminal-arrest': 'no' });
+  const items = page.locator('.tg-item');
+  assert.ok(await items.count() > 0);
+  for (const item of await items.all()) {
+    assert.equal((await item.locator('.tg-outcome').textContent()).trim(), 'Prohibited');
+    assert.match(await item.locator('.tg-sure').textContent(),
+      /Not sure\. This rests on a weak source, such as a news article, not the law's text: check with a supervisor or the Law Department/);
+  }
+  await page.screenshot({ path: join(shots, 'answer-weak-source-phone.png'), fullPage: true });
+  // A doubt reads as plain words with what to do, never a reference to notes.
+  await walk(page, 'A federal operation asks for help', {
+    requester: 'ice-hsi', 'operation-purpose': 'human-trafficking', 'assistance-kind': 'traffic-perimeter',
+    'legal-mandate': 'no', 'federal-arrest-on-scene': 'no',
+  });
+  const doubts = await page.locator('.tg-doubt').allTextContents();
+  assert.ok(doubts.length > 0, 'the human-trafficking exception is in doubt');
+  for (const d of doubts) assert.match(d, /Ask a supervisor or the Law Department which reading to follow\./);
+  const text = await page.locator('main').textContent();
+  assert.doesNotMatch(text, /sources\.md/);
+  assert.match(await page.locator('.tg-sure').first().textContent(), /Fairly sure\./);
+});
+
+test('the papers are grouped by who signed them, at the normal label size, with Answer in reach', async () => {
+  const page = await newPage();
+  await page.goto(`${base}/ask`);
+  await page.locator('label.usa-radio__label', { hasText: 'A detainer arrived' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForSelector('h1:has-text("A detainer arrived")');
+  const papers = page.locator('fieldset:has(#q-documents-i-200)').first();
+  assert.deepEqual(await papers.locator('fieldset legend').allTextContents(), [
+    'Detainers and other requests',
+    'Administrative warrants and orders (signed by an immigration officer, not a judge)',
+    'Judicial warrants and orders (signed by a judge of a court)',
+  ]);
+  // A short label, the form number as hint text inside it.
+  const i200 = page.locator('label[for="q-documents-i-200"]');
+  assert.equal((await i200.locator('.usa-checkbox__label-description').textContent()).trim(), 'Form I-200');
+  assert.match(await i200.textContent(), /^Warrant for arrest/);
+  // The question at the size of its choices, not a large heading.
+  const [question, choice] = await page.evaluate(() => [
+    getComputedStyle(document.querySelector('legend.tg-question')).fontSize,
+    getComputedStyle(document.querySelector('label.usa-checkbox__label')).fontSize,
+  ]);
+  assert.equal(question, choice);
+  // Answer is on screen from the first question to the last.
+  const answer = page.getByRole('button', { name: 'Answer' });
+  for (const at of [0, 900, 1800]) {
+    await page.evaluate((y) => window.scrollTo(0, y), at);
+    const box = await answer.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 844, `Answer in view scrolled to ${at} (${box?.y})`);
+  }
+  await axe(page, 'detainer questions');
+  await page.screenshot({ path: join(shots, 'questions-phone.png'), fullPage: false });
+});
+
 test('Ask can be completed with the keyboard alone', async () => {
   const page = await newPage();
   await page.goto(`${base}/ask`);

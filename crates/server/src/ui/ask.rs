@@ -154,13 +154,150 @@ pub(crate) struct QuestionView {
     pub(crate) ask: String,
     /// Any of (check boxes) rather than one of (radio buttons).
     pub(crate) many: bool,
-    pub(crate) values: Vec<Choice>,
+    /// The choices, in groups (one group without a legend for most).
+    pub(crate) groups: Vec<ChoiceGroup>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ChoiceGroup {
+    pub(crate) legend: Option<&'static str>,
+    pub(crate) choices: Vec<Choice>,
 }
 
 #[derive(Debug)]
 pub(crate) struct Choice {
     pub(crate) value: String,
     pub(crate) label: String,
+    /// Shown under the label in smaller type (a form number).
+    pub(crate) hint: Option<&'static str>,
+}
+
+/// The papers that can come with a contact, grouped by who signed them, as
+/// an officer sorts them on the desk: short labels, the form number as
+/// hint. The schema's long descriptions are what a label falls back to.
+const PAPER_GROUPS: &[&str] = &[
+    "Detainers and other requests",
+    "Administrative warrants and orders (signed by an immigration officer, not a judge)",
+    "Judicial warrants and orders (signed by a judge of a court)",
+];
+
+/// (value, group, short label, hint).
+const PAPERS: &[(&str, usize, &str, Option<&str>)] = &[
+    (
+        "detainer-hold",
+        0,
+        "Detainer: keep the person in custody",
+        Some("Form I-247A, custody box (formerly I-247D)"),
+    ),
+    (
+        "detainer-notify",
+        0,
+        "Detainer: only tell ICE before release",
+        Some("Form I-247A, notify box (formerly I-247N)"),
+    ),
+    (
+        "hold-request",
+        0,
+        "Another request to keep the person in custody",
+        Some("By phone, email, fax or in person, without a form"),
+    ),
+    (
+        "notification-request",
+        0,
+        "Another request to be told of a release",
+        Some("By phone, email or fax"),
+    ),
+    ("i-200", 1, "Warrant for arrest", Some("Form I-200")),
+    ("i-203", 1, "Order to detain or release", Some("Form I-203")),
+    (
+        "i-205",
+        1,
+        "Warrant of removal or deportation",
+        Some("Form I-205"),
+    ),
+    (
+        "notice-to-appear",
+        1,
+        "Notice to Appear",
+        Some("Form I-862"),
+    ),
+    (
+        "removal-order",
+        1,
+        "Removal order",
+        Some("Including one by an immigration judge"),
+    ),
+    (
+        "administrative-subpoena",
+        1,
+        "Administrative subpoena",
+        Some("From ICE"),
+    ),
+    (
+        "ncic-immigration-entry",
+        1,
+        "Immigration entry in NCIC",
+        Some("Immigration Violator File"),
+    ),
+    (
+        "judicial-warrant",
+        2,
+        "Warrant signed by a judge or magistrate",
+        Some("A criminal warrant from a court"),
+    ),
+    (
+        "court-order",
+        2,
+        "Court order",
+        Some("Signed by a judge of a court, not an immigration judge"),
+    ),
+];
+
+/// The choices of a question in groups: the papers by who signed them,
+/// anything else as one group. "None of these" stands apart, last.
+fn grouped(fact: &str, choices: Vec<Choice>) -> Vec<ChoiceGroup> {
+    let (none, choices): (Vec<Choice>, Vec<Choice>) =
+        choices.into_iter().partition(|c| c.value == "-none");
+    let mut groups = if fact == "documents" {
+        let mut groups: Vec<ChoiceGroup> = PAPER_GROUPS
+            .iter()
+            .map(|legend| ChoiceGroup {
+                legend: Some(*legend),
+                choices: Vec::new(),
+            })
+            .collect();
+        let mut other = Vec::new();
+        for mut c in choices {
+            match PAPERS.iter().find(|(v, ..)| *v == c.value) {
+                Some((_, group, label, hint)) => {
+                    c.label = (*label).to_owned();
+                    c.hint = *hint;
+                    groups[*group].choices.push(c);
+                }
+                None => other.push(c),
+            }
+        }
+        groups.retain(|g| !g.choices.is_empty());
+        if !other.is_empty() {
+            groups.push(ChoiceGroup {
+                legend: Some("Other papers"),
+                choices: other,
+            });
+        }
+        groups
+    } else {
+        vec![ChoiceGroup {
+            legend: None,
+            choices,
+        }]
+    };
+    if !none.is_empty() {
+        groups.push(ChoiceGroup {
+            legend: None,
+            choices: none,
+        });
+    }
+    groups
 }
 
 /// One answer (an act, or a field of a disclosure).
@@ -174,7 +311,71 @@ pub(crate) struct ItemView {
     pub(crate) tone: &'static str,
     pub(crate) why: Option<String>,
     pub(crate) rules: Vec<RuleView>,
+    /// How sure the answer is, in plain words, when a rule decides it.
+    pub(crate) sure: Option<Sureness>,
+    /// Readings in doubt, in plain words (no internal references).
     pub(crate) doubts: Vec<String>,
+}
+
+/// How far an answer can be trusted, from the least reliable rule that
+/// decides it, and what the officer does about it. Shown beside the answer
+/// so that a weak source never reads like settled law.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sureness {
+    /// high, medium or low: the style, never the only cue.
+    pub(crate) level: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) words: &'static str,
+}
+
+impl Sureness {
+    /// The plain words for a reliability (`high`, `medium`, `low`).
+    pub(crate) fn of(reliability: &str) -> Option<Sureness> {
+        let (level, label, words) = match reliability {
+            "high" => (
+                "high",
+                "From the law's text.",
+                "It rests on the official text or a court's opinion.",
+            ),
+            "medium" => (
+                "medium",
+                "Fairly sure.",
+                "The law's exact words were pieced together from reliable reports or an incomplete copy, not read in the official text: if it matters, check with a supervisor or the Law Department.",
+            ),
+            "low" => (
+                "low",
+                "Not sure.",
+                "This rests on a weak source, such as a news article, not the law's text: check with a supervisor or the Law Department before acting on it.",
+            ),
+            _ => return None,
+        };
+        Some(Sureness {
+            level,
+            label,
+            words,
+        })
+    }
+}
+
+/// A doubt as a person reads it: references to the project's research
+/// notes (`(sources.md §1.3)`) mean nothing to an officer and are left out.
+pub(crate) fn plain_doubt(doubt: &str) -> String {
+    let mut out = String::with_capacity(doubt.len());
+    let mut rest = doubt;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|c| open + c) else {
+            break;
+        };
+        let inside = &rest[open + 1..close];
+        if inside.contains(".md") {
+            out.push_str(rest[..open].trim_end_matches(' '));
+        } else {
+            out.push_str(&rest[..=close]);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[derive(Debug)]
@@ -215,7 +416,88 @@ pub(crate) struct Answer {
     pub(crate) filled: Pairs,
 }
 
+/// The record form's fields: the name an error is reported under, the id of
+/// the control that takes it (the first, for a group), and its label.
+const RECORD_FIELDS: &[(&str, &str, &str)] = &[
+    ("channel", "channel", "How it came in"),
+    ("receiving_unit", "receiving_unit", "Receiving unit"),
+    ("received_at", "received_on", "When it came in"),
+    ("late_entry", "late_entry", "Why it is entered late"),
+    ("done", "done-1", "What was actually done"),
+    ("done_by", "done_by", "Done by, if not you"),
+    (
+        "withheld",
+        "withheld",
+        "Information that cannot be made public",
+    ),
+];
+
+/// One line of the error summary: where the field is (`None` when the
+/// error is not about one of the form's fields), its label, the message.
+#[derive(Debug)]
+pub(crate) struct ErrorLink<'a> {
+    pub(crate) target: Option<&'static str>,
+    pub(crate) label: &'static str,
+    pub(crate) message: &'a str,
+}
+
 impl Answer {
+    /// The record form's errors in the form's order, each linking to its
+    /// field, for the summary at the top of the form.
+    pub(crate) fn error_links(&self) -> Vec<ErrorLink<'_>> {
+        let mut links: Vec<(usize, ErrorLink<'_>)> = self
+            .errors
+            .iter()
+            .map(|(field, message)| {
+                let known = RECORD_FIELDS
+                    .iter()
+                    .enumerate()
+                    .find(|(_, (name, _, _))| *name == field.as_str())
+                    .filter(|(_, (name, _, _))| *name != "done" || !self.items.is_empty());
+                match known {
+                    Some((at, (_, id, label))) => (
+                        at,
+                        ErrorLink {
+                            target: Some(*id),
+                            label,
+                            message,
+                        },
+                    ),
+                    None => (
+                        RECORD_FIELDS.len(),
+                        ErrorLink {
+                            target: None,
+                            label: "The record",
+                            message,
+                        },
+                    ),
+                }
+            })
+            .collect();
+        links.sort_by_key(|(at, _)| *at);
+        links.into_iter().map(|(_, l)| l).collect()
+    }
+
+    /// The id of what takes focus when the page loads after a submit: the
+    /// first field in error; the error summary, if that error is about no
+    /// field; else the questions still open; else the answer. It is set
+    /// with `autofocus`, which needs no script and, unlike a `#fragment`
+    /// in the form's address, can depend on what the server found.
+    pub(crate) fn focus(&self) -> &'static str {
+        if !self.errors.is_empty() {
+            return self
+                .error_links()
+                .first()
+                .and_then(|l| l.target)
+                .unwrap_or("record-errors");
+        }
+        if self.questions.is_empty() {
+            "answer"
+        } else {
+            "questions"
+        }
+    }
+
     pub(crate) fn error_for(&self, field: &str) -> Option<&str> {
         self.errors
             .iter()
@@ -390,10 +672,12 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
                     Choice {
                         value: "yes".into(),
                         label: "Yes".into(),
+                        hint: None,
                     },
                     Choice {
                         value: "no".into(),
                         label: "No".into(),
+                        hint: None,
                     },
                 ]
             } else {
@@ -404,6 +688,7 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
                         label: entry
                             .and_then(|e| e.values.iter().find(|x| x.value == *v))
                             .map_or_else(|| (*v).to_owned(), |x| capitalized(&x.means)),
+                        hint: None,
                     })
                     .collect()
             };
@@ -411,13 +696,14 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
                 values.push(Choice {
                     value: "-none".into(),
                     label: "None of these".into(),
+                    hint: None,
                 });
             }
             QuestionView {
                 fact: q.fact.to_owned(),
                 ask: q.ask.to_owned(),
                 many,
-                values,
+                groups: grouped(q.fact, values),
             }
         })
         .collect();
@@ -456,6 +742,20 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
                     decision.rules.iter().find(|x| x.reference.to_string() == r)
                 })
                 .find_map(|r| r.explain.map(str::to_owned));
+            // The least reliable deciding rule (`low` < `medium` < `high`).
+            let sure = item
+                .decided_by
+                .iter()
+                .filter_map(|r| {
+                    let r = r.to_string();
+                    decision.rules.iter().find(|x| x.reference.to_string() == r)
+                })
+                .filter_map(|r| Sureness::of(r.reliability))
+                .min_by_key(|s| match s.level {
+                    "low" => 0,
+                    "medium" => 1,
+                    _ => 2,
+                });
             ItemView {
                 key: item.key.to_string(),
                 what,
@@ -463,7 +763,8 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
                 tone,
                 why,
                 rules,
-                doubts: item.doubts.iter().map(|d| d.doubt.to_owned()).collect(),
+                sure,
+                doubts: item.doubts.iter().map(|d| plain_doubt(d.doubt)).collect(),
             }
         })
         .collect();
@@ -540,6 +841,158 @@ fn capitalized(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{Pairs, Sureness, build, plain_doubt};
+
+    fn library() -> trustgate_law::Library {
+        let sources: Vec<trustgate_law::Source<'_>> = trustgate_packs::law_files()
+            .map(|(name, text)| trustgate_law::Source { name, text })
+            .collect();
+        match trustgate_law::Library::load(&sources) {
+            Ok(lib) => lib,
+            Err(e) => unreachable!("the built-in packs load: {e:?}"),
+        }
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Pairs {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    /// Every paper the schema knows has a short label and a group, so none
+    /// falls into "Other papers" unnoticed when the schema grows.
+    #[test]
+    fn every_paper_is_grouped_with_a_short_label() {
+        let lib = library();
+        let catalogue = trustgate_api::Catalogue::of(&lib);
+        let Some(documents) = catalogue.facts.iter().find(|f| f.fact == "documents") else {
+            unreachable!("the schema has the papers")
+        };
+        assert!(!documents.values.is_empty());
+        for v in &documents.values {
+            assert!(
+                super::PAPERS.iter().any(|(p, ..)| *p == v.value),
+                "{} is not grouped",
+                v.value
+            );
+        }
+        for (p, group, label, _) in super::PAPERS {
+            assert!(
+                documents.values.iter().any(|v| v.value == *p),
+                "{p} is not in the schema"
+            );
+            assert!(
+                *group < super::PAPER_GROUPS.len() && label.len() < 50,
+                "{p}"
+            );
+        }
+    }
+
+    /// No doubt in any pack reaches a person with a reference to the
+    /// research notes, and the rest of its words are kept.
+    #[test]
+    fn doubts_lose_references_to_the_research_notes_only() {
+        assert_eq!(plain_doubt("certain (sources.md §1.3)."), "certain.");
+        assert_eq!(
+            plain_doubt(
+                "a reading (sources.md §8.4); and (HSI included) barred (sources.md §8.6)."
+            ),
+            "a reading; and (HSI included) barred."
+        );
+        let lib = library();
+        let mut seen = 0;
+        for law in lib.laws() {
+            for rule in law.rules() {
+                if let Some(d) = rule.doubt() {
+                    seen += 1;
+                    let plain = plain_doubt(d);
+                    assert!(!plain.contains(".md"), "{plain}");
+                    assert!(
+                        plain.len() + 40 >= d.len(),
+                        "only references are cut: {plain}"
+                    );
+                }
+            }
+        }
+        assert!(seen > 0, "the packs record doubts");
+    }
+
+    /// The fingerprint practice rests on one weak article: its answer says
+    /// so in plain words, with what to do, beside "Prohibited".
+    #[test]
+    fn an_answer_on_a_weak_source_says_so_and_what_to_do() {
+        let lib = library();
+        let a = build(
+            &lib,
+            &pairs(&[
+                ("situation", "fingerprints-at-booking"),
+                ("fact.booking-after-criminal-arrest", "no"),
+            ]),
+            "2026-03-01",
+        );
+        let Ok(a) = a else {
+            unreachable!("the situation builds: {a:?}")
+        };
+        assert!(a.settled);
+        assert!(!a.items.is_empty());
+        for item in &a.items {
+            assert_eq!(item.outcome, "Prohibited", "{}", item.what);
+            assert_eq!(item.sure, Sureness::of("low"), "{}", item.what);
+        }
+        let low = Sureness::of("low").map(|s| s.words).unwrap_or_default();
+        assert!(low.contains("not the law's text"), "{low}");
+        assert!(
+            low.contains("check with a supervisor or the Law Department"),
+            "{low}"
+        );
+    }
+
+    /// Focus after a submit: on the questions while any remain, then on the
+    /// answer; after a refused record, on the first field in error in the
+    /// form's order (not the order the errors were found), or on the summary
+    /// when the error is about no field.
+    #[test]
+    fn focus_lands_on_what_to_read_next() {
+        let lib = library();
+        let asked = build(
+            &lib,
+            &pairs(&[("situation", "fingerprints-at-booking")]),
+            "2026-03-01",
+        );
+        let Ok(asked) = asked else {
+            unreachable!("the situation builds: {asked:?}")
+        };
+        assert!(!asked.questions.is_empty());
+        assert_eq!(asked.focus(), "questions");
+        let answered = build(
+            &lib,
+            &pairs(&[
+                ("situation", "fingerprints-at-booking"),
+                ("fact.booking-after-criminal-arrest", "no"),
+            ]),
+            "2026-03-01",
+        );
+        let Ok(mut answered) = answered else {
+            unreachable!("the situation builds: {answered:?}")
+        };
+        assert_eq!(answered.focus(), "answer");
+        answered.errors = vec![
+            ("received_at".into(), "That is in the future.".into()),
+            (
+                "receiving_unit".into(),
+                "Choose the unit that received it.".into(),
+            ),
+        ];
+        assert_eq!(answered.focus(), "receiving_unit");
+        let links = answered.error_links();
+        assert_eq!(
+            links.iter().map(|l| l.target).collect::<Vec<_>>(),
+            [Some("receiving_unit"), Some("received_on")]
+        );
+        answered.errors = vec![("kind".into(), "Unknown kind.".into())];
+        assert_eq!(answered.focus(), "record-errors");
+    }
+
     /// Each situation's usual unit is one of Cambridge's, so the record form
     /// opens with it chosen.
     #[test]
