@@ -149,8 +149,9 @@ fn describe(kind: std::fs::FileType) -> &'static str {
 
 /// Every place configured with the packs (`place.toml` beside a place's
 /// packs): the built-in ones, or those under `dir`.
-pub(crate) fn places(dir: Option<&Path>) -> Result<Vec<Place>> {
-    let files: Vec<(String, String)> = match dir {
+/// Every `place.toml`: (file name, text), built in or from `dir`.
+fn place_tomls(dir: Option<&Path>) -> Result<Vec<(String, String)>> {
+    Ok(match dir {
         None => trustgate_packs::place_files()
             .map(|(n, t)| (n.to_owned(), t.to_owned()))
             .collect(),
@@ -160,7 +161,11 @@ pub(crate) fn places(dir: Option<&Path>) -> Result<Vec<Place>> {
             files.retain(|p| p.file_name().is_some_and(|n| n == "place.toml"));
             read_all(&files)?
         }
-    };
+    })
+}
+
+pub(crate) fn places(dir: Option<&Path>) -> Result<Vec<Place>> {
+    let files = place_tomls(dir)?;
     files
         .iter()
         .map(|(name, text)| Place::parse(name, text).map_err(|e| anyhow::anyhow!("{e}")))
@@ -172,18 +177,7 @@ pub(crate) fn places(dir: Option<&Path>) -> Result<Vec<Place>> {
 /// message missing in one language is an error at start, at file:line:column.
 pub(crate) fn messages(dir: Option<&Path>, place: &str) -> Result<trustgate_messages::Messages> {
     use trustgate_messages::{CatalogueFile, Messages, builtin_files};
-    let place_tomls: Vec<(String, String)> = match dir {
-        None => trustgate_packs::place_files()
-            .map(|(n, t)| (n.to_owned(), t.to_owned()))
-            .collect(),
-        Some(d) => {
-            let mut files = Vec::new();
-            walk(d, "toml", &mut files)?;
-            files.retain(|p| p.file_name().is_some_and(|n| n == "place.toml"));
-            read_all(&files)?
-        }
-    };
-    let folder = place_tomls
+    let folder = place_tomls(dir)?
         .iter()
         .find(|(n, t)| Place::parse(n, t).is_ok_and(|p| p.id() == place))
         .and_then(|(n, _)| Path::new(n).parent().map(|f| f.join("messages")))

@@ -1048,13 +1048,6 @@ async fn auditors_get_proofs_that_verify() {
     let admin = app.first_admin().await;
     let auditor = app.staff(&admin, "auditor", Role::Auditor).await;
     let head = app.store.audit_head(&audit_reader()).await.unwrap();
-    let unhex = |v: &Value| -> [u8; 32] {
-        let s = v.as_str().unwrap();
-        let bytes: Vec<u8> = (0..32)
-            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
-            .collect();
-        bytes.try_into().unwrap()
-    };
     let (status, p) = app
         .call(get(
             &format!("/api/v1/audit/proofs/inclusion?entry=1&size={}", head.size),
@@ -1378,13 +1371,6 @@ async fn an_outsider_recomputes_every_leaf_hash_from_the_entries() {
 
     let (status, v) = app.call(get("/api/v1/audit/entries", Some(&auditor))).await;
     assert_eq!(status, StatusCode::OK, "{v}");
-    let unhex = |v: &Value| -> [u8; 32] {
-        let s = v.as_str().unwrap();
-        let bytes: Vec<u8> = (0..32)
-            .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
-            .collect();
-        bytes.try_into().unwrap()
-    };
     let text = |v: &Value| v.as_str().unwrap().to_owned();
     let mut kinds = std::collections::BTreeSet::new();
     for e in v["entries"].as_array().unwrap() {
@@ -1423,4 +1409,13 @@ async fn an_outsider_recomputes_every_leaf_hash_from_the_entries() {
         ["after", "none", "read", "returned"],
         "every kind of state was recomputed"
     );
+}
+
+/// A 32-byte hash from its hex in a JSON answer.
+fn unhex(v: &Value) -> [u8; 32] {
+    let s = v.as_str().unwrap();
+    let bytes: Vec<u8> = (0..32)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    bytes.try_into().unwrap()
 }
