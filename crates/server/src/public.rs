@@ -44,14 +44,10 @@ const CSP: HeaderValue = HeaderValue::from_static(
 
 /// The rate limit and the headers every public page carries.
 async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let language = state.messages.negotiate(
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
     if let Some(addr) = state.client(req.headers(), req.extensions())
         && let Err(retry_after_s) = state.public_throttle.admit(addr, state.clock.now_ms())
     {
+        let language = reader_language(&state, &req);
         let mut res = (StatusCode::TOO_MANY_REQUESTS, language.text("too-many")).into_response();
         if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
             res.headers_mut().insert(header::RETRY_AFTER, v);
@@ -74,11 +70,7 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
 
 /// `/`: the reader's language, from what their browser asks for.
 async fn choose_language(State(state): State<AppState>, req: Request) -> Response {
-    let language = state.messages.negotiate(
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let language = reader_language(&state, &req);
     let mut res = Redirect::to(&format!("/{}/", language.code())).into_response();
     res.headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
@@ -87,12 +79,16 @@ async fn choose_language(State(state): State<AppState>, req: Request) -> Respons
 
 /// Any other address on the public site alone.
 pub(crate) async fn fallback(State(state): State<AppState>, req: Request) -> Response {
-    let t = state.messages.negotiate(
+    not_found(&state.messages, Some(reader_language(&state, &req)))
+}
+
+/// The reader's language, from `Accept-Language`.
+fn reader_language<'a>(state: &'a AppState, req: &Request) -> &'a Language {
+    state.messages.negotiate(
         req.headers()
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok()),
-    );
-    not_found(&state.messages, Some(t))
+    )
 }
 
 async fn with_slash(State(state): State<AppState>, Path(lang): Path<String>) -> Response {

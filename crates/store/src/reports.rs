@@ -184,14 +184,7 @@ impl Operation for ReadReportCounts {
         .await
         .map_err(db)?
         .iter()
-        .map(|r| {
-            Ok((
-                r.try_get(0).map_err(db)?,
-                r.try_get(1).map_err(db)?,
-                r.try_get(2).map_err(db)?,
-                r.try_get(3).map_err(db)?,
-            ))
-        })
+        .map(counter_of_row)
         .collect::<Result<Vec<_>, StoreError>>()?;
         let reimbursements = reimbursements_between(conn, from_day, until_day).await?;
         let detail = format!("{from_day} to {until_day}");
@@ -337,6 +330,17 @@ pub(crate) async fn check_late_entry(
 /// A contact as the report reads it, from its `contacts` row
 /// (`ContactRows::report_row`, the one reader, which the verifier's
 /// recount uses too).
+/// One `report_counts` row read as `SELECT day, breakdown, key, count`: the
+/// report's counters and the verifier's recount read it the same way.
+pub(crate) fn counter_of_row(r: &Row) -> Result<(String, String, String, i64), StoreError> {
+    Ok((
+        r.try_get(0).map_err(db)?,
+        r.try_get(1).map_err(db)?,
+        r.try_get(2).map_err(db)?,
+        r.try_get(3).map_err(db)?,
+    ))
+}
+
 fn report_row_of(r: &Row) -> Result<trustgate_report::ContactRow, StoreError> {
     match contact_of_row(r)?.report_row() {
         (row, None) => Ok(row),

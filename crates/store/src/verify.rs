@@ -121,14 +121,7 @@ async fn verify_in(
             .await
             .map_err(db)?
             .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get(0).map_err(db)?,
-                    r.try_get(1).map_err(db)?,
-                    r.try_get(2).map_err(db)?,
-                    r.try_get(3).map_err(db)?,
-                ))
-            })
+            .map(crate::reports::counter_of_row)
             .collect::<Result<Vec<_>, StoreError>>()?;
         check.counters(stored);
     }
