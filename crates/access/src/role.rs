@@ -1,13 +1,11 @@
 //! Roles and permissions: the whole access policy in one table.
 
-use std::fmt;
-use std::str::FromStr;
-
-/// A name that is not a role or a permission.
+/// A name that is not on a closed list (a role, a permission, a kind of
+/// contact, …).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} `{name}`; expected one of: {expected}")]
 pub struct UnknownName {
-    /// "role" or "permission".
+    /// What the list is ("role", "permission", "kind of contact", …).
     pub what: &'static str,
     /// What was given.
     pub name: String,
@@ -15,6 +13,10 @@ pub struct UnknownName {
     pub expected: String,
 }
 
+/// A closed list of names (roles, permissions, kinds of contact): an enum
+/// with its spellings, `ALL`, `FromStr` with an error listing every name,
+/// and `Display`. Exported so every closed list is spelled one way.
+#[macro_export]
 macro_rules! named {
     ($what:literal, $(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal,)* }) => {
         $(#[$m])*
@@ -35,12 +37,12 @@ macro_rules! named {
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownName;
-            fn from_str(s: &str) -> Result<$name, UnknownName> {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::UnknownName;
+            fn from_str(s: &str) -> Result<$name, $crate::UnknownName> {
                 match s {
                     $($text => Ok($name::$variant),)*
-                    _ => Err(UnknownName {
+                    _ => Err($crate::UnknownName {
                         what: $what,
                         name: s.to_owned(),
                         expected: [$($text),*].join(", "),
@@ -49,8 +51,8 @@ macro_rules! named {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }

@@ -9,7 +9,7 @@ use trustgate_law::{Date, FactValue, Library, Query, ScenarioError};
 use utoipa::ToSchema;
 
 /// A question for the engine, as written by a person or a program.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "place": "cambridge",
@@ -31,7 +31,7 @@ pub struct Scenario {
 }
 
 /// A fact's value: yes/no, one value, or a list of values.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum FactInput {
     /// For yes/no facts.
@@ -77,7 +77,7 @@ impl<'de> Deserialize<'de> for FactInput {
 }
 
 /// An act asked about: `true`, or the fields of a disclosure.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum ActInput {
     /// Decide the act as a whole (`false` leaves it out).

@@ -23,8 +23,9 @@ use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use serde_json::{Value, json};
 use trustgate_access::Permission;
-use trustgate_api::{Decision, Detail, Scenario};
+use trustgate_api::Scenario;
 use trustgate_law::{Date, Library};
+use trustgate_records::{Decided, Intake};
 use trustgate_report::local_date;
 use trustgate_store::{
     Channel, Clock as _, ContactKind, NewContact, NewReimbursement, Principal, Store,
@@ -295,18 +296,11 @@ fn draw(rng: &mut Rng, (from_ms, until_ms): (i64, i64)) -> Draw {
 
 /// Decides a scenario as the server does when a contact is recorded, and
 /// returns the scenario and decision as stored.
-fn decide(lib: &Library, scenario: &Value) -> Result<(String, String)> {
+fn decide(lib: &Library, scenario: &Value) -> Result<Decided> {
     let parsed: Scenario = serde_json::from_value(scenario.clone())
         .with_context(|| format!("a generated scenario does not parse: {scenario}"))?;
-    let query = parsed
-        .to_query(lib)
-        .map_err(|e| anyhow::anyhow!("a generated scenario is refused: {e}: {scenario}"))?;
-    let decided = lib.decide(&query);
-    let decision = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
-    Ok((
-        serde_json::to_string(&parsed)?,
-        serde_json::to_string(&decision)?,
-    ))
+    Decided::new(lib, &parsed)
+        .map_err(|e| anyhow::anyhow!("a generated scenario is refused: {e}: {scenario}"))
 }
 
 pub(crate) fn run(packs: Option<&Path>, args: &GenerateArgs) -> Result<u8> {
@@ -370,7 +364,7 @@ async fn write(
     let mut rng = Rng(args.seed);
     // Decisions depend on the situation and the day (the law's versions):
     // decide each pair once.
-    let mut decided: HashMap<String, (String, String)> = HashMap::new();
+    let mut decided: HashMap<String, Decided> = HashMap::new();
     // Records are drawn in order and written up to IN_FLIGHT at a time, so
     // the same seed gives the same records; their ids follow the order the
     // writes reach the store, which can differ from run to run.
@@ -387,14 +381,13 @@ async fn write(
             let store = Arc::clone(store);
             let actor = actor.clone();
             async move {
-                let (scenario, decision) = pair?;
                 let contact = NewContact {
                     kind: SITUATIONS[d.situation].kind,
                     channel: d.channel,
                     receiving_unit: d.unit.to_owned(),
                     received_ms: Some(d.received_ms),
-                    scenario,
-                    decision,
+                    scenario: String::new(),
+                    decision: String::new(),
                     acts_done: d.acts_done,
                     done_by: None,
                     withheld: d.withheld.then(|| "investigatory".to_owned()),
@@ -402,7 +395,8 @@ async fn write(
                     obligations_due: Default::default(),
                     person: None,
                 };
-                let recorded = store.record_contact(&actor, contact).await?;
+                let intake = Intake::of(pair?, contact)?;
+                let recorded = store.record_contact(&actor, intake).await?;
                 if let Some((cents, days)) = d.reimbursed {
                     let r = NewReimbursement {
                         amount_cents: cents,

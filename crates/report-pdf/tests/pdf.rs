@@ -28,9 +28,10 @@ fn row(id: i64, kind: &str, unit: &str, facts: &str, acts: &[&str], at: i64) -> 
         channel: "fax".into(),
         receiving_unit: unit.into(),
         received_ms: at,
-        scenario: format!(
+        scenario: trustgate_records::scenario::parse(&format!(
             r#"{{"place":"cambridge","date":"2026-03-01","facts":{{{facts}}},"acts":{{}}}}"#
-        ),
+        ))
+        .unwrap(),
         acts_done: acts.iter().map(|a| (*a).to_owned()).collect(),
         withheld: None,
         late_entry: false,

@@ -21,6 +21,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use trustgate_law::Date;
 use trustgate_place::Place;
+use trustgate_records::{Scenario, scenario};
 
 pub use period::{NoPeriod, PASSAGE, Period, local_date, local_to_utc_ms};
 
@@ -34,8 +35,8 @@ pub struct ContactRow {
     pub receiving_unit: String,
     /// When it arrived (UTC ms).
     pub received_ms: i64,
-    /// The recorded scenario's JSON (its `facts` are read).
-    pub scenario: String,
+    /// The recorded scenario (its `facts` are read).
+    pub scenario: Scenario,
     /// The acts done, by key.
     pub acts_done: Vec<String>,
     /// Why part of what was given to ICE cannot be publicly disclosed, if
@@ -45,19 +46,6 @@ pub struct ContactRow {
     /// report it counts in has changed since.
     pub late_entry: bool,
 }
-
-/// Whether a duty the law attaches to a contact is performed by recording
-/// the contact here: the duties to record it so that the 2.129.060 report
-/// counts it (`cite` 2.129.060…), which this crate counts from the records.
-pub fn performed_by_recording(cite: &str) -> bool {
-    cite.trim_start()
-        .strip_prefix("2.129.060")
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['(', ' ']))
-}
-
-/// What the record says of such a duty, as its fulfilment.
-pub const PERFORMED_BY_RECORDING: &str =
-    "Performed by this record: the 2.129.060 report is counted from the records.";
 
 /// The grounds on which an investigation's information can be withheld from
 /// (e), as the Massachusetts public records law states them (G.L. c. 4,
@@ -234,48 +222,25 @@ const QUOTE_C: &str = "The total number of individuals transferred to ICE custod
 const QUOTE_D: &str = "The total reimbursements received from the federal government pursuant to any granted administrative warrant, organized by case";
 const QUOTE_E: &str = "The total number of investigations where the Cambridge Police Department cooperated with or provided information to ICE unless any part of such information cannot be publicly disclosed";
 
-#[derive(serde::Deserialize, Default)]
-struct Scenario {
-    #[serde(default)]
-    facts: Facts,
-}
-
-#[derive(serde::Deserialize, Default)]
-struct Facts {
-    department: Option<serde_json::Value>,
-    requester: Option<serde_json::Value>,
-    documents: Option<serde_json::Value>,
-}
-
-fn text(v: &Option<serde_json::Value>) -> Option<&str> {
-    v.as_ref().and_then(|v| v.as_str())
-}
-
-fn has_document(f: &Facts, names: &[&str]) -> bool {
-    f.documents
-        .as_ref()
-        .and_then(|d| d.as_array())
-        .is_some_and(|d| {
-            d.iter()
-                .any(|x| x.as_str().is_some_and(|x| names.contains(&x)))
-        })
+/// Whether the scenario's `documents` include one of `names`.
+fn has_document(s: &Scenario, names: &[&str]) -> bool {
+    scenario::set(s, "documents")
+        .iter()
+        .any(|d| names.contains(&d.as_str()))
 }
 
 /// Whether a record carries an immigration detainer (for reconciliation
 /// with ICE's detainer data): a detainer record, or one whose documents
 /// include one, lodged with the Police Department.
 pub fn carries_detainer(row: &ContactRow) -> bool {
-    let f = serde_json::from_str::<Scenario>(&row.scenario)
-        .unwrap_or_default()
-        .facts;
-    section_a_types(&row.kind, &f)
+    section_a_types(&row.kind, &row.scenario)
         .iter()
         .any(|t| t.starts_with("detainer"))
 }
 
 /// The instruments (a) counts in a record, at most one of each type.
-fn section_a_types(kind: &str, f: &Facts) -> Vec<&'static str> {
-    if text(&f.department).is_some_and(|d| d != "police") {
+fn section_a_types(kind: &str, f: &Scenario) -> Vec<&'static str> {
+    if scenario::one(f, "department").is_some_and(|d| d != "police") {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -357,12 +322,10 @@ pub struct DayCount {
 /// keeps these per day as it records, so reports need not read the records.
 pub fn tally(row: &ContactRow) -> (Date, Vec<(&'static str, String)>) {
     let day = local_date(row.received_ms);
-    let f = serde_json::from_str::<Scenario>(&row.scenario)
-        .unwrap_or_default()
-        .facts;
+    let f = &row.scenario;
     let done = |act: &str| row.acts_done.iter().any(|a| a == act);
     let mut out = Vec::new();
-    for kind in section_a_types(&row.kind, &f) {
+    for kind in section_a_types(&row.kind, f) {
         out.push(("a-type", kind.to_owned()));
         out.push(("a-channel", row.channel.clone()));
         out.push(("a-unit", row.receiving_unit.clone()));
@@ -377,7 +340,7 @@ pub fn tally(row: &ContactRow) -> (Date, Vec<(&'static str, String)>) {
     if done("transfer-to-ice") {
         out.push(("c", String::new()));
     }
-    let ice = matches!(text(&f.requester), Some("ice-ero" | "ice-hsi"));
+    let ice = matches!(scenario::one(f, "requester"), Some("ice-ero" | "ice-hsi"));
     let cooperated = row
         .acts_done
         .iter()

@@ -7,40 +7,19 @@ use axum::extract::{Path, Request, State};
 use trustgate_access::Permission;
 use trustgate_api::{
     AuditEntries, AuditEntryView, AuditHeadView, AuditStateKind, AuditStateView, ContactList,
-    ContactSummaryView, ContactView, Decision, Detail, ErrorBody, ExceptionList, ExceptionView,
-    Explain, ExplanationView, FulfilObligation, FulfilmentView, InputError, ObligationView,
-    PersonView, RecordContact, RecordReimbursement, Recorded, ReimbursementView, format_utc_ms,
-    parse_utc_ms,
+    ContactSummaryView, ContactView, ErrorBody, ExceptionList, ExceptionView, Explain,
+    ExplanationView, FulfilObligation, FulfilmentView, ObligationView, PersonView, RecordContact,
+    RecordReimbursement, Recorded, ReimbursementView, format_utc_ms,
 };
 use trustgate_audit::encoding::hex;
-use trustgate_store::{
-    Channel, ComplianceException, ContactId, ContactKind, NewContact, NewReimbursement, Page,
-    Person, PersonRecord,
-};
+use trustgate_records::{Intake, IntakeError};
+use trustgate_store::{ComplianceException, ContactId, NewReimbursement, Page, PersonRecord};
 
 use crate::auth::Caller;
 use crate::body::{created, json_body, json_response};
 use crate::params;
 use crate::{AppError, AppState};
 use axum::response::{IntoResponse, Response};
-
-fn invalid(path: &str, message: impl Into<String>) -> AppError {
-    AppError::Invalid(InputError {
-        path: path.into(),
-        message: message.into(),
-    })
-}
-
-fn one_of<T: Copy + std::fmt::Display>(path: &str, what: &str, given: &str, all: &[T]) -> AppError {
-    let names: Vec<String> = all.iter().map(ToString::to_string).collect();
-    invalid(
-        path,
-        format!(
-            "`{given}` is not a {what}; expected one of: {}",
-            names.join(", ")
-        ),
-    )
-}
 
 /// Record a federal contact.
 ///
@@ -78,82 +57,22 @@ pub(crate) async fn record_contact(
     Ok(created(&recorded))
 }
 
-/// Records a contact whose caller may record: decides its scenario now and
-/// keeps the decision with it. Shared by the API and the staff UI.
+/// Records a contact whose caller may record: takes it in (decided now by
+/// the law in force, [`trustgate_records::Intake`]) and keeps it. Shared by
+/// the API and the staff UI.
 pub(crate) async fn record(
     state: &AppState,
     caller: &Caller,
     body: RecordContact,
 ) -> Result<Recorded, AppError> {
-    let kind: ContactKind = body
-        .kind
-        .parse()
-        .map_err(|_| one_of("$.kind", "kind of contact", &body.kind, ContactKind::ALL))?;
-    let channel: Channel = body
-        .channel
-        .parse()
-        .map_err(|_| one_of("$.channel", "channel", &body.channel, Channel::ALL))?;
-    let received_ms = body
-        .received_at
-        .as_deref()
-        .map(parse_utc_ms)
-        .transpose()
-        .map_err(|m| invalid("$.received_at", m))?;
-    let mut obligations_due = std::collections::BTreeMap::new();
-    for (id, at) in &body.obligations_due {
-        let ms = parse_utc_ms(at).map_err(|m| invalid(&format!("$.obligations_due.{id}"), m))?;
-        obligations_due.insert(id.clone(), ms);
-    }
-    let lib = &state.lib;
-    let query = body
-        .scenario
-        .to_query(lib)
-        .map_err(|e| AppError::BadScenario(e.within("$.scenario")))?;
-    let decided = lib.decide(&query);
-    let decision = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
-    for (i, act) in body.acts_done.iter().enumerate() {
-        if !decision
-            .items
-            .iter()
-            .any(|item| item.key.to_string() == *act)
-        {
-            let asked: Vec<String> = decision.items.iter().map(|i| i.key.to_string()).collect();
-            return Err(invalid(
-                &format!("$.acts_done[{i}]"),
-                format!(
-                    "`{act}` was not asked about, so the law was not applied to it; add it to the scenario's acts (asked: {})",
-                    asked.join(", ")
-                ),
-            ));
-        }
-    }
-    let decision_json =
-        serde_json::to_string(&decision).map_err(|e| AppError::Internal(e.to_string()))?;
-    let scenario_json =
-        serde_json::to_string(&body.scenario).map_err(|e| AppError::Internal(e.to_string()))?;
+    let intake = Intake::new(&state.lib, body).map_err(|e| match e {
+        IntakeError::Scenario(e) => AppError::BadScenario(e),
+        IntakeError::Invalid(e) => AppError::Invalid(e),
+        IntakeError::Decision(e) => AppError::Internal(e.to_string()),
+    })?;
     let recorded = state
         .store
-        .record_contact(
-            &caller.principal,
-            NewContact {
-                kind,
-                channel,
-                receiving_unit: body.receiving_unit,
-                received_ms,
-                scenario: scenario_json,
-                decision: decision_json,
-                acts_done: body.acts_done,
-                done_by: body.done_by,
-                withheld: body.withheld,
-                late_entry: body.late_entry,
-                obligations_due,
-                person: body.person.map(|p| Person {
-                    name: p.name,
-                    date_of_birth: p.date_of_birth,
-                    address: p.address,
-                }),
-            },
-        )
+        .record_contact(&caller.principal, intake)
         .await?;
     Ok(Recorded {
         id: recorded.id.0,

@@ -51,9 +51,12 @@ pub trait Clock: Send + Sync + fmt::Debug + 'static {
     fn now_ms(&self) -> i64;
 }
 
-pub(crate) fn parse_stored<T: FromStr<Err = StoreError>>(s: &str) -> Result<T, StoreError> {
+pub(crate) fn parse_stored<T: FromStr>(s: &str) -> Result<T, StoreError>
+where
+    T::Err: fmt::Display,
+{
     s.parse()
-        .map_err(|e: StoreError| StoreError::Corrupt(e.to_string()))
+        .map_err(|e: T::Err| StoreError::Corrupt(e.to_string()))
 }
 
 pub(crate) fn hash_of(bytes: &[u8]) -> Result<Hash, StoreError> {

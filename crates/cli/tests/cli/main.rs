@@ -30,6 +30,41 @@ fn principal(actor: &str, role: trustgate_access::Role) -> trustgate_store::Prin
     )
 }
 
+/// A contact taken in as the server takes it, decided now by the built-in
+/// packs. The tests' scenarios name only the facts a count reads, so the
+/// acts done (or, if none, `detain`) are asked about here.
+fn intake(mut c: trustgate_store::NewContact) -> trustgate_records::Intake {
+    use trustgate_records::scenario::{ActInput, parse};
+    let mut s = parse(&c.scenario).unwrap();
+    for act in &c.acts_done {
+        match act.split_once('.') {
+            Some((act, field)) => match s
+                .acts
+                .entry(act.to_owned())
+                .or_insert(ActInput::Fields(vec![]))
+            {
+                ActInput::Fields(fs) => fs.push(field.to_owned()),
+                ActInput::Whole(_) => unreachable!("{act} is a disclosure"),
+            },
+            None => {
+                s.acts.insert(act.clone(), ActInput::Whole(true));
+            }
+        }
+    }
+    if s.acts.is_empty() {
+        s.acts.insert("detain".into(), ActInput::Whole(true));
+    }
+    static LIB: std::sync::OnceLock<trustgate_law::Library> = std::sync::OnceLock::new();
+    let lib = LIB.get_or_init(|| {
+        let sources: Vec<trustgate_law::Source<'_>> = trustgate_packs::law_files()
+            .map(|(name, text)| trustgate_law::Source { name, text })
+            .collect();
+        trustgate_law::Library::load(&sources).unwrap()
+    });
+    c.scenario = String::new();
+    trustgate_records::Intake::of(trustgate_records::Decided::new(lib, &s).unwrap(), c).unwrap()
+}
+
 /// The store as the commands open it: for the built-in place (Cambridge).
 async fn open_store(
     db: &str,

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::{text, trustgate};
+use crate::{intake, text, trustgate};
 
 static N: AtomicU32 = AtomicU32::new(0);
 
@@ -482,19 +482,19 @@ fn the_report_counts_the_records_of_a_period() {
         store
             .record_contact(
                 &clerk,
-                contact(ContactKind::Detainer, hold, &["detain"], march),
+                intake(contact(ContactKind::Detainer, hold, &["detain"], march)),
             )
             .await
             .unwrap();
         let w = store
             .record_contact(
                 &clerk,
-                contact(
+                intake(contact(
                     ContactKind::AdministrativeWarrant,
                     hold,
                     &["transfer-to-ice"],
                     march + 86_400_000,
-                ),
+                )),
             )
             .await
             .unwrap();
@@ -502,7 +502,12 @@ fn the_report_counts_the_records_of_a_period() {
         store
             .record_contact(
                 &clerk,
-                contact(ContactKind::Detainer, hold, &[], march - 30 * 86_400_000),
+                intake(contact(
+                    ContactKind::Detainer,
+                    hold,
+                    &[],
+                    march - 30 * 86_400_000,
+                )),
             )
             .await
             .unwrap();
@@ -807,7 +812,7 @@ fn reconciliation_finds_the_planted_gaps() {
             store
                 .record_contact(
                     &crate::principal("user/clerk", trustgate_access::Role::RecordsClerk),
-                    NewContact {
+                    intake(NewContact {
                         kind: ContactKind::Detainer,
                         channel: Channel::Fax,
                         receiving_unit: unit.into(),
@@ -820,7 +825,7 @@ fn reconciliation_finds_the_planted_gaps() {
                         late_entry: None,
                         obligations_due: Default::default(),
                         person: None,
-                    },
+                    }),
                 )
                 .await
                 .unwrap();
@@ -1089,7 +1094,7 @@ fn synthetic_records_are_realistic_repeatable_and_kept_apart() {
         store
             .record_contact(
                 &crate::principal("user/clerk", trustgate_access::Role::RecordsClerk),
-                real,
+                intake(real),
             )
             .await
             .unwrap();

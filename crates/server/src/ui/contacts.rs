@@ -203,94 +203,60 @@ struct ContactPage {
 }
 
 /// The recorded scenario's facts, in words a reader can check.
-fn facts_of(scenario: &str) -> Vec<(String, String)> {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(scenario) else {
-        return Vec::new();
-    };
-    v["facts"]
-        .as_object()
-        .map(|facts| {
-            facts
-                .iter()
-                .map(|(k, v)| {
-                    let value = match v {
-                        serde_json::Value::Bool(true) => "yes".to_owned(),
-                        serde_json::Value::Bool(false) => "no".to_owned(),
-                        serde_json::Value::String(s) => s.clone(),
-                        serde_json::Value::Array(a) if a.is_empty() => "none".to_owned(),
-                        serde_json::Value::Array(a) => a
-                            .iter()
-                            .map(|x| x.as_str().unwrap_or_default())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        other => other.to_string(),
-                    };
-                    (k.replace('-', " "), value)
-                })
-                .collect()
+fn facts_of(scenario: &trustgate_records::Scenario) -> Vec<(String, String)> {
+    use trustgate_records::scenario::FactInput;
+    scenario
+        .facts
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                FactInput::Bool(true) => "yes".to_owned(),
+                FactInput::Bool(false) => "no".to_owned(),
+                FactInput::One(s) => s.clone(),
+                FactInput::Set(a) if a.is_empty() => "none".to_owned(),
+                FactInput::Set(a) => a.join(", "),
+            };
+            (k.replace('-', " "), value)
         })
-        .unwrap_or_default()
+        .collect()
 }
 
-/// The decision as kept with the record (`trustgate_api::Decision` JSON):
-/// each answer with the rules that decided it, and the law versions used.
+/// The decision as kept with the record: each answer with the rules that
+/// decided it, and the law versions used.
 fn decided(
     lib: &trustgate_law::Library,
-    decision: &str,
+    d: &trustgate_records::StoredDecision,
     done: &[String],
 ) -> (Vec<DecidedRow>, Vec<String>) {
-    let Ok(d) = serde_json::from_str::<serde_json::Value>(decision) else {
-        return (Vec::new(), Vec::new());
-    };
-    let empty = Vec::new();
-    let rules = d["rules"].as_array().unwrap_or(&empty);
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
-    let rows = d["items"]
-        .as_array()
-        .unwrap_or(&empty)
+    let rows = d
+        .items
         .iter()
         .map(|item| {
-            let key = text(&item["key"]);
-            let (outcome, tone) =
-                super::ask::outcome_words(item["outcome"].as_str().unwrap_or_default());
+            let (outcome, tone) = super::ask::outcome_words(item.outcome.as_str());
             DecidedRow {
-                done: done.contains(&key),
-                key,
+                done: done.contains(&item.key),
+                key: item.key.clone(),
                 outcome,
                 tone,
-                rules: item["decided_by"]
-                    .as_array()
-                    .unwrap_or(&empty)
+                rules: item
+                    .decided_by
                     .iter()
-                    .filter_map(|r| rules.iter().find(|x| x["ref"] == *r))
+                    .filter_map(|r| d.rule(r))
                     .map(|r| {
                         (
-                            text(&r["cite"]),
-                            text(&r["quote"]),
-                            super::ask::rule_href(
-                                lib,
-                                r["law"].as_str().unwrap_or_default(),
-                                r["version"].as_str().unwrap_or_default(),
-                                r["id"].as_str(),
-                            ),
+                            r.cite.clone(),
+                            r.quote.clone(),
+                            super::ask::rule_href(lib, &r.law, &r.version, Some(&r.id)),
                         )
                     })
                     .collect(),
             }
         })
         .collect();
-    let laws = d["laws"]
-        .as_array()
-        .unwrap_or(&empty)
+    let laws = d
+        .laws
         .iter()
-        .map(|l| {
-            format!(
-                "{} ({}), sha256 {}",
-                text(&l["title"]),
-                text(&l["version"]),
-                text(&l["hash"])
-            )
-        })
+        .map(|l| format!("{} ({}), sha256 {}", l.title, l.version, l.hash))
         .collect();
     (rows, laws)
 }
@@ -321,7 +287,18 @@ pub(super) async fn show(
         Ok(x) => x,
         Err(e) => return super::ui_error(AppError::from(e)),
     };
-    let (decided, laws) = decided(&state.lib, &c.contact.decision, &c.contact.acts_done);
+    let kept = trustgate_records::StoredDecision::parse(&c.contact.decision)
+        .map_err(|e| e.to_string())
+        .and_then(|d| {
+            trustgate_records::scenario::parse(&c.contact.scenario)
+                .map(|s| (d, s))
+                .map_err(|e| e.to_string())
+        });
+    let (decision, scenario) = match kept {
+        Ok(x) => x,
+        Err(e) => return super::ui_error(AppError::Internal(format!("{}: {e}", c.id.object()))),
+    };
+    let (decided, laws) = decided(&state.lib, &decision, &c.contact.acts_done);
     let due = |ms: Option<i64>, words: &Option<String>| match (ms, words) {
         (Some(ms), _) => format_utc_ms(ms),
         (None, Some(w)) => w.clone(),
@@ -357,7 +334,7 @@ pub(super) async fn show(
         may_fulfil: caller.principal.may(Permission::FulfilObligations),
         decided,
         laws,
-        facts: facts_of(&c.contact.scenario),
+        facts: facts_of(&scenario),
         late_entry: c.contact.late_entry.clone(),
         trail: trail
             .into_iter()

@@ -283,7 +283,7 @@ pub(super) async fn audit(State(state): State<AppState>, req: Request) -> Respon
     let page = AuditPage {
         chrome: Chrome::new("Audit log", "audit", Some(&caller)),
         size: head.size,
-        root: head.root.iter().map(|b| format!("{b:02x}")).collect(),
+        root: trustgate_audit::encoding::hex(&head.root),
         first: from,
         last: to.saturating_sub(1),
         entries: entries

@@ -1,82 +1,34 @@
-//! The checks a contact passes before it is recorded, and what the store
-//! computes from its decision: compliance exceptions, routing, obligations.
+//! The checks a contact passes before it is kept: what the store can keep
+//! (lengths, the place's receiving units, the withholding grounds, a late
+//! entry's reason). What follows from its decision was derived by
+//! [`trustgate_records::Intake`]; nothing here reads the decision.
 
 use std::collections::BTreeSet;
 
 use trustgate_place::Place;
+use trustgate_records::{Intake, Office, Opened};
 
-use super::{NewContact, Office, Person};
+use super::{NewContact, Person};
 use crate::{StoreError, db, limits, text};
 
-/// A contact that passed validation, with what the store computed from it.
+/// A contact that passed validation, with what intake derived from it.
 #[derive(Debug)]
 pub(crate) struct Checked {
     pub(crate) contact: NewContact,
+    pub(crate) scenario: trustgate_records::Scenario,
     pub(crate) acts_done_json: String,
     pub(crate) prohibited: Vec<String>,
     pub(crate) routed_to: Office,
-    pub(crate) obligations: Vec<DecisionObligation>,
+    pub(crate) obligations: Vec<Opened>,
 }
 
-#[derive(serde::Deserialize)]
-struct DecisionJson {
-    items: Vec<DecisionItem>,
-    #[serde(default)]
-    obligations: Vec<DecisionObligation>,
-}
-
-#[derive(serde::Deserialize)]
-struct DecisionItem {
-    key: String,
-    outcome: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-pub(crate) struct DecisionObligation {
-    pub(crate) id: String,
-    pub(crate) law: String,
-    /// Its pinpoint citation (`2.129.060(a)`).
-    #[serde(default)]
-    pub(crate) cite: String,
-    pub(crate) duty: String,
-    pub(crate) due: Option<String>,
-    #[serde(default = "yes")]
-    pub(crate) certain: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-#[derive(serde::Deserialize)]
-struct ScenarioDepartment {
-    #[serde(default)]
-    facts: Option<DepartmentFact>,
-}
-
-#[derive(serde::Deserialize)]
-struct DepartmentFact {
-    #[serde(default)]
-    department: Option<serde_json::Value>,
-}
-
-/// The office that handles an exception, from the scenario's `department`.
-fn office_for(scenario: &str) -> Office {
-    let department = serde_json::from_str::<ScenarioDepartment>(scenario)
-        .ok()
-        .and_then(|s| s.facts)
-        .and_then(|f| f.department);
-    match department.as_ref().and_then(|d| d.as_str()) {
-        Some("police") => Office::ProfessionalStandards,
-        Some("school") => Office::Superintendent,
-        _ => Office::CityManager,
-    }
-}
-
-/// Validates a contact and computes its compliance exceptions (the acts done
-/// whose item in the decision has outcome `prohibited`, matched by exact
-/// key), their office, and the obligations triggered for certain.
-pub(crate) fn check(mut contact: NewContact, place: &Place) -> Result<Checked, StoreError> {
+/// Validates a contact taken in for what the store can keep.
+pub(crate) fn check(intake: Intake, place: &Place) -> Result<Checked, StoreError> {
+    let prohibited = intake.prohibited().to_vec();
+    let routed_to = intake.routed_to();
+    let obligations = intake.opened().to_vec();
+    let scenario = intake.scenario().clone();
+    let mut contact = intake.into_contact();
     contact.receiving_unit = text::line(
         "receiving_unit",
         contact.receiving_unit,
@@ -88,13 +40,6 @@ pub(crate) fn check(mut contact: NewContact, place: &Place) -> Result<Checked, S
             message: place.not_a_unit(&contact.receiving_unit),
         });
     }
-    serde_json::from_str::<serde::de::IgnoredAny>(&contact.scenario)
-        .map_err(|e| StoreError::Invalid(format!("the scenario is not JSON: {e}")))?;
-    let decision: DecisionJson = serde_json::from_str(&contact.decision).map_err(|e| {
-        StoreError::Invalid(format!(
-            "the decision is not a decision's JSON (items[].key, items[].outcome): {e}"
-        ))
-    })?;
     let mut done = BTreeSet::new();
     for act in &contact.acts_done {
         text::line("acts_done", act.clone(), 200)?;
@@ -104,13 +49,6 @@ pub(crate) fn check(mut contact: NewContact, place: &Place) -> Result<Checked, S
             )));
         }
     }
-    let prohibited: BTreeSet<&str> = decision
-        .items
-        .iter()
-        .filter(|i| i.outcome == "prohibited" && done.contains(i.key.as_str()))
-        .map(|i| i.key.as_str())
-        .collect();
-    let prohibited = prohibited.into_iter().map(str::to_owned).collect();
     if let Some(p) = contact.person.take() {
         contact.person = Some(check_person(p)?);
     }
@@ -133,28 +71,9 @@ pub(crate) fn check(mut contact: NewContact, place: &Place) -> Result<Checked, S
         });
     }
     let acts_done_json = serde_json::to_string(&contact.acts_done).map_err(db)?;
-    let routed_to = office_for(&contact.scenario);
-    let obligations: Vec<DecisionObligation> = decision
-        .obligations
-        .into_iter()
-        .filter(|o| o.certain)
-        .collect();
-    if let Some(unknown) = contact
-        .obligations_due
-        .keys()
-        .find(|k| !obligations.iter().any(|o| &o.id == *k))
-    {
-        let opened: Vec<&str> = obligations.iter().map(|o| o.id.as_str()).collect();
-        return Err(StoreError::Field {
-            field: "obligations_due",
-            message: format!(
-                "`{unknown}` is not an obligation this decision opens (it opens: {})",
-                opened.join(", ")
-            ),
-        });
-    }
     Ok(Checked {
         contact,
+        scenario,
         acts_done_json,
         prohibited,
         routed_to,

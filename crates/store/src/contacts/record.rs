@@ -1,7 +1,7 @@
 //! Recording a contact: its row, its sealed person, its compliance
 //! exceptions, its obligations, the report counters, and its `create` entry.
 
-use crate::contacts::{Checked, ContactId, NewContact, Recorded, check, seal_person};
+use crate::contacts::{Checked, ContactId, Recorded, check, seal_person};
 use crate::integrity::contact_after;
 use crate::reports::{check_late_entry, count_for_reports};
 use crate::sql::{Conn, query, query_scalar};
@@ -10,17 +10,16 @@ use crate::{Actor, Principal, Store, StoreError, db};
 use trustgate_access::Permission;
 
 impl Store {
-    /// Records a contact (audited as `create`). Whether it is a compliance
-    /// exception, where that is routed, and its obligations are computed
-    /// from its decision.
+    /// Records a contact taken in (audited as `create`), with the
+    /// compliance exceptions, routing and obligations its intake derived.
     pub async fn record_contact(
         &self,
         who: &Principal,
-        contact: NewContact,
+        contact: trustgate_records::Intake,
     ) -> Result<Recorded, StoreError> {
         self.permit(who, Permission::RecordContact).await?;
         let actor = who.actor();
-        if contact.person.is_some() && self.shared.keyring.is_none() {
+        if contact.contact().person.is_some() && self.shared.keyring.is_none() {
             return Err(StoreError::Field {
                 field: "person",
                 message: "personal data cannot be kept: the operator has set no data key \
@@ -94,6 +93,7 @@ async fn insert_contact(
     let (now, keyring) = (audit.now, audit.keyring);
     let Checked {
         contact: c,
+        scenario,
         acts_done_json,
         prohibited,
         routed_to,
@@ -147,7 +147,7 @@ async fn insert_contact(
     for o in obligations {
         // A duty to record the contact for the report is performed by this
         // very record: it is kept as fulfilled, by the recorder, now.
-        let performed = trustgate_report::performed_by_recording(&o.cite);
+        let performed = o.performed_by_recording;
         query(
             "INSERT INTO obligations (contact_id, obligation, law, duty, due, due_ms, \
              fulfilled_ms, fulfilled_by, fulfilment_note) \
@@ -158,10 +158,10 @@ async fn insert_contact(
         .bind(&o.law)
         .bind(&o.duty)
         .bind(&o.due)
-        .bind(c.obligations_due.get(&o.id).copied())
+        .bind(o.due_ms)
         .bind(performed.then_some(now))
         .bind(performed.then(|| actor.as_str().to_owned()))
-        .bind(performed.then_some(trustgate_report::PERFORMED_BY_RECORDING))
+        .bind(performed.then_some(trustgate_records::PERFORMED_BY_RECORDING))
         .execute(&mut *conn)
         .await
         .map_err(db)?;
@@ -174,7 +174,7 @@ async fn insert_contact(
             channel: c.channel.as_str().to_owned(),
             receiving_unit: c.receiving_unit.clone(),
             received_ms: c.received_ms.unwrap_or(now),
-            scenario: c.scenario.clone(),
+            scenario: scenario.clone(),
             acts_done: c.acts_done.clone(),
             withheld: c.withheld.clone(),
             late_entry: c.late_entry.is_some(),

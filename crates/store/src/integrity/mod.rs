@@ -318,16 +318,21 @@ impl ContactRows {
 
     /// The contact as the report's counting rules read it: the one reader
     /// of a contact for the reports, the counters and their check. Acts done
-    /// that cannot be read are counted as none, and the error is returned
-    /// beside the row (the reports refuse it; for the verifier it is already
-    /// a finding of its own).
+    /// or a scenario that cannot be read are counted as none, and the error
+    /// is returned beside the row (the reports refuse it; for the verifier
+    /// it is already a finding of its own).
     pub(crate) fn report_row(&self) -> (trustgate_report::ContactRow, Option<StoreError>) {
         let v = |c: &str| self.contact.get(CONTACTS.index(c)).unwrap_or(&Value::Null);
         let text = |c: &str| v(c).as_text().unwrap_or_default().to_owned();
-        let (acts_done, unreadable) = match crate::contacts::acts_from_json(&text("acts_done")) {
+        let (acts_done, mut unreadable) = match crate::contacts::acts_from_json(&text("acts_done"))
+        {
             Ok(acts) => (acts, None),
             Err(e) => (Vec::new(), Some(e)),
         };
+        let scenario = trustgate_records::scenario::parse(&text("scenario")).unwrap_or_else(|e| {
+            unreadable.get_or_insert(StoreError::Corrupt(format!("{}: {e}", self.record())));
+            trustgate_records::Scenario::default()
+        });
         let row = trustgate_report::ContactRow {
             id: self.id,
             kind: text("kind"),
@@ -337,7 +342,7 @@ impl ContactRows {
                 .as_int()
                 .or_else(|| v("created_ms").as_int())
                 .unwrap_or_default(),
-            scenario: text("scenario"),
+            scenario,
             acts_done,
             withheld: v("withheld").as_text().map(str::to_owned),
             late_entry: v("late_entry").as_text().is_some(),

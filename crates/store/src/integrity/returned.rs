@@ -118,7 +118,8 @@ pub(crate) fn returned_report_rows(r: &crate::ReportRows) -> Hash {
         c.text(&row.channel);
         c.text(&row.receiving_unit);
         c.int(row.received_ms);
-        c.text(&row.scenario);
+        // The scenario as kept: trustgate wrote it with this same serialiser.
+        c.text(&trustgate_records::scenario::to_json(&row.scenario));
         c.count(row.acts_done.len());
         for a in &row.acts_done {
             c.text(a);

@@ -4,7 +4,7 @@ use trustgate_store::{
     PgStore, SqliteSettings, SqliteStore, Store, StoreError, is_plain_identifier,
 };
 
-use crate::conformance::{reach_all, reader};
+use crate::conformance::{intake, reach_all, reader};
 use crate::harness::{StepClock, fresh_sqlite_path, pg_url};
 
 #[tokio::test]
@@ -38,20 +38,22 @@ async fn sqlite_reopened_carries_on_the_same_log() {
     let id = store
         .record_contact(
             &reach_all(&trustgate_store::Actor::new("officer-1")),
-            trustgate_store::NewContact {
+            intake(trustgate_store::NewContact {
                 kind: trustgate_store::ContactKind::AccessRequest,
                 channel: trustgate_store::Channel::Phone,
                 receiving_unit: "booking".into(),
                 received_ms: None,
-                scenario: "{}".into(),
-                decision: r#"{"items":[]}"#.into(),
+                scenario:
+                    r#"{"place":"cambridge","date":"2026-03-01","acts":{"grant-access":true}}"#
+                        .into(),
+                decision: String::new(),
                 acts_done: vec![],
                 done_by: None,
                 withheld: None,
                 late_entry: None,
                 obligations_due: Default::default(),
                 person: None,
-            },
+            }),
         )
         .await
         .unwrap()

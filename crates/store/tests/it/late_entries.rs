@@ -7,7 +7,7 @@ use std::sync::Arc;
 use trustgate_report::Period;
 use trustgate_store::{Actor, StoreError};
 
-use crate::conformance::{all_entries, contact, officer, reach_all, verified_size};
+use crate::conformance::{all_entries, contact, intake, officer, reach_all, verified_size};
 use crate::harness::{Fixture, T0};
 
 /// 2025-06-01T16:00Z: in period 11 (2025-02-10 to 2025-08-09), which has
@@ -27,10 +27,13 @@ pub async fn a_contact_in_a_published_period_is_a_late_entry_that_says_why(fx: A
     };
     // Before its report is published, a contact from June is no late entry,
     // and saying it is one is refused.
-    fx.store.record_contact(&who, in_june()).await.unwrap();
+    fx.store
+        .record_contact(&who, intake(in_june()))
+        .await
+        .unwrap();
     let mut claimed = in_june();
     claimed.late_entry = Some("found in the fax tray".into());
-    let got = fx.store.record_contact(&who, claimed).await;
+    let got = fx.store.record_contact(&who, intake(claimed)).await;
     assert!(
         matches!(
             got,
@@ -71,7 +74,7 @@ pub async fn a_contact_in_a_published_period_is_a_late_entry_that_says_why(fx: A
     // Now a contact from June changes a published report: refused unless
     // it says why, with a message that says which period and what to do.
     let before = all_entries(&fx).await.len();
-    match fx.store.record_contact(&who, in_june()).await {
+    match fx.store.record_contact(&who, intake(in_june())).await {
         Err(StoreError::Field {
             field: "received_at",
             message,
@@ -87,7 +90,12 @@ pub async fn a_contact_in_a_published_period_is_a_late_entry_that_says_why(fx: A
     assert_eq!(all_entries(&fx).await.len(), before, "nothing appended");
     let mut late = in_june();
     late.late_entry = Some("Found in the fax tray on return from leave.".into());
-    let id = fx.store.record_contact(&who, late).await.unwrap().id;
+    let id = fx
+        .store
+        .record_contact(&who, intake(late))
+        .await
+        .unwrap()
+        .id;
     let c = fx.store.read_contact(&who, id).await.unwrap();
     assert_eq!(
         c.contact.late_entry.as_deref(),
@@ -100,7 +108,10 @@ pub async fn a_contact_in_a_published_period_is_a_late_entry_that_says_why(fx: A
         .unwrap();
     assert_eq!(create.entry.detail, "late-entry period-11");
     // A contact received now is not late.
-    fx.store.record_contact(&who, contact(&[])).await.unwrap();
+    fx.store
+        .record_contact(&who, intake(contact(&[])))
+        .await
+        .unwrap();
 
     // The period's counters hold the late entry, so its report says so.
     let counts = fx

@@ -12,7 +12,7 @@ use trustgate_store::{
     Actor, Attempt, ContactId, Keyring, NewAccount, NewReimbursement, NewToken, Person, Store,
 };
 
-use crate::conformance::{contact, officer, reach_all, reader};
+use crate::conformance::{contact, intake, officer, reach_all, reader};
 use crate::harness::{Backend, Fixture, as_tamperer};
 
 /// A 32-byte value as an SQL literal of the backend.
@@ -80,7 +80,7 @@ pub async fn populate(fx: &Fixture) -> Made {
     let flagged = store
         .record_contact(
             &reach_all(&officer()),
-            contact(&["detain", "issue-summons"]),
+            intake(contact(&["detain", "issue-summons"])),
         )
         .await
         .unwrap()
@@ -92,12 +92,12 @@ pub async fn populate(fx: &Fixture) -> Made {
         address: None,
     });
     let with_person = store
-        .record_contact(&reach_all(&officer()), c)
+        .record_contact(&reach_all(&officer()), intake(c))
         .await
         .unwrap()
         .id;
     let plain = store
-        .record_contact(&reach_all(&officer()), contact(&[]))
+        .record_contact(&reach_all(&officer()), intake(contact(&[])))
         .await
         .unwrap()
         .id;
@@ -636,12 +636,12 @@ pub async fn old_logs_still_verify_and_say_what_they_cannot_protect(fx: Arc<Fixt
     use trustgate_audit::{LogHead, State};
     let store = &fx.store;
     let kept = store
-        .record_contact(&reach_all(&officer()), contact(&["detain"]))
+        .record_contact(&reach_all(&officer()), intake(contact(&["detain"])))
         .await
         .unwrap()
         .id;
     let gone = store
-        .record_contact(&reach_all(&officer()), contact(&[]))
+        .record_contact(&reach_all(&officer()), intake(contact(&[])))
         .await
         .unwrap()
         .id;

@@ -10,7 +10,7 @@ use trustgate_store::{
 };
 
 use crate::conformance::{
-    all_entries, contact, officer, reach_all, reach_own, reader, verified_size,
+    all_entries, contact, intake, officer, reach_all, reach_own, reader, try_intake, verified_size,
 };
 use crate::harness::Fixture;
 
@@ -25,7 +25,7 @@ fn page() -> Page {
 pub async fn obligations_come_from_the_decision_and_are_fulfilled_once(fx: Arc<Fixture>) {
     let id = fx
         .store
-        .record_contact(&reach_all(&officer()), contact(&[]))
+        .record_contact(&reach_all(&officer()), intake(contact(&[])))
         .await
         .unwrap()
         .id;
@@ -34,7 +34,7 @@ pub async fn obligations_come_from_the_decision_and_are_fulfilled_once(fx: Arc<F
         .read_contact(&reach_own(&officer()), id)
         .await
         .unwrap();
-    // The fixture's decision triggers these for certain (see its `obligations`).
+    // The engine's decision triggers these for certain (see its `obligations`).
     let names: Vec<_> = c
         .obligations
         .iter()
@@ -46,7 +46,8 @@ pub async fn obligations_come_from_the_decision_and_are_fulfilled_once(fx: Arc<F
             "copy-to-person",
             "report-060a",
             "report-060b",
-            "report-060c"
+            "report-060c",
+            "report-060e"
         ]
     );
     let copy = &c.obligations[0];
@@ -67,7 +68,7 @@ pub async fn obligations_come_from_the_decision_and_are_fulfilled_once(fx: Arc<F
             "{}",
             o.obligation
         );
-        assert_eq!(f.note, trustgate_report::PERFORMED_BY_RECORDING);
+        assert_eq!(f.note, trustgate_records::PERFORMED_BY_RECORDING);
     }
     let summary = fx
         .store
@@ -146,7 +147,7 @@ pub async fn exceptions_are_routed_listed_and_explained_never_changed(fx: Arc<Fi
         .store
         .record_contact(
             &reach_all(&officer()),
-            contact(&["detain", "issue-summons"]),
+            intake(contact(&["detain", "issue-summons"])),
         )
         .await
         .unwrap();
@@ -159,7 +160,8 @@ pub async fn exceptions_are_routed_listed_and_explained_never_changed(fx: Arc<Fi
             "copy-to-person",
             "report-060a",
             "report-060b",
-            "report-060c"
+            "report-060c",
+            "report-060e"
         ]
     );
     let police = recorded.id;
@@ -169,21 +171,21 @@ pub async fn exceptions_are_routed_listed_and_explained_never_changed(fx: Arc<Fi
         .replace(r#""department":"police""#, r#""department":"school""#);
     let school = fx
         .store
-        .record_contact(&reach_all(&officer()), school)
+        .record_contact(&reach_all(&officer()), intake(school))
         .await
         .unwrap()
         .id;
     let mut unknown = contact(&["transfer-to-ice"]);
-    unknown.scenario = r#"{"facts":{}}"#.into();
+    unknown.scenario = unknown.scenario.replace(r#""department":"police","#, "");
     let unknown = fx
         .store
-        .record_contact(&reach_all(&officer()), unknown)
+        .record_contact(&reach_all(&officer()), intake(unknown))
         .await
         .unwrap()
         .id;
     let clean = fx
         .store
-        .record_contact(&reach_all(&officer()), contact(&[]))
+        .record_contact(&reach_all(&officer()), intake(contact(&[])))
         .await
         .unwrap();
     assert!(clean.prohibited.is_empty());
@@ -282,7 +284,7 @@ pub async fn exceptions_are_routed_listed_and_explained_never_changed(fx: Arc<Fi
 pub async fn reimbursements_are_kept_by_case(fx: Arc<Fixture>) {
     let id = fx
         .store
-        .record_contact(&reach_all(&officer()), contact(&[]))
+        .record_contact(&reach_all(&officer()), intake(contact(&[])))
         .await
         .unwrap()
         .id;
@@ -341,13 +343,13 @@ pub async fn own_reach_hides_other_peoples_contacts_and_audits_the_attempt(fx: A
     let b = Actor::new("user/officer-b");
     let mine = fx
         .store
-        .record_contact(&reach_all(&a), contact(&[]))
+        .record_contact(&reach_all(&a), intake(contact(&[])))
         .await
         .unwrap()
         .id;
     let theirs = fx
         .store
-        .record_contact(&reach_all(&b), contact(&[]))
+        .record_contact(&reach_all(&b), intake(contact(&[])))
         .await
         .unwrap()
         .id;
@@ -736,7 +738,7 @@ pub async fn failures_in_a_batch_do_not_sink_the_others(fx: Arc<Fixture>) {
             for n in 0..25 {
                 ids.push(
                     fx.store
-                        .record_contact(&reach_all(&actor), contact(&[]))
+                        .record_contact(&reach_all(&actor), intake(contact(&[])))
                         .await
                         .unwrap()
                         .id,
@@ -794,7 +796,7 @@ pub async fn personal_data_is_sealed_at_rest_and_rotated(fx: Arc<Fixture>) {
     // No keyring: refused, never stored in the clear.
     let got = fx
         .store
-        .record_contact(&reach_all(&officer()), with_person.clone())
+        .record_contact(&reach_all(&officer()), intake(with_person.clone()))
         .await;
     assert!(
         matches!(
@@ -810,7 +812,7 @@ pub async fn personal_data_is_sealed_at_rest_and_rotated(fx: Arc<Fixture>) {
     let old = Keyring::new_key_line("k2026a").unwrap();
     let keyed = fx.reopen(Some(Keyring::parse(&old).unwrap())).await;
     let id = keyed
-        .record_contact(&reach_all(&officer()), with_person.clone())
+        .record_contact(&reach_all(&officer()), intake(with_person.clone()))
         .await
         .unwrap()
         .id;
@@ -832,7 +834,9 @@ pub async fn personal_data_is_sealed_at_rest_and_rotated(fx: Arc<Fixture>) {
         let mut c = contact(&[]);
         c.person = Some(bad);
         assert!(matches!(
-            keyed.record_contact(&reach_all(&officer()), c).await,
+            keyed
+                .record_contact(&reach_all(&officer()), intake(c))
+                .await,
             Err(StoreError::Field { .. })
         ));
     }
@@ -997,7 +1001,7 @@ pub async fn open_obligations_are_listed_by_due_time(fx: Arc<Fixture>) {
     c.obligations_due.insert("copy-to-person".into(), t0 + hour);
     let first = fx
         .store
-        .record_contact(&reach_all(&officer()), c.clone())
+        .record_contact(&reach_all(&officer()), intake(c.clone()))
         .await
         .unwrap()
         .id;
@@ -1005,23 +1009,19 @@ pub async fn open_obligations_are_listed_by_due_time(fx: Arc<Fixture>) {
         .insert("copy-to-person".into(), t0 + 3 * hour);
     let second = fx
         .store
-        .record_contact(&reach_all(&officer()), c)
+        .record_contact(&reach_all(&officer()), intake(c))
         .await
         .unwrap()
         .id;
+    // A due time for a duty the decision does not open is refused at intake.
     let mut bad = contact(&[]);
     bad.obligations_due.insert("bake-a-cake".into(), t0);
-    let got = fx.store.record_contact(&reach_all(&officer()), bad).await;
-    assert!(
-        matches!(
-            got,
-            Err(StoreError::Field {
-                field: "obligations_due",
-                ..
-            })
-        ),
-        "{got:?}"
-    );
+    match try_intake(bad) {
+        Err(trustgate_records::IntakeError::Invalid(e)) => {
+            assert_eq!(e.path, "$.obligations_due");
+        }
+        other => panic!("{other:?}"),
+    }
 
     let read = fx
         .store
@@ -1161,19 +1161,19 @@ pub async fn report_counters_match_the_records(fx: Arc<Fixture>) {
         // Across periods 12, 13 and 14.
         c.received_ms = Some(march - 60 * day + i * 9 * day);
         fx.store
-            .record_contact(&reach_all(&officer()), c)
+            .record_contact(&reach_all(&officer()), intake(c))
             .await
             .unwrap();
     }
     // Information given to ICE, part of it withheld from the public on a ground.
     for i in 0..6i64 {
-        let mut c = contact(&["disclose.address"]);
+        let mut c = contact(&["disclose.immigration-status"]);
         c.kind = ContactKind::InformationRequest;
-        c.scenario = r#"{"facts":{"department":"police","requester":"ice-hsi"}}"#.into();
+        c.scenario = r#"{"place":"cambridge","date":"2026-03-01","facts":{"department":"police","requester":"ice-hsi","custody":"in-police-custody"},"acts":{"disclose":["immigration-status"]}}"#.into();
         c.withheld = (i % 2 == 0).then(|| "investigatory".to_owned());
         c.received_ms = Some(march + i * day);
         fx.store
-            .record_contact(&reach_all(&officer()), c)
+            .record_contact(&reach_all(&officer()), intake(c))
             .await
             .unwrap();
     }
