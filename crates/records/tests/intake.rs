@@ -1,4 +1,5 @@
 //! Intake and the kept decision, against the built-in packs.
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
 
 use trustgate_api::{Decision, Detail, RecordContact, Scenario};
 use trustgate_law::{Library, Source};
