@@ -28,10 +28,10 @@ pub(crate) enum PackCommand {
         #[arg(long, value_name = "PERCENT", num_args = 0..=1, default_missing_value = "100")]
         coverage: Option<u8>,
     },
-    /// Try every scenario at every place and date: rules that never take effect, and every conflict.
+    /// Try every scenario at every place and date: rules that never take effect, limits that overlap their rule, and every conflict.
     ///
-    /// Exits 1 when a rule never takes effect (almost always an encoding mistake);
-    /// conflicts are listed for review, since some are in the law itself.
+    /// Exits 1 when a rule never takes effect or a `limits:` rule applies where the
+    /// rule it limits applies too (almost always encoding mistakes); conflicts are listed for review, since some are in the law itself.
     Lint,
     /// What changes between two places or dates: the exact scenarios whose answer differs.
     ///
@@ -388,6 +388,27 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                     n.version
                 );
             }
+            for o in &lint.limit_overlaps {
+                say!(
+                    "{}: warning: `{}` of {} (version {}) is a limit of `{}` but both decide {} at {} when {}: a limit is the other side of its rule's line, so their conditions must not overlap",
+                    o.at,
+                    o.limit,
+                    o.law,
+                    o.version,
+                    o.rule,
+                    o.key,
+                    o.place,
+                    o.when
+                        .iter()
+                        .map(|c| if c.is_empty() {
+                            "always".to_owned()
+                        } else {
+                            c.join(" and ")
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", or ")
+                );
+            }
             for c in &lint.conflicts {
                 let from = c.from.map_or_else(|| "…".to_owned(), |d| d.to_string());
                 let until = c.until.map_or_else(|| "…".to_owned(), |d| d.to_string());
@@ -418,16 +439,19 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 );
             }
             say!(
-                "\n{} rules never take effect, {} conflict regions, {} acts not tried whole",
+                "\n{} rules never take effect, {} limits overlap their rule, {} conflict regions, {} acts not tried whole",
                 lint.never_apply.len(),
+                lint.limit_overlaps.len(),
                 lint.conflicts.len(),
                 lint.skipped.len()
             );
-            Ok(if lint.never_apply.is_empty() {
-                exit::OK
-            } else {
-                exit::PROHIBITED
-            })
+            Ok(
+                if lint.never_apply.is_empty() && lint.limit_overlaps.is_empty() {
+                    exit::OK
+                } else {
+                    exit::PROHIBITED
+                },
+            )
         }
         PackCommand::Diff { from, to } => {
             let lib = library(dir)?;

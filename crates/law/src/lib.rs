@@ -51,7 +51,7 @@ pub use explain::{
     ActView, Applies, Explanation, FactKind, FactView, ItemView, LawView, ObligationView,
     PlaceView, RuleView, Weighed,
 };
-pub use lint::{ConflictRegion, Lint, NeverApplies};
+pub use lint::{ConflictRegion, LimitOverlap, Lint, NeverApplies};
 pub use model::Reliability;
 pub use query::{FactValue, Query, QueryBuilder, ScenarioError};
 

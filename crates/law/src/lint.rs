@@ -1,7 +1,9 @@
 //! Reasoning over every scenario at once, for the people who keep the law
 //! current: rules that can never apply (almost always an encoding mistake: a
 //! condition that contradicts itself, or an exception whose rule never applies
-//! where it does), and every conflict the packs in force can produce, with its
+//! where it does), limits that overlap the rule they limit (a `limits:` rule
+//! is the other side of a line, so a scenario where both decide is a line
+//! drawn wrongly), and every conflict the packs in force can produce, with its
 //! exact conditions.
 
 use std::collections::BTreeSet;
@@ -21,6 +23,29 @@ pub struct NeverApplies {
     pub rule: String,
     /// Where it is written: `file:line:column`.
     pub at: String,
+}
+
+/// A `limits:` rule that applies in a scenario where the rule it limits
+/// applies too: the limit claims the other side of the rule's line, yet both
+/// decide the same act there, so one of their conditions is drawn wrongly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitOverlap {
+    /// The law's id.
+    pub law: String,
+    /// The version.
+    pub version: String,
+    /// The limit's id.
+    pub limit: String,
+    /// The id of the rule it limits.
+    pub rule: String,
+    /// Where the limit is written: `file:line:column`.
+    pub at: String,
+    /// The first place where they overlap.
+    pub place: String,
+    /// `act` or `act.field`.
+    pub key: String,
+    /// When both apply (a union of conjunctions).
+    pub when: Vec<Vec<String>>,
 }
 
 /// Scenarios in which rules in force disagree, at one place over a stretch of dates.
@@ -49,6 +74,8 @@ pub struct ConflictRegion {
 pub struct Lint {
     /// Rules that never take effect.
     pub never_apply: Vec<NeverApplies>,
+    /// Limits that overlap the rule they limit, once per pair.
+    pub limit_overlaps: Vec<LimitOverlap>,
     /// Every conflict, by place and stretch of dates.
     pub conflicts: Vec<ConflictRegion>,
     /// Acts whose fact space was too large to try whole (their rules are not
@@ -63,6 +90,7 @@ impl Library {
         let mut out = Lint::default();
         let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
         let mut active: BTreeSet<(usize, usize)> = BTreeSet::new();
+        let mut reported: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
         for (place, entries) in self.index.iter().enumerate() {
             let place_name = schema.places.get(place).map_or("?", |p| p.name.as_str());
             for &(from, book) in entries {
@@ -90,6 +118,8 @@ impl Library {
                         active.extend(positions.iter().copied());
                         continue;
                     }
+                    let pairs = self.limit_pairs(&positions);
+                    let mut overlap_cubes: Vec<Vec<_>> = vec![Vec::new(); pairs.len()];
                     let (mut ever, mut in_conflict) = (0u64, 0u64);
                     let mut cubes = Vec::new();
                     space.for_each(act, field, |cx, cube| {
@@ -99,7 +129,41 @@ impl Library {
                             in_conflict |= act_t;
                             cubes.push(cube());
                         }
+                        for (&(l, t), found) in pairs.iter().zip(overlap_cubes.iter_mut()) {
+                            if act_t & (1 << l) != 0 && act_t & (1 << t) != 0 {
+                                found.push(cube());
+                            }
+                        }
                     });
+                    for (&(l, t), found) in pairs.iter().zip(overlap_cubes) {
+                        if found.is_empty() {
+                            continue;
+                        }
+                        let (Some(&(v, lr)), Some(&(_, tr))) = (positions.get(l), positions.get(t))
+                        else {
+                            continue;
+                        };
+                        if !reported.insert((v, lr, tr)) {
+                            continue;
+                        }
+                        let (Some(ver), Some(limit), Some(rule)) = (
+                            self.loaded.versions.get(v),
+                            self.loaded.versions.get(v).and_then(|x| x.rules.get(lr)),
+                            self.loaded.versions.get(v).and_then(|x| x.rules.get(tr)),
+                        ) else {
+                            continue;
+                        };
+                        out.limit_overlaps.push(LimitOverlap {
+                            law: ver.meta.law.clone(),
+                            version: ver.meta.version.clone(),
+                            limit: limit.id.clone(),
+                            rule: rule.id.clone(),
+                            at: self.rule_at_text(limit.file, limit.offset),
+                            place: place_name.to_owned(),
+                            key: slot_key(schema, act, field),
+                            when: space.describe(schema, found),
+                        });
+                    }
                     for (pos, &vr) in positions.iter().enumerate() {
                         seen.insert(vr);
                         if ever & (1 << pos) != 0 {
@@ -145,10 +209,7 @@ impl Library {
             ) else {
                 continue;
             };
-            let at = self.files.get(rule.file).map_or_else(String::new, |f| {
-                let (line, col) = f.position(rule.offset);
-                format!("{}:{line}:{col}", f.name)
-            });
+            let at = self.rule_at_text(rule.file, rule.offset);
             out.never_apply.push(NeverApplies {
                 law: ver.meta.law.clone(),
                 version: ver.meta.version.clone(),
@@ -157,6 +218,31 @@ impl Library {
             });
         }
         out
+    }
+
+    /// `file:line:column` of a rule.
+    fn rule_at_text(&self, file: usize, offset: usize) -> String {
+        self.files.get(file).map_or_else(String::new, |f| {
+            let (line, col) = f.position(offset);
+            format!("{}:{line}:{col}", f.name)
+        })
+    }
+
+    /// In one slot, the positions `(limit, rule it limits)` of each `limits:`
+    /// pair (a limit and its rule are of the same version).
+    fn limit_pairs(&self, positions: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        let mut pairs = Vec::new();
+        for (l, &(v, r)) in positions.iter().enumerate() {
+            let Some(rule) = self.loaded.versions.get(v).and_then(|x| x.rules.get(r)) else {
+                continue;
+            };
+            for &target in &rule.limits {
+                if let Some(t) = positions.iter().position(|&p| p == (v, target)) {
+                    pairs.push((l, t));
+                }
+            }
+        }
+        pairs
     }
 
     fn rule_ref(&self, version: usize, rule: usize) -> Option<String> {

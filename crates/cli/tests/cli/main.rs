@@ -412,7 +412,44 @@ fn pack_lint_lists_the_conflicts_and_no_dead_rule() {
         "{t}"
     );
     assert!(
-        t.contains("0 rules never take effect, 6 conflict regions, 0 acts not tried whole"),
+        t.contains(
+            "0 rules never take effect, 0 limits overlap their rule, 6 conflict regions, 0 acts not tried whole"
+        ),
         "{t}"
     );
+}
+
+#[test]
+fn pack_lint_fails_on_a_limit_that_overlaps_its_rule_and_says_where() {
+    let dir = std::env::temp_dir().join(format!("trustgate-cli-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("schema.md"), trustgate_packs_schema()).unwrap();
+    // The limit's `when:` should be the other side ("other-custody-basis");
+    // written as "custody = in-police-custody" it takes in the very case the
+    // rule forbids.
+    let pack = |limit_when: &str| {
+        format!(
+            "---\nlaw: x\njurisdiction: us/ma/cambridge\ninstrument: o\ntitle: t\nversion: 1\neffective-from: 2020-01-01\nsource: s\nreliability: high\n---\n# S\n> No hold solely on a detainer.\n```rule\nid: r\ncite: c\nquote: No hold solely on a detainer.\nacts: detain\nwhen: custody = in-police-custody and not other-custody-basis\nthen: prohibited\n```\n```rule\nid: other-side\ncite: c\nquote: solely on a detainer\nacts: detain\nlimits: r\nwhen: {limit_when}\n```\n"
+        )
+    };
+    let packs = dir.to_str().unwrap();
+    std::fs::write(dir.join("p.md"), pack("custody = in-police-custody")).unwrap();
+    let o = trustgate(&["--packs", packs, "pack", "lint"], None);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("p.md:22:5: warning: `other-side` of x (version 1) is a limit of `r` but both decide detain at "),
+        "{t}"
+    );
+    assert!(t.contains("1 limits overlap their rule"), "{t}");
+    std::fs::write(
+        dir.join("p.md"),
+        pack("custody = in-police-custody and other-custody-basis"),
+    )
+    .unwrap();
+    let ok = trustgate(&["--packs", packs, "pack", "lint"], None);
+    let t = text(&ok);
+    assert_eq!(ok.status.code(), Some(0), "{t}");
+    assert!(t.contains("0 limits overlap their rule"), "{t}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -70,3 +70,69 @@ fn rules_that_can_never_apply_are_found_where_they_are_written() {
         ["p.md:22:5 contradiction", "p.md:30:5 orphan-exception"]
     );
 }
+
+/// A pack with one rule and one limit of it, the limit reading `limit_when`.
+fn limited(limit_when: &str) -> Library {
+    let pack = format!(
+        "---\nlaw: l\njurisdiction: us/ma/town\ninstrument: ordinance\ntitle: T\nversion: 1\neffective-from: 2020-01-01\nsource: s\nreliability: high\n---\n# S\n> No officer shall detain a person solely on a detainer.\n```rule\nid: main\ncite: §1\nquote: No officer shall detain a person solely on a detainer.\nacts: detain\nwhen: in-custody and documents has detainer-hold\nthen: prohibited\n```\n```rule\nid: other-side\ncite: §1\nquote: solely on a detainer\nacts: detain\nlimits: main\nwhen: {limit_when}\n```\n"
+    );
+    Library::load(&[
+        Source {
+            name: "schema.md",
+            text: SCHEMA,
+        },
+        Source {
+            name: "p.md",
+            text: &pack,
+        },
+    ])
+    .unwrap()
+}
+
+#[test]
+fn a_limit_that_overlaps_its_rule_is_found_where_it_is_written() {
+    // "in-custody" alone takes in the detainer case the main rule forbids:
+    // both decide the same act there, so the line is drawn wrongly. Line 22
+    // is the limit's `id:` (line 21 opens its block).
+    let lint = limited("in-custody").lint();
+    let got: Vec<String> = lint
+        .limit_overlaps
+        .iter()
+        .map(|o| {
+            format!(
+                "{} {} limits {} {} when {:?}",
+                o.at, o.limit, o.rule, o.key, o.when
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            r#"p.md:22:5 other-side limits main detain when [["documents has detainer-hold", "in-custody"]]"#
+        ]
+    );
+    assert_eq!(lint.never_apply, []);
+}
+
+#[test]
+fn a_limit_on_the_other_side_of_its_rule_is_not_flagged() {
+    let lint = limited("in-custody and not documents has detainer-hold").lint();
+    assert_eq!(lint.limit_overlaps, []);
+    assert_eq!(lint.never_apply, []);
+}
+
+#[test]
+fn the_built_in_limits_do_not_overlap_their_rules() {
+    let got: Vec<String> = builtin()
+        .lint()
+        .limit_overlaps
+        .iter()
+        .map(|o| {
+            format!(
+                "{} {}/{} limits {} at {} {} when {:?}",
+                o.at, o.law, o.limit, o.rule, o.place, o.key, o.when
+            )
+        })
+        .collect();
+    assert_eq!(got, Vec::<String>::new());
+}
