@@ -434,7 +434,10 @@ pub fn run_case(lib: &Library, file: &str, index: usize, case: &Case) -> CaseRes
         Ok(q) => q,
         Err(e) => return result(vec![e.to_string()], Vec::new()),
     };
-    let decision = lib.decide(&query);
+    let decision = match lib.try_decide(&query) {
+        Ok(d) => d,
+        Err(e) => return result(vec![e.to_string()], Vec::new()),
+    };
     let ex = lib.explain(&query, &decision);
     let items: Vec<_> = ex.items().collect();
     let mut decided: Vec<String> = Vec::new();

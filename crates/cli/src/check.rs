@@ -53,7 +53,7 @@ pub(crate) fn run(packs: Option<&Path>, args: &CheckArgs) -> Result<u8> {
     let query = scenario
         .to_query(&lib)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let decision = lib.decide(&query);
+    let decision = lib.try_decide(&query)?;
     let ex = lib.explain(&query, &decision);
     let out = Decision::from_explanation(&ex, Detail::Full);
     if args.json {

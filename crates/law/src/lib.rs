@@ -218,6 +218,15 @@ impl Library {
         d
     }
 
+    /// Decides a query, or says why the engine could not: what a caller that
+    /// shows or records the answer uses, so a broken invariant is a loud
+    /// error there and never an answer.
+    pub fn try_decide(&self, q: &Query) -> Result<Decision, DecideError> {
+        let mut d = Decision::default();
+        self.try_decide_into(q, &mut d)?;
+        Ok(d)
+    }
+
     /// Decides a query into a reused buffer: no allocation once it has grown.
     ///
     /// A query built by another library, or a broken engine invariant, fails

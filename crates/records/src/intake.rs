@@ -29,6 +29,10 @@ pub enum IntakeError {
     /// program, never of the input.
     #[error("{0}")]
     Decision(DecisionError),
+    /// The engine could not answer (a broken invariant): a defect of this
+    /// program; nothing is recorded.
+    #[error("{0}")]
+    Engine(String),
 }
 
 fn invalid(path: impl Into<String>, message: impl Into<String>) -> IntakeError {
@@ -56,7 +60,9 @@ impl Decided {
         let query = scenario
             .to_query(lib)
             .map_err(|e| IntakeError::Scenario(e.within("$.scenario")))?;
-        let decided = lib.decide(&query);
+        let decided = lib
+            .try_decide(&query)
+            .map_err(|e| IntakeError::Engine(e.to_string()))?;
         let brief = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
         let decision = StoredDecision::of(&brief).map_err(IntakeError::Decision)?;
         Ok(Decided {

@@ -154,6 +154,7 @@ fn path_of(e: IntakeError) -> (String, String) {
     match e {
         IntakeError::Invalid(e) | IntakeError::Scenario(e) => (e.path, e.message),
         IntakeError::Decision(e) => panic!("{e}"),
+        IntakeError::Engine(e) => panic!("{e}"),
     }
 }
 

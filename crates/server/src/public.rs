@@ -195,7 +195,13 @@ fn answer(
             return None;
         }
     };
-    let decision = lib.decide(&query);
+    let decision = match lib.try_decide(&query) {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(question = %q.id, error = %e, "the engine could not answer a resident's question");
+            return None;
+        }
+    };
     let explained = lib.explain(&query, &decision);
     let item = explained.items().next()?;
     let answer = t.text(match item.outcome() {

@@ -69,6 +69,7 @@ pub(crate) async fn record(
         IntakeError::Scenario(e) => AppError::BadScenario(e),
         IntakeError::Invalid(e) => AppError::Invalid(e),
         IntakeError::Decision(e) => AppError::Internal(e.to_string()),
+        IntakeError::Engine(e) => AppError::Internal(e),
     })?;
     let recorded = state
         .store

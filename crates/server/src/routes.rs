@@ -120,7 +120,9 @@ async fn decide(State(state): State<AppState>, req: Request) -> Result<Response,
     .await?;
     let lib = &state.lib;
     let query = scenario.to_query(lib).map_err(AppError::BadScenario)?;
-    let decision = lib.decide(&query);
+    let decision = lib
+        .try_decide(&query)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let body = Decision::from_explanation(&lib.explain(&query, &decision), detail);
     Ok(json_response(&body))
 }

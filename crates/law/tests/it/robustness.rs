@@ -230,6 +230,9 @@ fn a_query_from_another_library_is_refused_not_answered() {
         Err(DecideError::ForeignQuery)
     );
     assert_eq!(d.violation(), Some(DecideError::ForeignQuery));
+    // What callers that show or record an answer use: an error, no answer.
+    assert_eq!(own.try_decide(&q).err(), Some(DecideError::ForeignQuery));
+    assert!(other.try_decide(&q).is_ok());
     assert_eq!(
         d.outcomes().collect::<Vec<_>>(),
         [Outcome::Undetermined],

@@ -658,7 +658,7 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
     let catalogue = Catalogue::of(lib);
     let (situation, scenario, known) = scenario(&catalogue, pairs, date)?;
     let query = scenario.to_query(lib).map_err(|e| e.to_string())?;
-    let decided = lib.decide(&query);
+    let decided = lib.try_decide(&query).map_err(|e| e.to_string())?;
     let decision = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
     let href = |law: &str, version: &str, id: Option<&str>| rule_href(lib, law, version, id);
     let questions = decision
