@@ -20,12 +20,12 @@ pub struct ComplianceException {
     pub routed_to: Office,
     pub flagged_ms: i64,
     /// Explanations, oldest first.
-    pub explanations: Vec<Explanation>,
+    pub explanations: Vec<ExceptionExplanation>,
 }
 
 /// One explanation of a compliance exception.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Explanation {
+pub struct ExceptionExplanation {
     pub text: String,
     pub by: Actor,
     pub at_ms: i64,
@@ -172,7 +172,7 @@ pub(crate) async fn exceptions(
         .map_err(db)?
         .iter()
         .map(|e| {
-            Ok(Explanation {
+            Ok(ExceptionExplanation {
                 text: e.try_get(0).map_err(db)?,
                 by: Actor::new(e.try_get::<String>(1).map_err(db)?),
                 at_ms: e.try_get(2).map_err(db)?,

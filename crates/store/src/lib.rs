@@ -154,7 +154,7 @@ pub use contacts::{
     PersonRecord, Recorded,
 };
 pub use error::{Clock, StoreError};
-pub use exceptions::{ComplianceException, Explanation};
+pub use exceptions::{ComplianceException, ExceptionExplanation};
 pub use integrity::{TABLES_OUTSIDE_RECORDS, record_tables};
 pub use obligations::{Fulfilment, ObligationRecord, OpenObligation};
 pub use pg::{PgStore, is_plain_identifier};

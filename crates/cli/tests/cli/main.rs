@@ -13,6 +13,7 @@ mod bad_input;
 mod durability;
 mod records;
 mod serve;
+mod tidy;
 
 use std::io::Write as _;
 use std::process::{Command, Output, Stdio};
