@@ -213,8 +213,10 @@ fn no_store() -> [(header::HeaderName, HeaderValue); 2] {
 
 const OWN_CSS: &[u8] = include_bytes!("../../assets/trustgate.css");
 
-/// The compiled-in stylesheets, fonts and images.
-async fn asset(Path(path): Path<String>) -> Response {
+/// The compiled-in stylesheets, fonts and images. Stylesheets and images are
+/// sent gzip-compressed to a client that accepts it (fonts are compressed
+/// already).
+async fn asset(Path(path): Path<String>, request: HeaderMap) -> Response {
     let found = if path == "trustgate.css" {
         Some((OWN_CSS, "text/css; charset=utf-8"))
     } else {
@@ -223,16 +225,74 @@ async fn asset(Path(path): Path<String>) -> Response {
             .find(|(p, _, _)| *p == path)
             .map(|(_, bytes, kind)| (*bytes, *kind))
     };
-    match found {
-        Some((bytes, kind)) => {
-            let mut headers = HeaderMap::new();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400"),
-            );
-            (headers, bytes).into_response()
-        }
-        None => StatusCode::NOT_FOUND.into_response(),
+    let Some((bytes, kind)) = found else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    if !compressible(kind) {
+        return (headers, bytes).into_response();
     }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    match gzipped(&path, bytes).filter(|_| accepts_gzip(&request)) {
+        Some(gz) => {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            (headers, gz).into_response()
+        }
+        None => (headers, bytes).into_response(),
+    }
+}
+
+fn compressible(kind: &str) -> bool {
+    kind.starts_with("text/") || kind == "image/svg+xml"
+}
+
+/// Whether `Accept-Encoding` accepts gzip (by name or `*`, with a weight
+/// above zero).
+fn accepts_gzip(request: &HeaderMap) -> bool {
+    request
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or_default().trim();
+            let zero = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !zero
+        })
+}
+
+/// Each compressible asset, gzip-compressed once on first use and kept; none
+/// if compressing does not make it smaller.
+fn gzipped(path: &str, bytes: &'static [u8]) -> Option<&'static [u8]> {
+    use std::collections::HashMap;
+    use std::io::Write as _;
+    static GZ: std::sync::OnceLock<HashMap<&'static str, Vec<u8>>> = std::sync::OnceLock::new();
+    let all = GZ.get_or_init(|| {
+        let own = ("trustgate.css", OWN_CSS, "text/css; charset=utf-8");
+        std::iter::once(own)
+            .chain(vendored::FILES.iter().copied())
+            .filter(|(_, _, kind)| compressible(kind))
+            .filter_map(|(p, raw, _)| {
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                gz.write_all(raw).ok()?;
+                let gz = gz.finish().ok()?;
+                (gz.len() < raw.len()).then_some((p, gz))
+            })
+            .collect()
+    });
+    let gz = all.get(path)?;
+    // The table holds only the compiled-in files, so the path names one of
+    // `bytes`' kind; a mismatch would be a bug here, answered uncompressed.
+    (!bytes.is_empty()).then_some(gz.as_slice())
 }

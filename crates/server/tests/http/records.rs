@@ -1216,9 +1216,45 @@ async fn a_cookie_session_changes_nothing_from_another_site() {
         "{csp}"
     );
     assert!(String::from_utf8_lossy(&page).contains("What is happening?"));
-    let (status, headers, _) = app.send(get("/assets/uswds/css/uswds.min.css", None)).await;
+    let (status, headers, plain) = app.send(get("/assets/uswds/css/uswds.min.css", None)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(headers[header::VARY], "accept-encoding");
+
+    // Compressed for a client that accepts gzip, to the same bytes.
+    let with = |encoding: &str| {
+        let mut r = get("/assets/uswds/css/uswds.min.css", None);
+        r.headers_mut()
+            .insert(header::ACCEPT_ENCODING, encoding.parse().unwrap());
+        r
+    };
+    let (status, headers, gz) = app.send(with("br, gzip;q=0.8, deflate")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut unzipped).unwrap();
+    assert_eq!(unzipped, plain);
+    assert!(
+        gz.len() * 4 < plain.len(),
+        "{} bytes compressed from {}",
+        gz.len(),
+        plain.len()
+    );
+    // Refused by weight, or not named: sent as it is.
+    for refused in ["gzip;q=0", "br", "identity"] {
+        let (_, headers, body) = app.send(with(refused)).await;
+        assert!(headers.get(header::CONTENT_ENCODING).is_none(), "{refused}");
+        assert_eq!(body, plain, "{refused}");
+    }
+    // Fonts are compressed already.
+    let font = "/assets/uswds/fonts/source-sans-pro/sourcesanspro-regular-webfont.woff2";
+    let mut r = get(font, None);
+    r.headers_mut()
+        .insert(header::ACCEPT_ENCODING, "gzip".parse().unwrap());
+    let (_, headers, _) = app.send(r).await;
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
 }
 
 /// An account made without a password gets an enrolment code; with it the
