@@ -788,7 +788,7 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
                         w.rule.law().law() == rule.law().law()
                             && w.rule.id() == rule.id()
                             && w.applies == trustgate_law::Applies::Yes
-                            && (!w.active || Some(other.outcome()) != rule.effect())
+                            && (!w.active || other.outcome() != said_by(&rule))
                     })
             });
             Some(if contradicted {
@@ -869,6 +869,12 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
         errors: Vec::new(),
         filled: Vec::new(),
     })
+}
+
+/// What a rule says of the items it decides: its effect, or, for a limit
+/// (no effect of its own), "permitted: the rule stops here".
+fn said_by(rule: &trustgate_law::RuleView<'_>) -> trustgate_law::Outcome {
+    rule.effect().unwrap_or(trustgate_law::Outcome::Permitted)
 }
 
 /// How a decided outcome reads as guidance (the same words as while unknown).
