@@ -973,12 +973,21 @@ fn act_phrase(means: &str) -> String {
     }
 }
 
-/// "a", "a or b", "a, b or c".
+/// "a", "a or b", "a, b or c"; "a; b, c; or d" when an item has commas
+/// of its own, so that an act's meaning ("keep a person any longer …, even
+/// minutes, or delay …") does not run into the next.
 fn listed(items: &[String], last: &str) -> String {
+    let sep = if items.iter().any(|i| i.contains(',')) {
+        ";"
+    } else {
+        ","
+    };
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., end] => format!("{} {last} {end}", init.join(", ")),
+        [a, b] if sep == "," => format!("{a} {last} {b}"),
+        [init @ .., end] if sep == "," => format!("{} {last} {end}", init.join(", ")),
+        [init @ .., end] => format!("{}; {last} {end}", init.join("; ")),
     }
 }
 
@@ -1422,6 +1431,18 @@ mod tests {
         assert_eq!(
             line,
             "We cannot tell you their pending release, hold the person or hand the person over."
+        );
+        let line = what_to_say(&[
+            (
+                act("keep them longer, even minutes, or delay bail"),
+                Interim::DoNot,
+                vec![],
+            ),
+            (act("hand them over"), Interim::DoNot, vec![]),
+        ]);
+        assert_eq!(
+            line,
+            "We cannot keep them longer, even minutes, or delay bail; or hand them over."
         );
         let ask = "What is the operation for?";
         let line = until_known(&[
