@@ -143,8 +143,8 @@ test('five situations walked through Ask give the law\'s answers', async () => {
     documents: ['notification-request'], arrested: 'yes', 'separate-log': 'no', 'age-group': 'adult',
     'operation-purpose': 'civil-immigration', 'legal-mandate': 'no', 'other-custody-basis': 'no',
   });
-  assert.equal(await outcome(page, 'release date'), 'Prohibited');
-  assert.equal(await outcome(page, 'incarceration status'), 'Prohibited');
+  assert.equal(await outcome(page, 'pending release'), 'Prohibited');
+  assert.equal(await outcome(page, 'custody status'), 'Prohibited');
   // Federal law (8 U.S.C. 1373) protects sharing immigration status itself.
   assert.equal(await outcome(page, 'immigration status'), 'Permitted');
   await page.screenshot({ path: join(shots, 'answer-phone.png'), fullPage: true });

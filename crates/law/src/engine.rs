@@ -965,6 +965,9 @@ impl Rulebook {
             item.outcome = combine(t_eff);
             item.deciding = t_dec;
             item.regardless = run.act_u != 0;
+            item.possible = item.outcome.bit();
+            item.possible_exact = true;
+            item.tried = 0;
         } else {
             self.enumerate(slot, cx, run, item);
         }
@@ -1002,6 +1005,9 @@ impl Rulebook {
                 item.outcome = Outcome::Undetermined;
                 item.questions = unknown;
                 item.deciding = 0;
+                item.possible = self.possible_three_valued(slot, run);
+                item.possible_exact = false;
+                item.tried = 0;
                 return;
             }
             if let (Some(fo), Some(ra)) = (facts_of.get_mut(n), radix.get_mut(n)) {
@@ -1015,6 +1021,7 @@ impl Rulebook {
         let mut facts = cx.facts.clone();
         let mut all_active = u64::MAX;
         let mut any_active = 0u64;
+        let mut possible = 0u8;
         for (idx, cell) in table.iter_mut().enumerate().take(total) {
             let mut rest = idx;
             for d in 0..n {
@@ -1034,9 +1041,13 @@ impl Rulebook {
             let r = self.run_slot(slot, &sub);
             let (eff, dec) = self.effects(slot, r.act_t);
             *cell = combine(eff) as u8;
+            possible |= combine(eff).bit();
             all_active &= dec;
             any_active |= dec;
         }
+        item.possible = possible;
+        item.possible_exact = true;
+        item.tried = u32::try_from(total).unwrap_or(u32::MAX);
         let first = table.first().copied().unwrap_or(0);
         if table.iter().take(total).all(|&c| c == first) {
             item.outcome = Outcome::from_u8(first);
@@ -1073,6 +1084,37 @@ impl Rulebook {
         item.outcome = Outcome::Undetermined;
         item.questions = questions;
         item.deciding = 0;
+    }
+
+    /// The outcomes a slot can still have, from its three-valued run alone,
+    /// for when trying every value would cost too much. Kleene logic is
+    /// monotone: a rule active (or not) stays so whatever the unknown facts
+    /// turn out to be, so every completion's active rules are the known ones
+    /// plus some of the unknown ones, and its effects the known effects plus
+    /// a subset of the unknown ones' (three bits: at most eight subsets).
+    /// It may list an outcome no completion gives; it never leaves one out.
+    fn possible_three_valued(&self, slot: &CSlot, run: SlotRun) -> u8 {
+        let (t_main, _, t_limits) = self.effects_split(slot, run.act_t);
+        let (u_main, _, u_limits) = self.effects_split(slot, run.act_u);
+        let mut possible = 0u8;
+        let mut sub = u_main;
+        loop {
+            let eff = t_main | sub;
+            possible |= if eff != 0 {
+                combine(eff).bit()
+            } else if t_limits != 0 {
+                Outcome::Permitted.bit()
+            } else if u_limits != 0 {
+                Outcome::Permitted.bit() | Outcome::NotAddressed.bit()
+            } else {
+                Outcome::NotAddressed.bit()
+            };
+            if sub == 0 {
+                break;
+            }
+            sub = (sub - 1) & u_main;
+        }
+        possible
     }
 
     /// How many values of fact `f` the slot's rules can tell apart; for a set,
@@ -1152,6 +1194,11 @@ impl Outcome {
         }
     }
 
+    /// Its bit in a set of outcomes ([`StillPossible`]).
+    pub(crate) fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
     /// `prohibited`, `permitted`, `required`, `not-addressed`, `conflict` or `undetermined`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -1189,6 +1236,105 @@ fn combine(eff: u8) -> Outcome {
     }
 }
 
+/// The outcomes an act (or field) can still have, over every value still
+/// possible for the unknown facts it reads: what is safe to do until they
+/// are known. Found while deciding, at no extra cost: the engine tries every
+/// value of the facts that matter (at most 16,384 completions an item, each
+/// one run of the item's rules); beyond that, from the three-valued run alone,
+/// which may add an outcome no completion gives but never leaves one out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StillPossible {
+    mask: u8,
+    exact: bool,
+    tried: u32,
+}
+
+/// What is safe to do about one act while facts are unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interim {
+    /// Prohibited whatever the unknown facts are: do not do it.
+    DoNot,
+    /// Prohibited (or in conflict) under some of their values: do not do it
+    /// until they are known.
+    DoNotUntilKnown,
+    /// Required whatever they are.
+    Must,
+    /// Prohibited under none of their values: it may be done; `required_if`
+    /// when some value would require it.
+    May {
+        /// Some value of the unknown facts requires it.
+        required_if: bool,
+    },
+    /// The laws conflict whatever the unknown facts are: ask.
+    Conflict,
+    /// The engine could not answer (see [`crate::Decision::violation`]).
+    Unanswered,
+}
+
+impl StillPossible {
+    /// Every outcome: what an item holds until it is decided.
+    pub(crate) const ANY: u8 = 0b11_1111;
+
+    pub(crate) fn of(item: &Item) -> StillPossible {
+        StillPossible {
+            mask: item.possible,
+            exact: item.possible_exact,
+            tried: item.tried,
+        }
+    }
+
+    /// Whether some value of the unknown facts gives `outcome`.
+    pub fn can_be(self, outcome: Outcome) -> bool {
+        self.mask & outcome.bit() != 0
+    }
+
+    /// The outcomes, in [`Outcome`]'s order.
+    pub fn outcomes(self) -> impl Iterator<Item = Outcome> {
+        [
+            Outcome::Prohibited,
+            Outcome::Permitted,
+            Outcome::Required,
+            Outcome::NotAddressed,
+            Outcome::Conflict,
+            Outcome::Undetermined,
+        ]
+        .into_iter()
+        .filter(move |o| self.can_be(*o))
+    }
+
+    /// `false` when the set may hold outcomes no completion gives (too many
+    /// completions to try, or no answer at all); it never lacks one.
+    pub fn exact(self) -> bool {
+        self.exact
+    }
+
+    /// How many completions of the unknown facts were tried (0 when the
+    /// three-valued run already settled it, or there were too many).
+    pub fn completions_tried(self) -> u32 {
+        self.tried
+    }
+
+    /// What is safe to do until the unknown facts are known.
+    pub fn interim(self) -> Interim {
+        let only = |o: Outcome| self.mask == o.bit();
+        if self.can_be(Outcome::Undetermined) || self.mask == 0 {
+            Interim::Unanswered
+        } else if only(Outcome::Prohibited) {
+            Interim::DoNot
+        } else if only(Outcome::Conflict) {
+            Interim::Conflict
+        } else if self.can_be(Outcome::Prohibited) || self.can_be(Outcome::Conflict) {
+            Interim::DoNotUntilKnown
+        } else if only(Outcome::Required) {
+            Interim::Must
+        } else {
+            Interim::May {
+                required_if: self.can_be(Outcome::Required),
+            }
+        }
+    }
+}
+
 /// One answered act (or field): masks over the slot's rule positions.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Item {
@@ -1205,6 +1351,13 @@ pub(crate) struct Item {
     pub(crate) questions: u128,
     /// Decided although some facts it reads are unknown: it holds whatever they are.
     pub(crate) regardless: bool,
+    /// The outcomes it can still have over every value of the unknown facts
+    /// (bits of [`Outcome::bit`]); see [`StillPossible`].
+    pub(crate) possible: u8,
+    /// `possible` is exactly the outcomes some completion gives (else a superset).
+    pub(crate) possible_exact: bool,
+    /// How many completions were tried to find `possible` (0: none needed, or too many).
+    pub(crate) tried: u32,
 }
 
 impl Item {
@@ -1221,6 +1374,10 @@ impl Item {
             doubts: 0,
             questions: 0,
             regardless: false,
+            // Until decided: anything, so nothing reads as safe.
+            possible: StillPossible::ANY,
+            possible_exact: false,
+            tried: 0,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Built on demand, off the hot path.
 
 use crate::date::Date;
-use crate::engine::{Cx, Item, Node, Rulebook, Tri};
+use crate::engine::{Cx, Item, Node, Rulebook, StillPossible, Tri};
 use crate::model::*;
 use crate::query::Query;
 use crate::{Decision, Library, Outcome};
@@ -198,6 +198,12 @@ impl<'a> ItemView<'a> {
     /// Decided although some facts it reads are unknown: it holds whatever they are.
     pub fn holds_regardless(&self) -> bool {
         self.item.regardless
+    }
+
+    /// The outcomes it can still have over every value still possible for
+    /// the unknown facts, and so what is safe to do until they are known.
+    pub fn still_possible(&self) -> StillPossible {
+        StillPossible::of(self.item)
     }
 
     fn rule_at(&self, pos: usize) -> Option<RuleView<'a>> {

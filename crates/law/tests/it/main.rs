@@ -12,6 +12,7 @@ mod cases;
 mod diff;
 mod fuzz_corpus;
 mod hot_path;
+mod interim;
 mod lint;
 mod properties;
 mod robustness;

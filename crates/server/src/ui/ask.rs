@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Value, json};
 use trustgate_api::{Catalogue, Decision, Detail, Scenario};
-use trustgate_law::Library;
+use trustgate_law::{Interim, Library};
 
 use super::session::signed_in;
 use super::{Chrome, render};
@@ -170,7 +170,14 @@ pub(crate) struct Choice {
     pub(crate) label: String,
     /// Shown under the label in smaller type (a form number).
     pub(crate) hint: Option<&'static str>,
+    /// Chosen already: only "I don't know", which keeps its question open.
+    pub(crate) checked: bool,
 }
+
+/// The answer to any question that the officer cannot give yet: the fact
+/// stays unknown, the question stays on the page with this chosen, and the
+/// answer says what is safe to do until it is known.
+pub(crate) const UNKNOWN: &str = "-unknown";
 
 /// The papers that can come with a contact, grouped by who signed them, as
 /// an officer sorts them on the desk: short labels, the form number as
@@ -254,10 +261,12 @@ const PAPERS: &[(&str, usize, &str, Option<&str>)] = &[
 ];
 
 /// The choices of a question in groups: the papers by who signed them,
-/// anything else as one group. "None of these" stands apart, last.
+/// anything else as one group. "None of these" and "I don't know" stand
+/// apart, last.
 fn grouped(fact: &str, choices: Vec<Choice>) -> Vec<ChoiceGroup> {
-    let (none, choices): (Vec<Choice>, Vec<Choice>) =
-        choices.into_iter().partition(|c| c.value == "-none");
+    let (none, choices): (Vec<Choice>, Vec<Choice>) = choices
+        .into_iter()
+        .partition(|c| c.value == "-none" || c.value == UNKNOWN);
     let mut groups = if fact == "documents" {
         let mut groups: Vec<ChoiceGroup> = PAPER_GROUPS
             .iter()
@@ -310,6 +319,9 @@ pub(crate) struct ItemView {
     /// the only cue.
     pub(crate) tone: &'static str,
     pub(crate) why: Option<String>,
+    /// While it hangs on unknown facts: what is safe to do until they are
+    /// known, in one sentence.
+    pub(crate) until: Option<String>,
     pub(crate) rules: Vec<RuleView>,
     /// How sure the answer is, in plain words, when a rule decides it.
     pub(crate) sure: Option<Sureness>,
@@ -403,6 +415,12 @@ pub(crate) struct Answer {
     /// Facts answered so far, as form pairs, carried to the next step.
     pub(crate) known: Vec<(String, String)>,
     pub(crate) questions: Vec<QuestionView>,
+    /// Questions answered "I don't know" that can still change an answer.
+    pub(crate) unknown: Vec<String>,
+    /// The answer's first line: settled, what the officer can say to the
+    /// caller; otherwise what is safe to do until the open questions are
+    /// answered.
+    pub(crate) verdict: String,
     /// Questions the scenario left out that were taken as "no" (the schema's
     /// `assume:`), in plain words: the answer holds only if so.
     pub(crate) assumed: Vec<String>,
@@ -480,7 +498,9 @@ impl Answer {
 
     /// The id of what takes focus when the page loads after a submit: the
     /// first field in error; the error summary, if that error is about no
-    /// field; else the questions still open; else the answer. It is set
+    /// field; else the questions still open, unless each was answered "I
+    /// don't know" (then the first line, what to do meanwhile); else the
+    /// answer. It is set
     /// with `autofocus`, which needs no script and, unlike a `#fragment`
     /// in the form's address, can depend on what the server found.
     pub(crate) fn focus(&self) -> &'static str {
@@ -493,6 +513,14 @@ impl Answer {
         }
         if self.questions.is_empty() {
             "answer"
+        } else if self
+            .questions
+            .iter()
+            .all(|q| self.unknown.contains(&q.fact))
+        {
+            // Every open question answered "I don't know": the officer has
+            // said all they can, and what to do meanwhile is the first line.
+            "verdict"
         } else {
             "questions"
         }
@@ -628,6 +656,13 @@ pub(crate) fn scenario(
         }
     }
     let mut known = Vec::new();
+    for name in answered.keys() {
+        if !catalogue.facts.iter().any(|f| f.fact == *name) {
+            return Err(format!("`{name}` is not a fact"));
+        }
+    }
+    // "I don't know" leaves the fact unknown, whatever else was ticked.
+    answered.retain(|_, values| !values.contains(&UNKNOWN));
     for (name, values) in &answered {
         let fact = catalogue
             .facts
@@ -659,46 +694,51 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
     let (situation, scenario, known) = scenario(&catalogue, pairs, date)?;
     let query = scenario.to_query(lib).map_err(|e| e.to_string())?;
     let decided = lib.try_decide(&query).map_err(|e| e.to_string())?;
-    let decision = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
+    let explanation = lib.explain(&query, &decided);
+    let decision = Decision::from_explanation(&explanation, Detail::Brief);
+    // The engine's own view of each item, in the same order: what it can
+    // still be while facts are unknown, and every rule weighed.
+    let views: Vec<trustgate_law::ItemView<'_>> = explanation.items().collect();
+    let said_unknown: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, v)| k.starts_with("fact.") && v == UNKNOWN)
+        .map(|(k, _)| k.trim_start_matches("fact."))
+        .collect();
     let href = |law: &str, version: &str, id: Option<&str>| rule_href(lib, law, version, id);
-    let questions = decision
+    let questions: Vec<QuestionView> = decision
         .questions
         .iter()
         .map(|q| {
             let entry = catalogue.facts.iter().find(|f| f.fact == q.fact);
             let many = q.kind == "any of";
+            let choice = |value: &str, label: String| Choice {
+                value: value.to_owned(),
+                label,
+                hint: None,
+                checked: false,
+            };
             let mut values: Vec<Choice> = if q.kind == "yes/no" {
-                vec![
-                    Choice {
-                        value: "yes".into(),
-                        label: "Yes".into(),
-                        hint: None,
-                    },
-                    Choice {
-                        value: "no".into(),
-                        label: "No".into(),
-                        hint: None,
-                    },
-                ]
+                vec![choice("yes", "Yes".into()), choice("no", "No".into())]
             } else {
                 q.values
                     .iter()
-                    .map(|v| Choice {
-                        value: (*v).to_owned(),
-                        label: entry
-                            .and_then(|e| e.values.iter().find(|x| x.value == *v))
-                            .map_or_else(|| (*v).to_owned(), |x| capitalized(&x.means)),
-                        hint: None,
+                    .map(|v| {
+                        choice(
+                            v,
+                            entry
+                                .and_then(|e| e.values.iter().find(|x| x.value == *v))
+                                .map_or_else(|| (*v).to_owned(), |x| capitalized(&x.means)),
+                        )
                     })
                     .collect()
             };
             if many {
-                values.push(Choice {
-                    value: "-none".into(),
-                    label: "None of these".into(),
-                    hint: None,
-                });
+                values.push(choice("-none", "None of these".into()));
             }
+            values.push(Choice {
+                checked: said_unknown.contains(&q.fact),
+                ..choice(UNKNOWN, "I don't know / can't tell yet".into())
+            });
             QuestionView {
                 fact: q.fact.to_owned(),
                 ask: q.ask.to_owned(),
@@ -707,67 +747,94 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
             }
         })
         .collect();
-    let items = decision
-        .items
+    let unknown: Vec<String> = questions
         .iter()
-        .map(|item| {
-            let act_means = catalogue
-                .acts
-                .iter()
-                .find(|a| a.act == item.act)
-                .map(|a| a.means.trim_end_matches('.').to_owned());
-            let what = match item.field {
-                Some(field) => format!("Tell them the {}", field.replace('-', " ")),
-                None => act_means.unwrap_or_else(|| item.act.to_owned()),
-            };
-            let (outcome, tone) = outcome_words(item.outcome);
-            let rules: Vec<RuleView> = item
-                .decided_by
-                .iter()
-                .filter_map(|r| {
-                    let r = r.to_string();
-                    decision.rules.iter().find(|x| x.reference.to_string() == r)
-                })
-                .map(|r| RuleView {
-                    cite: r.cite.to_owned(),
-                    quote: r.quote.to_owned(),
-                    href: href(r.law, r.version, Some(r.id)),
-                })
-                .collect();
-            let why = item
-                .decided_by
-                .iter()
-                .filter_map(|r| {
-                    let r = r.to_string();
-                    decision.rules.iter().find(|x| x.reference.to_string() == r)
-                })
-                .find_map(|r| r.explain.map(str::to_owned));
-            // The least reliable deciding rule (`low` < `medium` < `high`).
-            let sure = item
-                .decided_by
-                .iter()
-                .filter_map(|r| {
-                    let r = r.to_string();
-                    decision.rules.iter().find(|x| x.reference.to_string() == r)
-                })
-                .filter_map(|r| Sureness::of(r.reliability))
-                .min_by_key(|s| match s.level {
-                    "low" => 0,
-                    "medium" => 1,
-                    _ => 2,
-                });
-            ItemView {
-                key: item.key.to_string(),
-                what,
-                outcome,
-                tone,
-                why,
-                rules,
-                sure,
-                doubts: item.doubts.iter().map(|d| plain_doubt(d.doubt)).collect(),
-            }
-        })
+        .filter(|q| said_unknown.contains(&q.fact.as_str()))
+        .map(|q| q.fact.clone())
         .collect();
+    let rule_of = |r: String| decision.rules.iter().find(|x| x.reference.to_string() == r);
+    let mut items = Vec::new();
+    let mut said = Vec::new();
+    for (item, view) in decision.items.iter().zip(&views) {
+        let spoken = Spoken::of(view);
+        let what = spoken.heading();
+        let possible = view.still_possible();
+        let interim = (item.outcome == "undetermined").then(|| possible.interim());
+        let (outcome, tone) = match interim {
+            Some(i) => interim_words(i),
+            None => outcome_words(item.outcome),
+        };
+        let rules: Vec<RuleView> = item
+            .decided_by
+            .iter()
+            .map(ToString::to_string)
+            .filter_map(rule_of)
+            .map(|r| RuleView {
+                cite: r.cite.to_owned(),
+                quote: r.quote.to_owned(),
+                href: href(r.law, r.version, Some(r.id)),
+            })
+            .collect();
+        // The explanation is the deciding rule's own, unless that rule also
+        // speaks to another item on this page and does not decide it so (an
+        // exception defeats it there): its words, written for all its
+        // fields, would then contradict that item's answer. The item then
+        // gets a sentence of its own, from the rule's effect and its words.
+        let why = view.deciding().find_map(|rule| {
+            let explain = rule.explain()?;
+            let contradicted = views.iter().any(|other| {
+                other.key() != view.key()
+                    && other.weighed().iter().any(|w| {
+                        w.rule.law().law() == rule.law().law()
+                            && w.rule.id() == rule.id()
+                            && w.applies == trustgate_law::Applies::Yes
+                            && (!w.active || other.outcome() != said_by(&rule))
+                    })
+            });
+            Some(if contradicted {
+                spoken.because(rule.cite(), rule.effect())
+            } else {
+                explain.to_owned()
+            })
+        });
+        let until = interim.map(|i| {
+            let asks: Vec<&str> = item.questions.iter().map(|q| q.ask).collect();
+            until_words(i, &asks)
+        });
+        // The least reliable deciding rule (`low` < `medium` < `high`).
+        let sure = item
+            .decided_by
+            .iter()
+            .map(ToString::to_string)
+            .filter_map(rule_of)
+            .filter_map(|r| Sureness::of(r.reliability))
+            .min_by_key(|s| match s.level {
+                "low" => 0,
+                "medium" => 1,
+                _ => 2,
+            });
+        said.push((
+            spoken,
+            interim.unwrap_or_else(|| settled_interim(view.outcome())),
+            item.questions.iter().map(|q| q.ask).collect::<Vec<_>>(),
+        ));
+        items.push(ItemView {
+            key: item.key.to_string(),
+            what,
+            outcome,
+            tone,
+            why,
+            until,
+            rules,
+            sure,
+            doubts: item.doubts.iter().map(|d| plain_doubt(d.doubt)).collect(),
+        });
+    }
+    let verdict = if decision.settled {
+        what_to_say(&said)
+    } else {
+        until_known(&said)
+    };
     let obligations = decision
         .obligations
         .iter()
@@ -788,6 +855,8 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
         date: decision.date.clone(),
         known,
         questions,
+        unknown,
+        verdict,
         assumed: decision
             .assumed
             .iter()
@@ -800,6 +869,304 @@ fn build(lib: &Library, pairs: &Pairs, date: &str) -> Result<Answer, String> {
         errors: Vec::new(),
         filled: Vec::new(),
     })
+}
+
+/// What a rule says of the items it decides: its effect, or, for a limit
+/// (no effect of its own), "permitted: the rule stops here".
+fn said_by(rule: &trustgate_law::RuleView<'_>) -> trustgate_law::Outcome {
+    rule.effect().unwrap_or(trustgate_law::Outcome::Permitted)
+}
+
+/// How a decided outcome reads as guidance (the same words as while unknown).
+fn settled_interim(outcome: trustgate_law::Outcome) -> Interim {
+    use trustgate_law::Outcome as O;
+    match outcome {
+        O::Prohibited => Interim::DoNot,
+        O::Required => Interim::Must,
+        O::Permitted => Interim::May { required_if: false },
+        O::Conflict => Interim::Conflict,
+        // "Not addressed" is said apart: these laws do not decide it.
+        O::NotAddressed | O::Undetermined => Interim::Unanswered,
+    }
+}
+
+/// An item as it is said aloud: a disclosure's field as a noun ("their home
+/// address"), any other act as a verb phrase ("hand a person in custody over
+/// to immigration authorities"), both from the schema's words for people,
+/// never from identifiers.
+#[derive(Debug, Clone)]
+pub(crate) enum Spoken {
+    Field(String),
+    Act(String),
+}
+
+impl Spoken {
+    fn of(view: &trustgate_law::ItemView<'_>) -> Spoken {
+        match view.field() {
+            Some((_, words)) => Spoken::Field(field_noun(words)),
+            None => Spoken::Act(act_phrase(view.act().means())),
+        }
+    }
+
+    /// The item's heading: "Tell them their home address".
+    fn heading(&self) -> String {
+        match self {
+            Spoken::Field(noun) => format!("Tell them {noun}"),
+            Spoken::Act(verb) => capitalized(verb),
+        }
+    }
+
+    /// One sentence from the rule that decides this item and its effect,
+    /// for when the rule's own explanation speaks of other items too.
+    fn because(&self, cite: &str, effect: Option<trustgate_law::Outcome>) -> String {
+        use trustgate_law::Outcome as O;
+        let verb = match effect {
+            Some(O::Prohibited) => "bars",
+            Some(O::Required) => "requires",
+            _ => "allows",
+        };
+        match self {
+            Spoken::Field(noun) => format!("Here {cite} {verb} telling them {noun}."),
+            Spoken::Act(act) => format!("Here {cite} {verb} it: {act}."),
+        }
+    }
+}
+
+/// The schema's words for a field, as a noun to say: the name before its
+/// gloss ("pending release: the date, time or place of release" → "their
+/// pending release"), with "their" unless it brings its own ("the charges
+/// against the person").
+fn field_noun(words: &str) -> String {
+    let name = words
+        .split_once(": ")
+        .map_or(words, |(name, _)| name)
+        .trim();
+    let own = ["the ", "any ", "a ", "an "]
+        .iter()
+        .any(|d| name.starts_with(d))
+        || name.contains("'s ");
+    if own {
+        name.to_owned()
+    } else {
+        format!("their {name}")
+    }
+}
+
+/// An act's meaning as a verb phrase to follow "we can" or "do not": first
+/// letter in lower case (unless the word is an abbreviation), no final stop,
+/// and no "(see …)" pointing at a question by its identifier.
+fn act_phrase(means: &str) -> String {
+    let mut out = String::with_capacity(means.len());
+    let mut rest = means;
+    while let Some(open) = rest.find(" (see ") {
+        out.push_str(&rest[..open]);
+        rest = rest[open..].find(')').map_or("", |c| &rest[open + c + 1..]);
+    }
+    out.push_str(rest);
+    let out = out.trim().trim_end_matches('.');
+    let mut chars = out.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !second.is_uppercase() => {
+            first.to_lowercase().chain(out.chars().skip(1)).collect()
+        }
+        _ => out.to_owned(),
+    }
+}
+
+/// "a", "a or b", "a, b or c"; "a; b, c; or d" when an item has commas
+/// of its own, so that an act's meaning ("keep a person any longer …, even
+/// minutes, or delay …") does not run into the next.
+fn listed(items: &[String], last: &str) -> String {
+    let sep = if items.iter().any(|i| i.contains(',')) {
+        ";"
+    } else {
+        ","
+    };
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] if sep == "," => format!("{a} {last} {b}"),
+        [init @ .., end] if sep == "," => format!("{} {last} {end}", init.join(", ")),
+        [init @ .., end] => format!("{}; {last} {end}", init.join("; ")),
+    }
+}
+
+/// Fields and acts said together after one verb: "tell you their A and B,
+/// and C".
+fn said_together(spoken: &[&Spoken], join: &str) -> String {
+    let fields: Vec<String> = spoken
+        .iter()
+        .filter_map(|s| match s {
+            Spoken::Field(f) => Some(f.clone()),
+            Spoken::Act(_) => None,
+        })
+        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    if !fields.is_empty() {
+        parts.push(format!("tell you {}", listed(&fields, join)));
+    }
+    parts.extend(spoken.iter().filter_map(|s| match s {
+        Spoken::Act(a) => Some(a.clone()),
+        Spoken::Field(_) => None,
+    }));
+    listed(&parts, join)
+}
+
+type Said<'a> = (Spoken, Interim, Vec<&'a str>);
+
+/// The first line of a settled answer: what the officer can say to the
+/// caller, from each item's outcome ("We can tell you their immigration
+/// status; we cannot tell you their pending release or their home address.").
+pub(crate) fn what_to_say(said: &[Said<'_>]) -> String {
+    let with = |want: fn(&Interim) -> bool| -> Vec<&Spoken> {
+        said.iter()
+            .filter(|(_, i, _)| want(i))
+            .map(|(s, _, _)| s)
+            .collect()
+    };
+    let mut clauses = Vec::new();
+    let must = with(|i| matches!(i, Interim::Must));
+    if !must.is_empty() {
+        clauses.push(format!("we must {}", said_together(&must, "and")));
+    }
+    let may = with(|i| matches!(i, Interim::May { .. }));
+    if !may.is_empty() {
+        clauses.push(format!("we can {}", said_together(&may, "and")));
+    }
+    let not = with(|i| matches!(i, Interim::DoNot | Interim::DoNotUntilKnown));
+    if !not.is_empty() {
+        clauses.push(format!("we cannot {}", said_together(&not, "or")));
+    }
+    let conflict = with(|i| matches!(i, Interim::Conflict));
+    if !conflict.is_empty() {
+        clauses.push(format!(
+            "I must ask a supervisor whether we can {}",
+            said_together(&conflict, "or")
+        ));
+    }
+    let open = with(|i| matches!(i, Interim::Unanswered));
+    if !open.is_empty() {
+        clauses.push(format!(
+            "these laws do not decide whether we {}",
+            said_together(&open, "or")
+        ));
+    }
+    sentence(&clauses)
+}
+
+/// The first line while questions are open: what is safe to do until they
+/// are answered, in one sentence ("Until you know the answer to “What is the
+/// federal operation or activity for?”, do not take part in or assist a
+/// federal operation.").
+pub(crate) fn until_known(said: &[Said<'_>]) -> String {
+    let with = |want: fn(&Interim) -> bool| -> Vec<&Said<'_>> {
+        said.iter().filter(|(_, i, _)| want(i)).collect()
+    };
+    let phrases = |of: &[&Said<'_>], join: &str| {
+        let spoken: Vec<&Spoken> = of.iter().map(|(s, _, _)| s).collect();
+        said_together(&spoken, join).replacen("tell you", "tell them", 1)
+    };
+    let mut clauses = Vec::new();
+    let wait = with(|i| matches!(i, Interim::DoNotUntilKnown));
+    if !wait.is_empty() {
+        let mut asks: Vec<&str> = wait
+            .iter()
+            .flat_map(|(_, _, a)| a.iter().copied())
+            .collect();
+        asks.dedup();
+        let mut seen = Vec::new();
+        asks.retain(|a| {
+            let new = !seen.contains(a);
+            seen.push(*a);
+            new
+        });
+        clauses.push(format!(
+            "until you know {}, do not {}",
+            answers_to(&asks),
+            phrases(&wait, "or")
+        ));
+    }
+    let never = with(|i| matches!(i, Interim::DoNot));
+    if !never.is_empty() {
+        clauses.push(format!("do not {} in any case", phrases(&never, "or")));
+    }
+    let must = with(|i| matches!(i, Interim::Must));
+    if !must.is_empty() {
+        clauses.push(format!("you must {}", phrases(&must, "and")));
+    }
+    let conflict = with(|i| matches!(i, Interim::Conflict));
+    if !conflict.is_empty() {
+        clauses.push(format!(
+            "ask a supervisor before you {}",
+            phrases(&conflict, "or")
+        ));
+    }
+    let may = with(|i| matches!(i, Interim::May { .. }));
+    if !may.is_empty() {
+        clauses.push(format!(
+            "you may {} whatever the answers",
+            phrases(&may, "and")
+        ));
+    }
+    let open = with(|i| matches!(i, Interim::Unanswered));
+    if !open.is_empty() && clauses.is_empty() {
+        clauses.push("answer the questions above: these laws do not decide it yet".to_owned());
+    }
+    sentence(&clauses)
+}
+
+/// "the answer to “A”", "the answers to “A” and “B”".
+fn answers_to(asks: &[&str]) -> String {
+    let quoted: Vec<String> = asks.iter().map(|a| format!("“{a}”")).collect();
+    match quoted.len() {
+        0 => "the answers above".to_owned(),
+        1 => format!("the answer to {}", listed(&quoted, "and")),
+        _ => format!("the answers to {}", listed(&quoted, "and")),
+    }
+}
+
+/// Clauses joined by semicolons into one sentence, capitalised, with a stop.
+fn sentence(clauses: &[String]) -> String {
+    let joined = clauses.join("; ");
+    if joined.is_empty() {
+        return String::new();
+    }
+    format!("{}.", capitalized(&joined))
+}
+
+/// What one item's guidance is while facts are unknown, in words, and its
+/// tone (the colour, never the only cue).
+pub(crate) fn interim_words(interim: Interim) -> (&'static str, &'static str) {
+    match interim {
+        Interim::DoNot => ("Prohibited", "prohibited"),
+        Interim::DoNotUntilKnown => ("Not until you know more", "prohibited"),
+        Interim::Must => ("Required", "required"),
+        Interim::May { required_if: false } => ("Allowed, whatever the answers", "permitted"),
+        Interim::May { required_if: true } => ("Allowed; some answers require it", "required"),
+        Interim::Conflict => ("The laws conflict: ask a supervisor", "open"),
+        Interim::Unanswered => ("Depends on the questions above", "open"),
+    }
+}
+
+/// The sentence under an item that hangs on unknown facts.
+fn until_words(interim: Interim, asks: &[&str]) -> String {
+    match interim {
+        Interim::DoNotUntilKnown => format!(
+            "Some answers make it prohibited: do not do it until you know {}.",
+            answers_to(asks)
+        ),
+        Interim::May { required_if: false } => {
+            "No answer makes it prohibited: it may be done while they are open.".to_owned()
+        }
+        Interim::May { required_if: true } => format!(
+            "No answer makes it prohibited, and some require it: find out {} before deciding not to.",
+            answers_to(asks)
+        ),
+        Interim::DoNot => "Every answer makes it prohibited: do not do it.".to_owned(),
+        Interim::Must => "Every answer requires it.".to_owned(),
+        Interim::Conflict => "The laws conflict whatever the answers: ask a supervisor.".to_owned(),
+        Interim::Unanswered => "Answer the questions above.".to_owned(),
+    }
 }
 
 /// Where a rule (or, without an id, a law version) is in the law browser.
@@ -964,6 +1331,19 @@ mod tests {
         };
         assert!(!asked.questions.is_empty());
         assert_eq!(asked.focus(), "questions");
+        let unknown = build(
+            &lib,
+            &pairs(&[
+                ("situation", "fingerprints-at-booking"),
+                ("fact.booking-after-criminal-arrest", "-unknown"),
+            ]),
+            "2026-03-01",
+        );
+        let Ok(unknown) = unknown else {
+            unreachable!("the situation builds: {unknown:?}")
+        };
+        assert_eq!(unknown.questions.len(), asked.questions.len());
+        assert_eq!(unknown.focus(), "verdict");
         let answered = build(
             &lib,
             &pairs(&[
@@ -991,6 +1371,104 @@ mod tests {
         );
         answered.errors = vec![("kind".into(), "Unknown kind.".into())];
         assert_eq!(answered.focus(), "record-errors");
+    }
+
+    /// The schema's words become words to say: a field's name before its
+    /// gloss, with "their" unless it has its own determiner; an act's
+    /// meaning as a verb phrase without a pointer to another question.
+    #[test]
+    fn items_are_said_in_the_schemas_words() {
+        use super::{act_phrase, field_noun};
+        assert_eq!(
+            field_noun("pending release: the date, time or place of release"),
+            "their pending release"
+        );
+        assert_eq!(field_noun("home address"), "their home address");
+        assert_eq!(
+            field_noun("the charges against the person"),
+            "the charges against the person"
+        );
+        assert_eq!(field_noun("the person's name"), "the person's name");
+        assert_eq!(
+            act_phrase("Take part in or assist a federal operation (see assistance-kind)."),
+            "take part in or assist a federal operation"
+        );
+        assert_eq!(
+            act_phrase(
+                "Let immigration agents reach a person in police custody (see access-mode)."
+            ),
+            "let immigration agents reach a person in police custody"
+        );
+        assert_eq!(act_phrase("ICE may ask."), "ICE may ask");
+    }
+
+    /// The first line on both sides: settled, what to say to the caller;
+    /// open, what to do until it is known, one clause per kind of guidance.
+    #[test]
+    fn the_first_line_says_what_to_say_or_what_to_do_meanwhile() {
+        use super::{Spoken, until_known, what_to_say};
+        use trustgate_law::Interim;
+        let field = |f: &str| Spoken::Field(format!("their {f}"));
+        let act = |a: &str| Spoken::Act(a.to_owned());
+        let line = what_to_say(&[
+            (
+                field("immigration status"),
+                Interim::May { required_if: false },
+                vec![],
+            ),
+            (field("pending release"), Interim::DoNot, vec![]),
+            (field("home address"), Interim::DoNot, vec![]),
+        ]);
+        assert_eq!(
+            line,
+            "We can tell you their immigration status; we cannot tell you their pending release or their home address."
+        );
+        let line = what_to_say(&[
+            (act("hold the person"), Interim::DoNot, vec![]),
+            (act("hand the person over"), Interim::DoNot, vec![]),
+            (field("pending release"), Interim::DoNot, vec![]),
+        ]);
+        assert_eq!(
+            line,
+            "We cannot tell you their pending release, hold the person or hand the person over."
+        );
+        let line = what_to_say(&[
+            (
+                act("keep them longer, even minutes, or delay bail"),
+                Interim::DoNot,
+                vec![],
+            ),
+            (act("hand them over"), Interim::DoNot, vec![]),
+        ]);
+        assert_eq!(
+            line,
+            "We cannot keep them longer, even minutes, or delay bail; or hand them over."
+        );
+        let ask = "What is the operation for?";
+        let line = until_known(&[
+            (
+                act("assist the operation"),
+                Interim::DoNotUntilKnown,
+                vec![ask],
+            ),
+            (act("hold the person"), Interim::DoNot, vec![]),
+            (
+                act("keep everyone safe"),
+                Interim::May { required_if: true },
+                vec![ask],
+            ),
+        ]);
+        assert_eq!(
+            line,
+            "Until you know the answer to “What is the operation for?”, do not assist the operation; do not hold the person in any case; you may keep everyone safe whatever the answers."
+        );
+        // Allowed under every answer: said so, with no "until".
+        let line = until_known(&[(
+            field("name"),
+            Interim::May { required_if: false },
+            vec![ask],
+        )]);
+        assert_eq!(line, "You may tell them their name whatever the answers.");
     }
 
     /// Each situation's usual unit is one of Cambridge's, so the record form

@@ -9,6 +9,7 @@
 )]
 
 mod access;
+mod ask;
 mod connections;
 mod contract;
 mod harness;
