@@ -5,7 +5,8 @@
 use std::str::FromStr as _;
 use std::sync::Arc;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::Connection as _;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 
 use crate::sql::Pool;
 use crate::{Clock, Db, StoreError, db};
@@ -66,6 +67,55 @@ impl PgStore {
     /// Closes every connection.
     pub async fn close(&self) {
         self.db.close().await;
+    }
+
+    /// Whether the database at `url` holds no table in its current schema
+    /// (where a store would be): a restore goes only into an empty one
+    /// unless told to replace. Runs no migration.
+    pub async fn is_empty(url: &str) -> Result<bool, StoreError> {
+        let mut conn = PgConnection::connect_with(&PgConnectOptions::from_str(url).map_err(db)?)
+            .await
+            .map_err(db)?;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .map_err(db)?;
+        conn.close().await.map_err(db)?;
+        Ok(n == 0)
+    }
+
+    /// Drops the current schema of the database at `url` with everything
+    /// in it and creates it again, empty: what `restore --replace` does
+    /// before loading a snapshot, and what a refused restore does to leave
+    /// nothing of the snapshot behind. The schema's grants go with it.
+    pub async fn empty_schema(url: &str) -> Result<(), StoreError> {
+        let mut conn = PgConnection::connect_with(&PgConnectOptions::from_str(url).map_err(db)?)
+            .await
+            .map_err(db)?;
+        let schema: String = sqlx::query_scalar("SELECT current_schema()")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(db)?;
+        if !is_plain_identifier(&schema) {
+            return Err(StoreError::Invalid(format!(
+                "schema name `{schema}`: use only a-z, 0-9 and _"
+            )));
+        }
+        // Identifiers cannot be bound: this one was checked just above.
+        let mut tx = sqlx::Connection::begin(&mut conn).await.map_err(db)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        conn.close().await.map_err(db)?;
+        Ok(())
     }
 }
 
