@@ -30,6 +30,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::Args;
 use sha2::{Digest as _, Sha256};
 use trustgate_access::Permission;
+use trustgate_audit::Checkpoint;
 use trustgate_audit::encoding::hex;
 use trustgate_store::{AuditHead, Clock as _, Store, is_postgres_url};
 
@@ -66,6 +67,14 @@ pub(crate) struct RestoreArgs {
     /// database is never touched.
     #[arg(long)]
     replace: bool,
+    /// A published checkpoint the restored log must be consistent with
+    /// (repeatable; the last one published is the one that matters).
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Vec<PathBuf>,
+    /// The public key the checkpoints are signed with (the text `audit
+    /// keygen` printed, or a file holding it).
+    #[arg(long, value_name = "KEY|FILE")]
+    public_key: Option<String>,
 }
 
 /// What `manifest.json` holds.
@@ -247,7 +256,7 @@ async fn backup_sqlite(location: &str, dir: &Path) -> Result<Manifest> {
     sync(&partial)?;
     // Proven on a scratch copy: a verification appends its own entry.
     let (head, schema_version) =
-        match verify_copy(&partial, &dir.join("verify.partial"), "backup").await {
+        match verify_copy(&partial, &dir.join("verify.partial"), "backup", &[]).await {
             Ok(found) => found,
             Err(e) => {
                 remove_with_journals(&partial);
@@ -280,7 +289,12 @@ async fn backup_sqlite(location: &str, dir: &Path) -> Result<Manifest> {
 /// holds it (before the verification's own entry) and the snapshot's schema
 /// version. On success the copy is left at `scratch` for the caller, who
 /// removes or keeps it.
-async fn verify_copy(from: &Path, scratch: &Path, command: &str) -> Result<(AuditHead, i64)> {
+async fn verify_copy(
+    from: &Path,
+    scratch: &Path,
+    command: &str,
+    checkpoints: &[Checkpoint],
+) -> Result<(AuditHead, i64)> {
     remove_with_journals(scratch);
     std::fs::copy(from, scratch)
         .with_context(|| format!("copying {} to {}", from.display(), scratch.display()))?;
@@ -295,7 +309,7 @@ async fn verify_copy(from: &Path, scratch: &Path, command: &str) -> Result<(Audi
         .with_context(|| format!("opening the snapshot {}", from.display()))?;
         let verified = async {
             let finding = store
-                .verify_audit_log(&operator(command, &[Permission::ReadAuditLog]), &[])
+                .verify_audit_log(&operator(command, &[Permission::ReadAuditLog]), checkpoints)
                 .await?;
             let report =
                 finding.map_err(|why| anyhow::anyhow!("its audit log does not verify: {why}"))?;
@@ -313,6 +327,8 @@ async fn verify_copy(from: &Path, scratch: &Path, command: &str) -> Result<(Audi
 }
 
 pub(crate) fn restore(args: &RestoreArgs) -> Result<u8> {
+    let checkpoints =
+        crate::records::published_checkpoints(&args.checkpoint, args.public_key.as_ref())?;
     let manifest = read_manifest(&args.from)?;
     let snapshot = args.from.join(&manifest.snapshot);
     let (sha256, bytes) = sha256_file(&snapshot)?;
@@ -334,9 +350,9 @@ pub(crate) fn restore(args: &RestoreArgs) -> Result<u8> {
     }
     let head = runtime()?.block_on(async {
         if target_is_pg {
-            restore_pg(&manifest, &snapshot, &args.to, args.replace).await
+            restore_pg(&manifest, &snapshot, &args.to, args.replace, &checkpoints).await
         } else {
-            restore_sqlite(&manifest, &snapshot, &args.to, args.replace).await
+            restore_sqlite(&manifest, &snapshot, &args.to, args.replace, &checkpoints).await
         }
     })?;
     say!(
@@ -346,6 +362,12 @@ pub(crate) fn restore(args: &RestoreArgs) -> Result<u8> {
         head.size,
         hex(&head.root)
     );
+    if !checkpoints.is_empty() {
+        say!(
+            "  consistent with the {} published checkpoint(s) given",
+            checkpoints.len()
+        );
+    }
     say!("  the restore's own verification is the log's next entry (system/restore)");
     Ok(exit::OK)
 }
@@ -401,6 +423,7 @@ async fn restore_sqlite(
     snapshot: &Path,
     to: &str,
     replace: bool,
+    checkpoints: &[Checkpoint],
 ) -> Result<AuditHead> {
     let target = Path::new(to.strip_prefix("sqlite:").unwrap_or(to));
     let [_, wal, _] = with_journals(target);
@@ -421,7 +444,7 @@ async fn restore_sqlite(
         p.push(".restoring");
         PathBuf::from(p)
     };
-    let (head, _) = verify_copy(snapshot, &scratch, "restore")
+    let (head, _) = verify_copy(snapshot, &scratch, "restore", checkpoints)
         .await
         .map_err(|e| e.context(format!("refused: {}", snapshot.display())))?;
     if let Err(e) = check_head(manifest, &head) {
@@ -601,6 +624,7 @@ async fn restore_pg(
     snapshot: &Path,
     to: &str,
     replace: bool,
+    checkpoints: &[Checkpoint],
 ) -> Result<AuditHead> {
     let empty = trustgate_store::PgStore::is_empty(to)
         .await
@@ -630,7 +654,10 @@ async fn restore_pg(
     let verified = async {
         let store = Store::open(to, Arc::new(SystemClock)).await?;
         let finding = store
-            .verify_audit_log(&operator("restore", &[Permission::ReadAuditLog]), &[])
+            .verify_audit_log(
+                &operator("restore", &[Permission::ReadAuditLog]),
+                checkpoints,
+            )
             .await;
         store.close().await;
         let report = finding?

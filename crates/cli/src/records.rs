@@ -609,10 +609,15 @@ fn sign_checkpoint(args: &CheckpointArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-fn verify(args: &VerifyArgs) -> Result<u8> {
+/// The published checkpoints given (`--checkpoint FILE…`), each checked
+/// against the public key (`--public-key KEY|FILE`).
+pub(crate) fn published_checkpoints(
+    files: &[PathBuf],
+    public_key: Option<&String>,
+) -> Result<Vec<Checkpoint>> {
     let mut checkpoints = Vec::new();
-    if !args.checkpoint.is_empty() {
-        let Some(public) = &args.public_key else {
+    if !files.is_empty() {
+        let Some(public) = public_key else {
             bail!("--checkpoint needs --public-key: the key the checkpoints were signed with");
         };
         let public = match std::fs::read_to_string(public) {
@@ -620,7 +625,7 @@ fn verify(args: &VerifyArgs) -> Result<u8> {
             Err(_) => public.clone(),
         };
         let (_, key) = checkpoint::parse_verifier(&public).context("--public-key")?;
-        for path in &args.checkpoint {
+        for path in files {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
             checkpoints.push(
@@ -628,6 +633,11 @@ fn verify(args: &VerifyArgs) -> Result<u8> {
             );
         }
     }
+    Ok(checkpoints)
+}
+
+fn verify(args: &VerifyArgs) -> Result<u8> {
+    let checkpoints = published_checkpoints(&args.checkpoint, args.public_key.as_ref())?;
     runtime()?.block_on(async {
         let store = open(&args.db, Arc::new(SystemClock)).await?;
         let finding = store

@@ -450,7 +450,8 @@ impl Settings {
         match (&self.tls_cert, &self.tls_key) {
             (Some(_), None) => Err(SettingError {
                 at: at("tls-cert"),
-                message: "tls-cert needs tls-key (`--tls-key FILE`: the certificate's private key)".into(),
+                message: "tls-cert needs tls-key (`--tls-key FILE`: the certificate's private key)"
+                    .into(),
             }),
             (None, Some(_)) => Err(SettingError {
                 at: at("tls-key"),

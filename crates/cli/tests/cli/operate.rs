@@ -731,3 +731,88 @@ fn the_example_settings_file_is_valid() {
         "{t}"
     );
 }
+
+#[test]
+fn a_restored_log_must_hold_every_published_checkpoint() {
+    let tmp = TempDb::new("backup-checkpoint");
+    let db = tmp.db();
+    generate(&db, "30");
+    let key = tmp.file("audit.key");
+    let o = trustgate(
+        &[
+            "audit",
+            "keygen",
+            "--name",
+            "trustgate.test/audit",
+            "--out",
+            &key,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let public = text(&o).lines().last().unwrap().to_owned();
+    let checkpoint = |name: &str| {
+        let o = trustgate(
+            &["audit", "checkpoint", "--key", &key, "--database", &db],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let file = tmp.file(name);
+        std::fs::write(&file, &o.stdout).unwrap();
+        file
+    };
+    let before = checkpoint("before.cp");
+    let dir = tmp.file("backup");
+    let o = trustgate(&["backup", "--to", &dir, "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // The log grows after the backup, and a checkpoint of it is published.
+    crate::records::user_add(&db, "later", "officer", Some("a long enough password 1"));
+    let after = checkpoint("after.cp");
+
+    let o = trustgate(
+        &[
+            "restore",
+            "--from",
+            &dir,
+            "--to",
+            &tmp.file("ok.db"),
+            "--checkpoint",
+            &before,
+            "--public-key",
+            &public,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("consistent with the 1 published checkpoint(s) given"),
+        "{}",
+        text(&o)
+    );
+    // A snapshot older than the last published checkpoint would lose
+    // entries the public has seen: refused, and nothing restored.
+    let target = tmp.file("old.db");
+    let o = trustgate(
+        &[
+            "restore",
+            "--from",
+            &dir,
+            "--to",
+            &target,
+            "--checkpoint",
+            &before,
+            "--checkpoint",
+            &after,
+            "--public-key",
+            &public,
+        ],
+        None,
+    );
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains("refused") && t.contains("its audit log does not verify"),
+        "{t}"
+    );
+    assert!(!Path::new(&target).exists());
+}
