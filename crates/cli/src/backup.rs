@@ -18,8 +18,9 @@
 //! target and renames it into place only if it verifies; the restored log
 //! holds that verification's entry (`system/restore`). On PostgreSQL the
 //! dump can only be verified inside a database, so `restore` loads it into
-//! the target (which must be empty unless `--replace`), verifies it there,
-//! and empties the target again if it does not verify.
+//! the target (which must be empty, or with `--replace` has its schema
+//! renamed aside first), verifies it there, and on refusal empties the
+//! target again (or puts the old schema back).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -635,11 +636,18 @@ async fn restore_pg(
             redacted(to)
         );
     }
-    if !empty {
-        trustgate_store::PgStore::empty_schema(to)
-            .await
-            .with_context(|| format!("emptying {}", redacted(to)))?;
-    }
+    // What was there is renamed aside, never dropped before the snapshot
+    // is proven.
+    let aside = if empty {
+        None
+    } else {
+        let suffix = u64::try_from(SystemClock.now_ms()).unwrap_or_default();
+        Some(
+            trustgate_store::PgStore::set_aside(to, suffix)
+                .await
+                .with_context(|| format!("setting aside what {} held", redacted(to)))?,
+        )
+    };
     let (mut cmd, url) = pg_tool("pg_restore", to);
     cmd.arg("--exit-on-error")
         .arg("--single-transaction")
@@ -648,10 +656,12 @@ async fn restore_pg(
         .arg("--dbname")
         .arg(&url)
         .arg(snapshot);
-    tokio::task::spawn_blocking(move || run_tool(cmd, "pg_restore"))
+    let restored = tokio::task::spawn_blocking(move || run_tool(cmd, "pg_restore"))
         .await
-        .context("pg_restore")??;
+        .context("pg_restore")
+        .and_then(|r| r);
     let verified = async {
+        restored?;
         let store = Store::open(to, Arc::new(SystemClock)).await?;
         let finding = store
             .verify_audit_log(
@@ -666,11 +676,19 @@ async fn restore_pg(
         Ok::<_, anyhow::Error>(report.head)
     }
     .await;
-    if verified.is_err() {
-        // Nothing of a refused snapshot stays in the target.
-        trustgate_store::PgStore::empty_schema(to)
+    match (&verified, aside) {
+        // Nothing of a refused snapshot stays in the target, and what was
+        // there is back.
+        (Err(_), None) => trustgate_store::PgStore::empty_schema(to)
             .await
-            .with_context(|| format!("emptying {} after the refusal", redacted(to)))?;
+            .with_context(|| format!("emptying {} after the refusal", redacted(to)))?,
+        (Err(_), Some(aside)) => trustgate_store::PgStore::put_back(to, &aside)
+            .await
+            .with_context(|| format!("putting back what {} held (schema {aside})", redacted(to)))?,
+        (Ok(_), Some(aside)) => say!(
+            "  what the database held before is kept in schema {aside}: drop it (DROP SCHEMA {aside} CASCADE) once the restore is checked"
+        ),
+        (Ok(_), None) => {}
     }
     verified
 }

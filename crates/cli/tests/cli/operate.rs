@@ -715,6 +715,45 @@ fn a_postgres_backup_taken_while_a_writer_writes_restores_table_for_table_and_da
         pg_tables(&empty.url()).is_empty(),
         "nothing of the refused snapshot is left"
     );
+
+    // --replace sets what was there aside: put back when the snapshot is
+    // refused, kept (and named) when it is restored.
+    let held = pg_tables(&exact.url());
+    let o = trustgate(
+        &[
+            "restore",
+            "--from",
+            &altered,
+            "--to",
+            &exact.url(),
+            "--replace",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(pg_tables(&exact.url()), held, "put back as it was");
+    let o = trustgate(
+        &[
+            "restore",
+            "--from",
+            &after,
+            "--to",
+            &exact.url(),
+            "--replace",
+        ],
+        None,
+    );
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(
+        t.contains("what the database held before is kept in schema public_before_restore_"),
+        "{t}"
+    );
+    assert_eq!(
+        pg_tables(&exact.url())["contacts"],
+        all["contacts"],
+        "the snapshot's records, not the altered ones"
+    );
 }
 
 #[test]
