@@ -159,7 +159,7 @@ fn config_check(config: Option<&std::path::Path>) -> u8 {
 }
 
 fn main() -> ExitCode {
-    let mut cli = Cli::parse();
+    let cli = Cli::parse();
     // The law's own commands read no settings; every command that works on
     // an installation reads them once, here.
     let installed = !matches!(
@@ -172,12 +172,7 @@ fn main() -> ExitCode {
     );
     if installed {
         match settings::load_from(cli.config.as_deref()) {
-            Ok(s) => {
-                if cli.packs.is_none() {
-                    cli.packs.clone_from(&s.packs);
-                }
-                settings::install(s);
-            }
+            Ok(s) => settings::install(s),
             Err(errors) => {
                 for e in &errors {
                     eprintln!("error: {e}");
@@ -187,6 +182,12 @@ fn main() -> ExitCode {
             }
         }
     }
+    // The flag, else (for an installation's commands) the setting.
+    let packs = cli
+        .packs
+        .clone()
+        .or_else(|| installed.then(|| settings::current().packs).flatten());
+    let packs = packs.as_deref();
     let result = match cli.command {
         Command::Config(ConfigCommand::Check) => Ok(config_check(cli.config.as_deref())),
         Command::Backup(args) => backup::backup(&args),
@@ -194,14 +195,15 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(cli.packs.as_deref(), &args),
         Command::Facts { json } => pack::facts(cli.packs.as_deref(), json),
         Command::Pack(cmd) => pack::run(cli.packs.as_deref(), &cmd),
+        // The flag alone: serve lays it over the settings itself.
         Command::Serve(args) => serve::run(cli.packs.as_deref(), &args),
         Command::Migrate(db) => records::migrate(&db),
         Command::User(cmd) => records::user(&cmd),
         Command::Audit(cmd) => records::audit(&cmd),
         Command::Keys(cmd) => records::keys(&cmd),
-        Command::Report(args) => report::run(cli.packs.as_deref(), &args),
+        Command::Report(args) => report::run(packs, &args),
         Command::Reconcile(args) => reconcile::run(&args),
-        Command::Generate(args) => generate::run(cli.packs.as_deref(), &args),
+        Command::Generate(args) => generate::run(packs, &args),
         Command::Openapi => trustgate_server::openapi()
             .to_pretty_json()
             .map(|json| {
