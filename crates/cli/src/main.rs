@@ -22,6 +22,7 @@ macro_rules! say_raw {
     }};
 }
 
+mod backup;
 mod check;
 mod generate;
 mod pack;
@@ -29,6 +30,7 @@ mod reconcile;
 mod records;
 mod report;
 mod serve;
+mod settings;
 
 /// Standard output failed: a closed pipe ends the program as SIGPIPE would;
 /// anything else is reported.
@@ -69,6 +71,10 @@ struct Cli {
     /// Read law packs from this folder instead of the built-in ones (every .md file below it).
     #[arg(long, global = true, value_name = "DIR")]
     packs: Option<PathBuf>,
+    /// The settings file (TOML): `trustgate config check` prints what it
+    /// sets. The environment (TRUSTGATE_…) overrides it, and flags both.
+    #[arg(long, global = true, env = "TRUSTGATE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -105,25 +111,99 @@ enum Command {
     Report(report::ReportArgs),
     /// Compare the city's detainer records with ICE's own released detainer data.
     Reconcile(reconcile::ReconcileArgs),
+    /// The settings: `config check` prints the effective ones (secrets
+    /// masked), each with where it came from, and every error.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Write a consistent snapshot of the records while the server runs,
+    /// with a manifest (audit head, SHA-256, schema version, time).
+    Backup(backup::BackupArgs),
+    /// Restore a snapshot, after checking its checksum and its audit log.
+    Restore(backup::RestoreArgs),
     /// Write realistic synthetic records into a database of their own (for
     /// load tests, benchmarks and demonstrations; never beside real ones).
     Generate(generate::GenerateArgs),
 }
 
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print the effective settings (secrets masked) with where each came
+    /// from, and every error with file:line:column (exit 2 if any).
+    Check,
+}
+
+/// `trustgate config check`.
+fn config_check(config: Option<&std::path::Path>) -> u8 {
+    match settings::load_from(config) {
+        Ok(s) => {
+            match config {
+                Some(p) => say!(
+                    "# the settings from {} and the environment (flags override both)",
+                    p.display()
+                ),
+                None => say!(
+                    "# no settings file (--config or TRUSTGATE_CONFIG): the defaults and the environment"
+                ),
+            }
+            say_raw!("{}", s.render());
+            exit::OK
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!("{} error(s) in the settings", errors.len());
+            exit::ERROR
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The law's own commands read no settings; every command that works on
+    // an installation reads them once, here.
+    let installed = !matches!(
+        cli.command,
+        Command::Check(_)
+            | Command::Facts { .. }
+            | Command::Pack(_)
+            | Command::Openapi
+            | Command::Config(_)
+    );
+    if installed {
+        match settings::load_from(cli.config.as_deref()) {
+            Ok(s) => settings::install(s),
+            Err(errors) => {
+                for e in &errors {
+                    eprintln!("error: {e}");
+                }
+                eprintln!("the settings are wrong: `trustgate config check` shows them");
+                return ExitCode::from(exit::ERROR);
+            }
+        }
+    }
+    // The flag, else (for an installation's commands) the setting.
+    let packs = cli
+        .packs
+        .clone()
+        .or_else(|| installed.then(|| settings::current().packs).flatten());
+    let packs = packs.as_deref();
     let result = match cli.command {
+        Command::Config(ConfigCommand::Check) => Ok(config_check(cli.config.as_deref())),
+        Command::Backup(args) => backup::backup(&args),
+        Command::Restore(args) => backup::restore(&args),
         Command::Check(args) => check::run(cli.packs.as_deref(), &args),
         Command::Facts { json } => pack::facts(cli.packs.as_deref(), json),
         Command::Pack(cmd) => pack::run(cli.packs.as_deref(), &cmd),
+        // The flag alone: serve lays it over the settings itself.
         Command::Serve(args) => serve::run(cli.packs.as_deref(), &args),
         Command::Migrate(db) => records::migrate(&db),
         Command::User(cmd) => records::user(&cmd),
         Command::Audit(cmd) => records::audit(&cmd),
         Command::Keys(cmd) => records::keys(&cmd),
-        Command::Report(args) => report::run(cli.packs.as_deref(), &args),
+        Command::Report(args) => report::run(packs, &args),
         Command::Reconcile(args) => reconcile::run(&args),
-        Command::Generate(args) => generate::run(cli.packs.as_deref(), &args),
+        Command::Generate(args) => generate::run(packs, &args),
         Command::Openapi => trustgate_server::openapi()
             .to_pretty_json()
             .map(|json| {

@@ -205,15 +205,18 @@ pub(crate) fn messages(dir: Option<&Path>, place: &str) -> Result<trustgate_mess
 #[derive(clap::Args, Debug)]
 pub(crate) struct PlaceArg {
     /// The place whose records these are (its `place.toml`, beside its law
-    /// packs); needed only when more than one place is configured.
-    #[arg(long = "place", env = "TRUSTGATE_PLACE", value_name = "ID")]
-    id: Option<String>,
+    /// packs); needed only when more than one place is configured
+    /// [setting `place`, env TRUSTGATE_PLACE].
+    #[arg(long = "place", value_name = "ID")]
+    pub(crate) id: Option<String>,
 }
 
 impl PlaceArg {
-    /// The place named, or the only one configured, checked against `lib`.
+    /// The place named (the flag, else the settings), or the only one
+    /// configured, checked against `lib`.
     pub(crate) fn load(&self, dir: Option<&Path>, lib: &Library) -> Result<Place> {
-        place(dir, lib, self.id.as_deref())
+        let id = self.id.clone().or_else(|| crate::settings::current().place);
+        place(dir, lib, id.as_deref())
     }
 }
 

@@ -19,14 +19,19 @@ use crate::exit;
 /// `postgres://` URL.
 #[derive(Args, Clone)]
 pub(crate) struct Database {
-    /// A SQLite file (created if missing) or a postgres:// URL.
-    #[arg(
-        long,
-        env = "TRUSTGATE_DATABASE",
-        default_value = "trustgate.db",
-        value_name = "FILE|URL"
-    )]
-    pub(crate) database: String,
+    /// A SQLite file (created if missing) or a postgres:// URL [setting
+    /// `database`, env TRUSTGATE_DATABASE; default: trustgate.db].
+    #[arg(long, value_name = "FILE|URL")]
+    pub(crate) database: Option<String>,
+}
+
+impl Database {
+    /// The flag, else the settings (file, environment, default).
+    pub(crate) fn location(&self) -> String {
+        self.database
+            .clone()
+            .unwrap_or_else(|| crate::settings::current().database)
+    }
 }
 
 /// The wall clock: only the binary reads it.
@@ -53,16 +58,25 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
 pub(crate) struct DataKeys {
     /// A keyring file: one `<id>:<base64 32-byte key>` per line, the current
     /// key first (make one with `trustgate keys new`). Without it, records
-    /// carrying personal data are refused.
-    #[arg(long, env = "TRUSTGATE_DATA_KEYS", value_name = "FILE")]
+    /// carrying personal data are refused [setting `data-keys`, env
+    /// TRUSTGATE_DATA_KEYS].
+    #[arg(long, value_name = "FILE")]
     pub(crate) data_keys: Option<PathBuf>,
 }
 
 impl DataKeys {
+    /// The flag, else the settings.
+    pub(crate) fn path(&self) -> Option<PathBuf> {
+        self.data_keys
+            .clone()
+            .or_else(|| crate::settings::current().data_keys)
+    }
+
     pub(crate) fn keyring(&self) -> Result<Option<Keyring>> {
-        let Some(path) = &self.data_keys else {
+        let Some(path) = self.path() else {
             return Ok(None);
         };
+        let path = &path;
         let text = read_secret(path, "data keys")?;
         Keyring::parse(&text)
             .map(Some)
@@ -107,9 +121,14 @@ pub(crate) fn operator(command: &str, may: &[Permission]) -> Principal {
 }
 
 pub(crate) async fn open(db: &Database, clock: Arc<dyn Clock>) -> Result<Store> {
-    let store = Store::open(&db.database, clock)
+    open_at(&db.location(), clock).await
+}
+
+/// [`open`] at a location already resolved.
+pub(crate) async fn open_at(location: &str, clock: Arc<dyn Clock>) -> Result<Store> {
+    let store = Store::open(location, clock)
         .await
-        .with_context(|| format!("opening the records store at {}", redacted(&db.database)))?;
+        .with_context(|| format!("opening the records store at {}", redacted(location)))?;
     // Records from before the report counters existed are counted once.
     if let Some(n) = store
         .ensure_report_counts(&Actor::system("report-recount"))
@@ -189,7 +208,7 @@ pub(crate) fn migrate(db: &Database) -> Result<u8> {
         say!(
             "the {} store at {} is migrated to the current schema",
             store.backend_name(),
-            redacted(&db.database)
+            redacted(&db.location())
         );
         store.close().await;
         Ok(exit::OK)
@@ -239,9 +258,10 @@ pub(crate) struct UserAddArgs {
     /// sets their own at /enrol, and no one else ever knows them.
     #[arg(long)]
     enrol: bool,
-    /// The issuer authenticator apps show.
-    #[arg(long, env = "TRUSTGATE_ISSUER", default_value = "trustgate")]
-    issuer: String,
+    /// The issuer authenticator apps show [setting `issuer`, env
+    /// TRUSTGATE_ISSUER; default: trustgate].
+    #[arg(long)]
+    issuer: Option<String>,
     #[command(flatten)]
     db: Database,
 }
@@ -339,7 +359,13 @@ pub(crate) fn user(cmd: &UserCommand) -> Result<u8> {
     say!("  key: {}", secret.base32());
     say!(
         "  uri: {}",
-        secret.otpauth_uri(&args.issuer, &args.username)
+        secret.otpauth_uri(
+            &args
+                .issuer
+                .clone()
+                .unwrap_or_else(|| crate::settings::current().issuer),
+            &args.username
+        )
     );
     say!("sign in: POST /api/v1/sessions with username, password and the app's 6-digit code");
     Ok(exit::OK)
@@ -583,10 +609,15 @@ fn sign_checkpoint(args: &CheckpointArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-fn verify(args: &VerifyArgs) -> Result<u8> {
+/// The published checkpoints given (`--checkpoint FILE…`), each checked
+/// against the public key (`--public-key KEY|FILE`).
+pub(crate) fn published_checkpoints(
+    files: &[PathBuf],
+    public_key: Option<&String>,
+) -> Result<Vec<Checkpoint>> {
     let mut checkpoints = Vec::new();
-    if !args.checkpoint.is_empty() {
-        let Some(public) = &args.public_key else {
+    if !files.is_empty() {
+        let Some(public) = public_key else {
             bail!("--checkpoint needs --public-key: the key the checkpoints were signed with");
         };
         let public = match std::fs::read_to_string(public) {
@@ -594,7 +625,7 @@ fn verify(args: &VerifyArgs) -> Result<u8> {
             Err(_) => public.clone(),
         };
         let (_, key) = checkpoint::parse_verifier(&public).context("--public-key")?;
-        for path in &args.checkpoint {
+        for path in files {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
             checkpoints.push(
@@ -602,6 +633,11 @@ fn verify(args: &VerifyArgs) -> Result<u8> {
             );
         }
     }
+    Ok(checkpoints)
+}
+
+fn verify(args: &VerifyArgs) -> Result<u8> {
+    let checkpoints = published_checkpoints(&args.checkpoint, args.public_key.as_ref())?;
     runtime()?.block_on(async {
         let store = open(&args.db, Arc::new(SystemClock)).await?;
         let finding = store

@@ -2,7 +2,7 @@
 //! let requests in flight finish.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
@@ -12,19 +12,24 @@ use tracing_subscriber::EnvFilter;
 
 use crate::exit;
 use crate::pack::{PlaceArg, library};
-use crate::records::{DataKeys, Database, SystemClock, open, redacted};
+use crate::records::{DataKeys, Database, SystemClock, open_at, redacted};
+use crate::settings::Settings;
 
+/// Each flag overrides its setting (`--max-connections` is the setting
+/// `max-connections` and TRUSTGATE_MAX_CONNECTIONS: `settings.rs`), so none
+/// has a default here.
 #[derive(Args)]
 pub(crate) struct ServeArgs {
-    /// Address and port to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080", env = "TRUSTGATE_LISTEN")]
-    listen: SocketAddr,
+    /// Address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long)]
+    listen: Option<SocketAddr>,
     /// Log as JSON lines (for a log collector) instead of text.
     #[arg(long)]
     log_json: bool,
-    /// The issuer authenticator apps show for accounts made through the API.
-    #[arg(long, env = "TRUSTGATE_ISSUER", default_value = "trustgate")]
-    issuer: String,
+    /// The issuer authenticator apps show for accounts made through the API
+    /// [default: trustgate].
+    #[arg(long)]
+    issuer: Option<String>,
     #[command(flatten)]
     db: Database,
     #[command(flatten)]
@@ -32,51 +37,75 @@ pub(crate) struct ServeArgs {
     #[command(flatten)]
     place: PlaceArg,
     /// Serve the reports published with `trustgate report --publish DIR` at /reports/.
-    #[arg(long, env = "TRUSTGATE_REPORTS", value_name = "DIR")]
-    reports: Option<std::path::PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    reports: Option<PathBuf>,
     /// The most connections held at once; at the cap, the connection idle
     /// longest makes way for a new one. Keep it well under the open-file
-    /// limit (`ulimit -n`).
-    #[arg(long, env = "TRUSTGATE_MAX_CONNECTIONS", default_value_t = trustgate_server::Connections::STANDARD.max, value_parser = clap::value_parser!(u32).range(1..=1_000_000).map(|n| n as usize))]
-    max_connections: usize,
+    /// limit (`ulimit -n`) [default: 512].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000).map(|n| n as usize))]
+    max_connections: Option<usize>,
     /// Serve HTTPS with this certificate chain (PEM, the server's
-    /// certificate first).
-    #[arg(
-        long,
-        env = "TRUSTGATE_TLS_CERT",
-        value_name = "FILE",
-        requires = "tls_key"
-    )]
-    tls_cert: Option<std::path::PathBuf>,
+    /// certificate first); needs --tls-key.
+    #[arg(long, value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
     /// The certificate's private key (PEM).
-    #[arg(
-        long,
-        env = "TRUSTGATE_TLS_KEY",
-        value_name = "FILE",
-        requires = "tls_cert"
-    )]
-    tls_key: Option<std::path::PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    tls_key: Option<PathBuf>,
     /// A reverse proxy in front of the server (an address or a block such as
     /// 10.0.0.0/8; repeat for more): for connections from it, the client is
     /// read from `X-Forwarded-For`, so sign-in lockout stays per source.
-    /// Never name a block untrusted clients can connect from.
-    #[arg(
-        long = "trusted-proxy",
-        env = "TRUSTGATE_TRUSTED_PROXIES",
-        value_name = "BLOCK",
-        value_delimiter = ','
-    )]
+    /// Never name a block untrusted clients can connect from [setting
+    /// `trusted-proxies`, env TRUSTGATE_TRUSTED_PROXIES, comma-separated].
+    #[arg(long = "trusted-proxy", value_name = "BLOCK", value_delimiter = ',')]
     trusted_proxies: Vec<trustgate_server::AddressBlock>,
     /// Also serve the resident's site alone on this address (its pages, the
     /// law pages, the published reports; no API, no staff page), so only it
     /// need face the internet while the staff system stays on the city's
     /// network.
-    #[arg(long, env = "TRUSTGATE_PUBLIC_LISTEN", value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR")]
     public_listen: Option<SocketAddr>,
 }
 
+impl ServeArgs {
+    /// The settings read at start with these flags over them.
+    fn settings(&self, packs: Option<&Path>) -> Result<Settings> {
+        let mut s = crate::settings::current();
+        s.flag("listen", self.listen, |s, v| s.listen = v);
+        s.flag("log-json", self.log_json.then_some(true), |s, v| {
+            s.log_json = v
+        });
+        s.flag("issuer", self.issuer.clone(), |s, v| s.issuer = v);
+        s.flag("database", self.db.database.clone(), |s, v| s.database = v);
+        s.flag("data-keys", self.keys.data_keys.clone(), |s, v| {
+            s.data_keys = Some(v)
+        });
+        s.flag("place", self.place.id.clone(), |s, v| s.place = Some(v));
+        s.flag("packs", packs.map(Path::to_path_buf), |s, v| {
+            s.packs = Some(v)
+        });
+        s.flag("reports", self.reports.clone(), |s, v| s.reports = Some(v));
+        s.flag("max-connections", self.max_connections, |s, v| {
+            s.max_connections = v
+        });
+        s.flag("tls-cert", self.tls_cert.clone(), |s, v| {
+            s.tls_cert = Some(v)
+        });
+        s.flag("tls-key", self.tls_key.clone(), |s, v| s.tls_key = Some(v));
+        s.flag(
+            "trusted-proxies",
+            (!self.trusted_proxies.is_empty()).then(|| self.trusted_proxies.clone()),
+            |s, v| s.trusted_proxies = v,
+        );
+        s.flag("public-listen", self.public_listen, |s, v| {
+            s.public_listen = Some(v)
+        });
+        s.check().map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(s)
+    }
+}
+
 /// The certificate and key, if given.
-fn tls(args: &ServeArgs) -> Result<Option<trustgate_server::Tls>> {
+fn tls(args: &Settings) -> Result<Option<trustgate_server::Tls>> {
     let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) else {
         return Ok(None);
     };
@@ -105,7 +134,9 @@ fn open_file_limit() -> Option<u64> {
         .ok()
 }
 
-pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
+pub(crate) fn run(packs: Option<&Path>, flags: &ServeArgs) -> Result<u8> {
+    let args = &flags.settings(packs)?;
+    let packs = args.packs.as_deref();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -117,14 +148,14 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
         subscriber.init();
     }
     let lib = Arc::new(library(packs)?);
-    let place = Arc::new(args.place.load(packs, &lib)?);
+    let place = Arc::new(flags.place.load(packs, &lib)?);
     let messages = Arc::new(crate::pack::messages(packs, place.id())?);
-    let keyring = args.keys.keyring()?;
+    let keyring = flags.keys.keyring()?;
     let tls = tls(args)?;
     let laws = lib.laws().count();
     crate::records::runtime()?.block_on(async {
         let clock: Arc<dyn trustgate_store::Clock> = Arc::new(SystemClock);
-        let mut store = open(&args.db, clock.clone()).await?.with_place(place)?;
+        let mut store = open_at(&args.database, clock.clone()).await?.with_place(place)?;
         match keyring {
             Some(k) => {
                 tracing::info!(current_key = k.current(), "personal data is sealed with the operator's data keys");
@@ -133,11 +164,11 @@ pub(crate) fn run(packs: Option<&Path>, args: &ServeArgs) -> Result<u8> {
             None => tracing::warn!("no data keys (--data-keys): records carrying a person's name, date of birth or address will be refused"),
         }
         let store = Arc::new(store);
-        tracing::info!(backend = store.backend_name(), database = %redacted(&args.db.database), "records store open and migrated");
+        tracing::info!(backend = store.backend_name(), database = %redacted(&args.database), "records store open and migrated");
         if store.account_count().await? == 0 {
             tracing::warn!(
                 "no staff accounts yet: create the first administrator with `trustgate user add <username> --role admin{}` (there is no default password)",
-                if args.db.database == "trustgate.db" { String::new() } else { " --database …".to_owned() }
+                if args.database == "trustgate.db" { String::new() } else { " --database …".to_owned() }
             );
         }
         let settings = trustgate_server::Settings {

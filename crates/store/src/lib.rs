@@ -18,7 +18,8 @@
 //!   `obligations.rs`, `reimbursements.rs`, `exceptions.rs` (and their
 //!   explanations), `accounts.rs`, `sign_in.rs` (with sessions),
 //!   `tokens.rs`, `audit.rs` (log, proofs) and `verify.rs`, `reports.rs`
-//!   (with publication). Every write, a session's touch or idle end
+//!   (with publication), `snapshot.rs` (consistent copies for backups).
+//!   Every write, a session's touch or idle end
 //!   included, is an operation run by the writer task (`writer.rs`).
 //! - Queries are runtime queries with literal SQL, `$n` parameters and bound
 //!   values. The SQL is the same on both backends, so the operations are
@@ -60,6 +61,7 @@ mod reimbursements;
 mod reports;
 mod seal;
 mod sign_in;
+mod snapshot;
 mod sql;
 mod sqlite;
 mod store;
@@ -163,6 +165,7 @@ pub use reimbursements::{NewReimbursement, Reimbursement};
 pub use reports::{ReportCounts, ReportRows};
 pub use seal::{Keyring, SealError};
 pub use sign_in::{Attempt, SignInMaterial, SignInOutcome};
+pub use snapshot::HeldSnapshot;
 pub use sqlite::{SqliteSettings, SqliteStore};
 pub use store::{MAX_BATCH, Store, is_postgres_url};
 pub use tokens::{NewToken, TokenSummary};

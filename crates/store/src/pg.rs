@@ -5,7 +5,8 @@
 use std::str::FromStr as _;
 use std::sync::Arc;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::Connection as _;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 
 use crate::sql::Pool;
 use crate::{Clock, Db, StoreError, db};
@@ -66,6 +67,115 @@ impl PgStore {
     /// Closes every connection.
     pub async fn close(&self) {
         self.db.close().await;
+    }
+
+    /// Whether the database at `url` holds no table in its current schema
+    /// (where a store would be): a restore goes only into an empty one
+    /// unless told to replace. Runs no migration.
+    pub async fn is_empty(url: &str) -> Result<bool, StoreError> {
+        let mut conn = PgConnection::connect_with(&PgConnectOptions::from_str(url).map_err(db)?)
+            .await
+            .map_err(db)?;
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .map_err(db)?;
+        conn.close().await.map_err(db)?;
+        Ok(n == 0)
+    }
+
+    /// Drops the current schema of the database at `url` with everything
+    /// in it and creates it again, empty: what a refused restore does to
+    /// leave nothing of the snapshot behind. The schema's grants go with it.
+    pub async fn empty_schema(url: &str) -> Result<(), StoreError> {
+        let (mut conn, schema) = schema_connection(url).await?;
+        let mut tx = sqlx::Connection::begin(&mut conn).await.map_err(db)?;
+        // Identifiers cannot be bound: `schema_connection` checked this one.
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        conn.close().await.map_err(db)?;
+        Ok(())
+    }
+
+    /// Renames the current schema of the database at `url` to
+    /// `<schema>_before_restore_<suffix>` and creates it again, empty, so
+    /// that `restore --replace` loads a snapshot without destroying what
+    /// was there: [`PgStore::put_back`] undoes it if the snapshot is
+    /// refused; otherwise the operator drops the old one when satisfied.
+    /// Returns the old schema's new name.
+    pub async fn set_aside(url: &str, suffix: u64) -> Result<String, StoreError> {
+        let (mut conn, schema) = schema_connection(url).await?;
+        let aside = format!("{schema}_before_restore_{suffix}");
+        if !is_plain_identifier(&aside) {
+            return Err(StoreError::Invalid(format!(
+                "schema name `{aside}`: too long to set the old schema aside"
+            )));
+        }
+        let mut tx = sqlx::Connection::begin(&mut conn).await.map_err(db)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ALTER SCHEMA {schema} RENAME TO {aside}"
+        )))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        conn.close().await.map_err(db)?;
+        Ok(aside)
+    }
+
+    /// Drops the current schema (a refused snapshot) and gives the one
+    /// [`PgStore::set_aside`] renamed its name back.
+    pub async fn put_back(url: &str, aside: &str) -> Result<(), StoreError> {
+        if !is_plain_identifier(aside) {
+            return Err(StoreError::Invalid(format!("schema name `{aside}`")));
+        }
+        let (mut conn, schema) = schema_connection(url).await?;
+        let mut tx = sqlx::Connection::begin(&mut conn).await.map_err(db)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "ALTER SCHEMA {aside} RENAME TO {schema}"
+        )))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        conn.close().await.map_err(db)?;
+        Ok(())
+    }
+}
+
+/// A connection to the database at `url` and its current schema's name,
+/// checked to be safe to splice into SQL.
+async fn schema_connection(url: &str) -> Result<(PgConnection, String), StoreError> {
+    let mut conn = PgConnection::connect_with(&PgConnectOptions::from_str(url).map_err(db)?)
+        .await
+        .map_err(db)?;
+    let schema: Option<String> = sqlx::query_scalar("SELECT current_schema()")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(db)?;
+    match schema {
+        Some(schema) if is_plain_identifier(&schema) => Ok((conn, schema)),
+        other => Err(StoreError::Invalid(format!(
+            "schema name `{}`: use only a-z, 0-9 and _",
+            other.unwrap_or_default()
+        ))),
     }
 }
 

@@ -5,7 +5,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Connection as _;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::sql::Pool;
 use crate::{Clock, Db, StoreError, db};
@@ -84,5 +87,31 @@ impl SqliteStore {
     /// Closes every connection.
     pub async fn close(&self) {
         self.db.close().await;
+    }
+
+    /// The schema version of the database file at `path` (its newest
+    /// migration), read without migrating or changing it: what a backup
+    /// holds. 0 for a file no migration has touched.
+    pub async fn schema_version_of(path: &Path) -> Result<i64, StoreError> {
+        let opts = SqliteConnectOptions::new().filename(path).read_only(true);
+        let mut conn = SqliteConnection::connect_with(&opts).await.map_err(db)?;
+        let has_table: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .map_err(db)?;
+        let version = if has_table == 0 {
+            0
+        } else {
+            sqlx::query_scalar(
+                "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+            )
+            .fetch_one(&mut conn)
+            .await
+            .map_err(db)?
+        };
+        conn.close().await.map_err(db)?;
+        Ok(version)
     }
 }

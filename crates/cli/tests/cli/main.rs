@@ -11,6 +11,7 @@
 
 mod bad_input;
 mod durability;
+mod operate;
 mod records;
 mod serve;
 mod tidy;

@@ -58,7 +58,7 @@ pub fn user_add(db: &str, name: &str, role: &str, password: Option<&str>) -> (St
     (pw, field("key: "))
 }
 
-fn raw_sql(db: &str, sql: &'static str) {
+pub(crate) fn raw_sql(db: &str, sql: &'static str) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -98,3 +98,55 @@ async fn postgres_schema_names_are_checked_before_use() {
     }
     assert!(is_plain_identifier("tgstore_12_3_456"));
 }
+
+#[expect(
+    clippy::disallowed_methods,
+    reason = "tests act as the operator's commands do"
+)]
+fn officer_only() -> trustgate_store::Principal {
+    trustgate_store::Principal::new(
+        trustgate_store::Actor::new("officer-9"),
+        trustgate_store::Grants::Role(trustgate_access::Role::Officer),
+    )
+}
+
+/// A copy for a backup is taken only by one who may read the whole log,
+/// is audited before it is taken (so it holds its own entry), and a
+/// refusal is audited too.
+#[tokio::test]
+async fn sqlite_snapshot_is_audited_and_needs_the_audit_permission() {
+    let fx = crate::harness::Fixture::fresh(crate::harness::Backend::Sqlite).await;
+    let to = fresh_sqlite_path().await;
+    let refused = fx.store.snapshot_sqlite(&officer_only(), &to).await;
+    assert!(
+        matches!(refused, Err(StoreError::Forbidden(_))),
+        "{refused:?}"
+    );
+    assert!(!to.exists());
+    fx.store.snapshot_sqlite(&reader(), &to).await.unwrap();
+    assert_eq!(SqliteStore::schema_version_of(&to).await.unwrap(), 11);
+    let copy = Store::from(SqliteStore::open(&to, StepClock::new()).await.unwrap());
+    let entries = copy.audit_entries(&reader(), 0, u64::MAX).await.unwrap();
+    let actions: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| (e.entry.actor.as_str(), e.entry.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions[..2],
+        [
+            ("officer-9", "denied"),
+            (crate::conformance::READER, "backup")
+        ],
+        "{actions:?}"
+    );
+    copy.close().await;
+    let _ = std::fs::remove_file(&to);
+    // A PostgreSQL store is copied by pg_dump, never by VACUUM INTO.
+    let pg = crate::harness::Fixture::fresh(crate::harness::Backend::Postgres).await;
+    let wrong = pg.store.snapshot_sqlite(&reader(), &to).await;
+    assert!(matches!(wrong, Err(StoreError::Invalid(_))), "{wrong:?}");
+    let held = pg.store.hold_pg_snapshot(&reader()).await.unwrap();
+    assert_eq!(held.schema_version, 11);
+    assert!(!held.id.is_empty());
+    held.release().await.unwrap();
+}
