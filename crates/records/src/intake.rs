@@ -105,11 +105,13 @@ pub const PERFORMED_BY_RECORDING: &str =
 
 /// Whether a duty the law attaches to a contact is performed by recording
 /// the contact here: the duties to record it so that the 2.129.060 report
-/// counts it (`cite` 2.129.060…), which the report counts from the records.
+/// counts it (`cite` 2.129.060(a) to (e)), which the report counts from the
+/// records. The report's own duties (2.129.060 without a letter: the
+/// Commissioner submits it, the Clerk puts it on the agenda) are not.
 pub fn performed_by_recording(cite: &str) -> bool {
     cite.trim_start()
         .strip_prefix("2.129.060")
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['(', ' ']))
+        .is_some_and(|rest| rest.starts_with('('))
 }
 
 /// A contact taken in: what was said, what the law decided, and what

@@ -203,4 +203,6 @@ fn only_the_reports_own_duties_are_performed_by_recording() {
     assert!(performed_by_recording(" 2.129.060(e)"));
     assert!(!performed_by_recording("2.129.040(g)"));
     assert!(!performed_by_recording("2.129.0600"));
+    // Submitting the report and putting it on the agenda are acts of their own.
+    assert!(!performed_by_recording("2.129.060"));
 }
