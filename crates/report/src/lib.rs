@@ -23,7 +23,7 @@ use trustgate_law::Date;
 use trustgate_place::Place;
 use trustgate_records::{Scenario, scenario};
 
-pub use period::{NoPeriod, PASSAGE, Period, local_date, local_to_utc_ms};
+pub use period::{NoPeriod, PASSAGE, Period, local_date, local_time_text, local_to_utc_ms};
 
 /// A recorded contact, as the report reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]

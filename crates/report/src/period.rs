@@ -165,6 +165,22 @@ pub fn local_date(utc_ms: i64) -> Date {
     Date::from_unix_days(i32::try_from(local.div_euclid(DAY)).unwrap_or(i32::MAX))
 }
 
+/// A UTC instant as a person in Cambridge reads it: `2026-03-01 09:30 EST`
+/// (to the minute, with the zone's abbreviation, so it is never mistaken
+/// for UTC). Every staff page shows times this way.
+pub fn local_time_text(utc_ms: i64) -> String {
+    let daylight = in_daylight_time(utc_ms);
+    let local = utc_ms + if daylight { -4 } else { -5 } * HOUR;
+    let day = Date::from_unix_days(i32::try_from(local.div_euclid(DAY)).unwrap_or(i32::MAX));
+    let minutes = local.rem_euclid(DAY) / 60_000;
+    format!(
+        "{day} {:02}:{:02} {}",
+        minutes / 60,
+        minutes % 60,
+        if daylight { "EDT" } else { "EST" }
+    )
+}
+
 fn in_daylight_time(utc_ms: i64) -> bool {
     // The UTC year is the local year except in the hours around New Year,
     // far from either switch.
@@ -218,6 +234,28 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn times_read_in_cambridge_with_their_zone() {
+        // 09:30 EST is 14:30 UTC; in July 09:30 EDT is 13:30 UTC.
+        assert_eq!(
+            local_time_text(local_to_utc_ms(d("2026-03-01"), 9 * 60 + 30)),
+            "2026-03-01 09:30 EST"
+        );
+        assert_eq!(
+            local_time_text(local_to_utc_ms(d("2026-07-04"), 9 * 60 + 30)),
+            "2026-07-04 09:30 EDT"
+        );
+        // Late evening in Cambridge is the next day in UTC: the local day shows.
+        assert_eq!(
+            local_time_text(local_to_utc_ms(d("2026-12-31"), 23 * 60 + 59)),
+            "2026-12-31 23:59 EST"
+        );
+        // Either side of the March switch (2:00 EST becomes 3:00 EDT).
+        let switch = local_to_utc_ms(d("2026-03-08"), 2 * 60);
+        assert_eq!(local_time_text(switch - 60_000), "2026-03-08 01:59 EST");
+        assert_eq!(local_time_text(switch), "2026-03-08 03:00 EDT");
     }
 
     #[test]

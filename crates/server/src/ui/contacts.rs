@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trustgate_access::Permission;
 use trustgate_api::{RecordContact, format_utc_ms};
+use trustgate_report::local_time_text;
 use trustgate_store::ContactId;
 
 use super::ask::{Pairs, scenario};
@@ -300,7 +301,7 @@ pub(super) async fn show(
     };
     let (decided, laws) = decided(&state.lib, &decision, &c.contact.acts_done);
     let due = |ms: Option<i64>, words: &Option<String>| match (ms, words) {
-        (Some(ms), _) => format_utc_ms(ms),
+        (Some(ms), _) => local_time_text(ms),
         (None, Some(w)) => w.clone(),
         (None, None) => "as the law says".to_owned(),
     };
@@ -310,7 +311,7 @@ pub(super) async fn show(
         kind: c.contact.kind.as_str().to_owned(),
         channel: c.contact.channel.as_str().to_owned(),
         unit: c.contact.receiving_unit.clone(),
-        received: format_utc_ms(c.contact.received_ms.unwrap_or(c.recorded_ms)),
+        received: local_time_text(c.contact.received_ms.unwrap_or(c.recorded_ms)),
         recorded_by: c.recorded_by.as_str().to_owned(),
         acts_done: c.contact.acts_done.clone(),
         exception: c.compliance_exception,
@@ -326,7 +327,7 @@ pub(super) async fn show(
                 done: o
                     .fulfilment
                     .as_ref()
-                    .map(|f| format!("{} by {}", format_utc_ms(f.at_ms), f.by.as_str())),
+                    .map(|f| format!("{} by {}", local_time_text(f.at_ms), f.by.as_str())),
                 overdue: o.fulfilment.is_none()
                     && o.due_ms.is_some_and(|d| d < state.clock.now_ms()),
             })
@@ -340,7 +341,7 @@ pub(super) async fn show(
             .into_iter()
             .map(|s| TrailRow {
                 seq: s.entry.seq,
-                at: format_utc_ms(s.entry.time_ms),
+                at: local_time_text(s.entry.time_ms),
                 actor: s.entry.actor,
                 action: s.entry.action,
             })
@@ -421,7 +422,7 @@ pub(super) async fn work(State(state): State<AppState>, req: Request) -> Respons
                 due: o
                     .obligation
                     .due_ms
-                    .map(format_utc_ms)
+                    .map(local_time_text)
                     .or(o.obligation.due)
                     .unwrap_or_else(|| "as the law says".into()),
                 done: None,

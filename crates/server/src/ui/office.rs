@@ -8,7 +8,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use trustgate_access::{Permission, Role};
-use trustgate_api::format_utc_ms;
+use trustgate_report::local_time_text;
 use trustgate_store::{ContactKind, NewAccount, Page};
 
 use super::contacts::staff;
@@ -73,14 +73,14 @@ pub(super) async fn exceptions(State(state): State<AppState>, req: Request) -> R
                 contact: x.contact.0,
                 act: x.act,
                 routed_to: x.routed_to.as_str(),
-                flagged: format_utc_ms(x.flagged_ms),
+                flagged: local_time_text(x.flagged_ms),
                 explanations: x
                     .explanations
                     .into_iter()
                     .map(|e| {
                         (
                             e.text,
-                            format!("{}, {}", e.by.as_str(), format_utc_ms(e.at_ms)),
+                            format!("{}, {}", e.by.as_str(), local_time_text(e.at_ms)),
                         )
                     })
                     .collect(),
@@ -205,7 +205,7 @@ pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Res
                 kind: c.kind.as_str(),
                 channel: c.channel.as_str(),
                 unit: c.receiving_unit,
-                received: format_utc_ms(c.received_ms),
+                received: local_time_text(c.received_ms),
                 open: c.open_obligations,
                 exception: c.compliance_exception,
             })
@@ -292,7 +292,7 @@ pub(super) async fn audit(State(state): State<AppState>, req: Request) -> Respon
             .map(|s| EntryRow {
                 vouches: vouches_for(&s.entry.state),
                 seq: s.entry.seq,
-                at: format_utc_ms(s.entry.time_ms),
+                at: local_time_text(s.entry.time_ms),
                 actor: s.entry.actor,
                 action: s.entry.action,
                 object: s.entry.object,
@@ -370,11 +370,11 @@ async fn admin_page(
             .into_iter()
             .map(|a| {
                 let state = match (a.disabled_ms, a.locked_until_ms) {
-                    (Some(at), _) => format!("disabled {}", format_utc_ms(at)),
+                    (Some(at), _) => format!("disabled {}", local_time_text(at)),
                     (None, Some(until)) if until > now => {
                         format!(
                             "locked from one place or more until {}",
-                            format_utc_ms(until)
+                            local_time_text(until)
                         )
                     }
                     _ => "active".to_owned(),
@@ -400,10 +400,10 @@ async fn admin_page(
                 scopes: t.scopes.join(", "),
                 made: format!(
                     "{} by {}",
-                    format_utc_ms(t.created_ms),
+                    local_time_text(t.created_ms),
                     t.created_by.as_str()
                 ),
-                revoked: t.revoked_ms.map(format_utc_ms),
+                revoked: t.revoked_ms.map(local_time_text),
             })
             .collect(),
     };
