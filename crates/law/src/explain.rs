@@ -806,6 +806,19 @@ impl<'a> ActView<'a> {
             .get(self.idx)
             .map_or("", |a| a.means.as_str())
     }
+    /// For an act decided per data field, the words of one of its fields
+    /// (`home-address` → "home address").
+    pub fn field_words(&self, field: &str) -> Option<&'a str> {
+        if !self.per_field() {
+            return None;
+        }
+        let s = &self.lib.loaded.schema;
+        let e = s.enums.get(s.field_enum?)?;
+        e.values
+            .iter()
+            .find(|(n, _)| n == field)
+            .map(|(_, d)| d.as_str())
+    }
 }
 
 /// A place questions can be asked of.

@@ -901,6 +901,16 @@ pub(crate) enum Spoken {
 }
 
 impl Spoken {
+    /// An item as a record keeps it (`act`, and `field` for a disclosure),
+    /// in the schema's words; `None` if the schema no longer has it.
+    pub(crate) fn of_kept(lib: &Library, act: &str, field: Option<&str>) -> Option<Spoken> {
+        let view = lib.acts().find(|a| a.name() == act)?;
+        Some(match field {
+            Some(f) => Spoken::Field(field_noun(view.field_words(f)?)),
+            None => Spoken::Act(act_phrase(view.means())),
+        })
+    }
+
     fn of(view: &trustgate_law::ItemView<'_>) -> Spoken {
         match view.field() {
             Some((_, words)) => Spoken::Field(field_noun(words)),
@@ -909,7 +919,7 @@ impl Spoken {
     }
 
     /// The item's heading: "Tell them their home address".
-    fn heading(&self) -> String {
+    pub(crate) fn heading(&self) -> String {
         match self {
             Spoken::Field(noun) => format!("Tell them {noun}"),
             Spoken::Act(verb) => capitalized(verb),

@@ -203,23 +203,66 @@ struct ContactPage {
     late_entry: Option<String>,
 }
 
-/// The recorded scenario's facts, in words a reader can check.
-fn facts_of(scenario: &trustgate_records::Scenario) -> Vec<(String, String)> {
+/// The recorded scenario's facts, in words a reader can check: each fact's
+/// question and its answer, in the schema's words for people.
+fn facts_of(
+    lib: &trustgate_law::Library,
+    scenario: &trustgate_records::Scenario,
+) -> Vec<(String, String)> {
     use trustgate_records::scenario::FactInput;
     scenario
         .facts
         .iter()
         .map(|(k, v)| {
-            let value = match v {
-                FactInput::Bool(true) => "yes".to_owned(),
-                FactInput::Bool(false) => "no".to_owned(),
-                FactInput::One(s) => s.clone(),
-                FactInput::Set(a) if a.is_empty() => "none".to_owned(),
-                FactInput::Set(a) => a.join(", "),
+            let view = lib.facts().find(|f| f.name() == k);
+            let means = |value: &str| {
+                view.and_then(|f| {
+                    f.values()
+                        .into_iter()
+                        .find(|(n, _)| *n == value)
+                        .map(|(_, m)| m.to_owned())
+                })
+                .unwrap_or_else(|| value.to_owned())
             };
-            (k.replace('-', " "), value)
+            let value = match v {
+                FactInput::Bool(true) => "Yes".to_owned(),
+                FactInput::Bool(false) => "No".to_owned(),
+                FactInput::One(s) => means(s),
+                FactInput::Set(a) if a.is_empty() => "None".to_owned(),
+                FactInput::Set(a) => a.iter().map(|x| means(x)).collect::<Vec<_>>().join("; "),
+            };
+            let ask = view.map_or_else(|| k.replace('-', " "), |f| f.ask().to_owned());
+            (ask, value)
         })
         .collect()
+}
+
+/// When a duty is due, as a sentence: the time the recorder gave, in
+/// Cambridge time; else the law's own words; else that no deadline is set.
+fn due_words(ms: Option<i64>, words: Option<&str>) -> String {
+    match (ms, words) {
+        (Some(ms), _) => format!("Due {}.", local_time_text(ms)),
+        (None, Some(w)) => {
+            let w = w.trim().trim_end_matches('.');
+            let mut c = w.chars();
+            let first: String = c
+                .next()
+                .map(|f| f.to_uppercase().collect())
+                .unwrap_or_default();
+            format!("{first}{}.", c.as_str())
+        }
+        (None, None) => "No deadline is set.".to_owned(),
+    }
+}
+
+/// An item as a person reads it ("Tell them their home address"), from the
+/// schema's words; its key only if the schema no longer has it.
+fn item_words(lib: &trustgate_law::Library, key: &str) -> String {
+    let (act, field) = match key.split_once('.') {
+        Some((a, f)) => (a, Some(f)),
+        None => (key, None),
+    };
+    super::ask::Spoken::of_kept(lib, act, field).map_or_else(|| key.to_owned(), |s| s.heading())
 }
 
 /// The decision as kept with the record: each answer with the rules that
@@ -236,7 +279,7 @@ fn decided(
             let (outcome, tone) = super::ask::outcome_words(item.outcome.as_str());
             DecidedRow {
                 done: done.contains(&item.key),
-                key: item.key.clone(),
+                key: item_words(lib, &item.key),
                 outcome,
                 tone,
                 rules: item
@@ -257,7 +300,7 @@ fn decided(
     let laws = d
         .laws
         .iter()
-        .map(|l| format!("{} ({}), sha256 {}", l.title, l.version, l.hash))
+        .map(|l| format!("{} ({})", l.title, l.version))
         .collect();
     (rows, laws)
 }
@@ -300,11 +343,7 @@ pub(super) async fn show(
         Err(e) => return super::ui_error(AppError::Internal(format!("{}: {e}", c.id.object()))),
     };
     let (decided, laws) = decided(&state.lib, &decision, &c.contact.acts_done);
-    let due = |ms: Option<i64>, words: &Option<String>| match (ms, words) {
-        (Some(ms), _) => local_time_text(ms),
-        (None, Some(w)) => w.clone(),
-        (None, None) => "as the law says".to_owned(),
-    };
+    let due = |ms: Option<i64>, words: &Option<String>| due_words(ms, words.as_deref());
     let page = ContactPage {
         chrome: Chrome::new(format!("Contact {}", c.id.0), "contacts", Some(&caller)),
         id: c.id.0,
@@ -313,9 +352,18 @@ pub(super) async fn show(
         unit: c.contact.receiving_unit.clone(),
         received: local_time_text(c.contact.received_ms.unwrap_or(c.recorded_ms)),
         recorded_by: c.recorded_by.as_str().to_owned(),
-        acts_done: c.contact.acts_done.clone(),
+        acts_done: c
+            .contact
+            .acts_done
+            .iter()
+            .map(|k| item_words(&state.lib, k))
+            .collect(),
         exception: c.compliance_exception,
-        prohibited: c.prohibited_acts_done.clone(),
+        prohibited: c
+            .prohibited_acts_done
+            .iter()
+            .map(|k| item_words(&state.lib, k))
+            .collect(),
         duties: c
             .obligations
             .iter()
@@ -335,7 +383,7 @@ pub(super) async fn show(
         may_fulfil: caller.principal.may(Permission::FulfilObligations),
         decided,
         laws,
-        facts: facts_of(&scenario),
+        facts: facts_of(&state.lib, &scenario),
         late_entry: c.contact.late_entry.clone(),
         trail: trail
             .into_iter()
@@ -419,12 +467,7 @@ pub(super) async fn work(State(state): State<AppState>, req: Request) -> Respons
                 id: o.obligation.id,
                 contact: o.contact.0,
                 duty: o.obligation.duty,
-                due: o
-                    .obligation
-                    .due_ms
-                    .map(local_time_text)
-                    .or(o.obligation.due)
-                    .unwrap_or_else(|| "as the law says".into()),
+                due: due_words(o.obligation.due_ms, o.obligation.due.as_deref()),
                 done: None,
                 overdue: o.obligation.due_ms.is_some_and(|d| d < now),
             })

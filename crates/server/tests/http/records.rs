@@ -1455,3 +1455,62 @@ fn unhex(v: &Value) -> [u8; 32] {
         .collect();
     bytes.try_into().unwrap()
 }
+
+/// The contact page reads in words for people: the facts as questions and
+/// answers, the acts as the schema says them, times in Cambridge time, the
+/// law's deadlines as sentences; never a schema identifier, a hash or a UTC
+/// ISO time (issue 14 item 4, item 7).
+#[tokio::test]
+async fn the_contact_page_speaks_words_not_identifiers() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let app = TestApp::new().await;
+    let admin = app.first_admin().await;
+    let clerk = app.staff(&admin, "clerk.words", Role::RecordsClerk).await;
+    let (status, made) = app
+        .call(post(
+            "/api/v1/contacts",
+            Some(&clerk),
+            &detainer(&["detain"]),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let page = Request::get(format!("/contacts/{}", made["id"]))
+        .header(header::COOKIE, format!("__Host-tg-session={clerk}"))
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = app.send(page).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8_lossy(&body);
+    // The text a person reads: tags dropped.
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    for identifier in [
+        "ice-ero",
+        "in-police-custody",
+        "detainer-hold",
+        "transfer-to-ice",
+        "other-custody-basis",
+        "sha256",
+        "(due ",
+        "T09:30",
+        "UTC",
+    ] {
+        assert!(
+            !text.contains(identifier),
+            "`{identifier}` on the page:\n{text}"
+        );
+    }
+    assert!(text.contains("2026-03-01 04:30 EST"), "{text}");
+}
