@@ -58,6 +58,36 @@ named! { "office",
     }
 }
 
+impl ContactKind {
+    /// In words for people (staff pages).
+    pub fn words(self) -> &'static str {
+        match self {
+            ContactKind::Detainer => "Immigration detainer",
+            ContactKind::AdministrativeWarrant => "Administrative warrant",
+            ContactKind::NotificationRequest => "Request to be told of a release",
+            ContactKind::InformationRequest => "Request for information",
+            ContactKind::AccessRequest => "Request to reach a person in custody",
+            ContactKind::AssistanceRequest => "Request for help with an operation",
+            ContactKind::PropertyUseRequest => "Request to use City property",
+            ContactKind::FingerprintTransmission => "Fingerprints sent",
+        }
+    }
+}
+
+impl Channel {
+    /// In words for people, after "by" (staff pages).
+    pub fn words(self) -> &'static str {
+        match self {
+            Channel::Fax => "fax",
+            Channel::Email => "email",
+            Channel::Phone => "telephone",
+            Channel::InPerson => "a visit in person",
+            Channel::Ncic => "NCIC",
+            Channel::Portal => "a web portal",
+        }
+    }
+}
+
 /// The person a contact is about, as far as the record needs them. Sealed
 /// at rest with the operator's data key; never in the audit log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -347,8 +347,8 @@ pub(super) async fn show(
     let page = ContactPage {
         chrome: Chrome::new(format!("Contact {}", c.id.0), "contacts", Some(&caller)),
         id: c.id.0,
-        kind: c.contact.kind.as_str().to_owned(),
-        channel: c.contact.channel.as_str().to_owned(),
+        kind: c.contact.kind.words().to_owned(),
+        channel: c.contact.channel.words().to_owned(),
         unit: c.contact.receiving_unit.clone(),
         received: local_time_text(c.contact.received_ms.unwrap_or(c.recorded_ms)),
         recorded_by: c.recorded_by.as_str().to_owned(),

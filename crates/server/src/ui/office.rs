@@ -133,7 +133,8 @@ struct ContactRow {
 #[template(path = "contacts.html")]
 struct ContactsPage {
     chrome: Chrome,
-    kinds: Vec<&'static str>,
+    /// (value, words) of each kind, for the filter.
+    kinds: Vec<(&'static str, &'static str)>,
     kind: String,
     exceptions_only: bool,
     /// The days asked for (YYYY-MM-DD), as typed.
@@ -197,13 +198,16 @@ pub(super) async fn contacts(State(state): State<AppState>, req: Request) -> Res
         .flatten();
     let page = ContactsPage {
         chrome: Chrome::new("Contacts", "contacts", Some(&caller)),
-        kinds: ContactKind::ALL.iter().map(|k| k.as_str()).collect(),
+        kinds: ContactKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.words()))
+            .collect(),
         rows: list
             .into_iter()
             .map(|c| ContactRow {
                 id: c.id.0,
-                kind: c.kind.as_str(),
-                channel: c.channel.as_str(),
+                kind: c.kind.words(),
+                channel: c.channel.words(),
                 unit: c.receiving_unit,
                 received: local_time_text(c.received_ms),
                 open: c.open_obligations,

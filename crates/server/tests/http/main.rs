@@ -14,6 +14,7 @@ mod connections;
 mod contract;
 mod harness;
 mod headers;
+mod identifiers;
 mod public;
 mod records;
 mod sign_in;
