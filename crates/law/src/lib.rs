@@ -54,6 +54,7 @@ pub use explain::{
 pub use lint::{ConflictRegion, LimitOverlap, Lint, NeverApplies};
 pub use model::Reliability;
 pub use query::{FactValue, Query, QueryBuilder, ScenarioError};
+pub use syntax::{RawEntry, raw_block};
 
 use diag::{Sink, SourceFile};
 use engine::{Cx, Item, Rulebook, Tri, invariant};

@@ -212,6 +212,71 @@ pub(crate) fn entries(lines: &[Line], errors: &mut Vec<SyntaxError>) -> Vec<Entr
     out
 }
 
+/// One `key: value` entry of a fenced block as written, for a reader that
+/// shows blocks rather than loads them (the pack pages): the value's lines,
+/// the first after the colon, then each continuation line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawEntry {
+    pub key: String,
+    pub lines: Vec<String>,
+}
+
+impl RawEntry {
+    /// The value as the engine reads it: the lines joined with single spaces.
+    pub fn joined(&self) -> String {
+        let mut out = String::new();
+        for l in self.lines.iter().filter(|l| !l.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(l);
+        }
+        out
+    }
+}
+
+/// A fenced block's body read with the loader's own rules ([`entries`]):
+/// its entries, and the lines the loader would refuse (kept, so a page can
+/// show them rather than hide them). The one block reader of the workspace.
+pub fn raw_block(body: &str) -> (Vec<RawEntry>, Vec<String>) {
+    let lines: Vec<Line> = lines_with_offsets(body)
+        .map(|(o, l)| make_line(l, o))
+        .collect();
+    let mut errors = Vec::new();
+    let parsed = entries(&lines, &mut errors);
+    let stray = errors
+        .iter()
+        .filter_map(|(offset, _)| lines.iter().find(|l| l.offset == *offset))
+        .map(|l| l.text.trim_end().to_owned())
+        .collect();
+    let entries = parsed
+        .into_iter()
+        .map(|e| {
+            let v = &e.value;
+            let starts: Vec<usize> = v.segs.iter().map(|&(p, _)| p).collect();
+            let lines = starts
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| {
+                    // A continuation was joined after one space, unless the
+                    // value before it was empty.
+                    let end = match starts.get(i + 1) {
+                        Some(&next) if next > p => next - 1,
+                        Some(_) => p,
+                        None => v.text.len(),
+                    };
+                    v.text.get(p..end).unwrap_or_default().to_owned()
+                })
+                .collect();
+            RawEntry {
+                key: e.key.text,
+                lines,
+            }
+        })
+        .collect();
+    (entries, stray)
+}
+
 fn is_key(k: &str) -> bool {
     !k.is_empty()
         && k.bytes()
@@ -286,6 +351,18 @@ pub(crate) fn quote_found(prose: &str, quote: &str) -> bool {
 #[allow(clippy::indexing_slicing, reason = "a test fails by panicking")]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_raw_block_keeps_each_line_as_written_and_what_the_loader_refuses() {
+        let (entries, stray) = raw_block(
+            "id: r\n# a comment\n\nwhen:\n  a and\n  b or\n\tc\nthen: prohibited\nNot a key\n",
+        );
+        let when = entries.iter().find(|e| e.key == "when").unwrap();
+        assert_eq!(when.lines, ["", "a and", "b or", "c"]);
+        assert_eq!(when.joined(), "a and b or c");
+        assert_eq!(entries.first().map(|e| e.joined()), Some("r".to_owned()));
+        assert_eq!(stray, ["Not a key"]);
+    }
 
     #[test]
     fn splits_front_matter_sections_and_blocks() {

@@ -1,30 +1,12 @@
 //! The raw `key: value` lines of a fenced `rule` / `define` / `obligation` block,
-//! read with the pack format's rules: a line `key: value` starts an entry, a
-//! deeper-indented line continues the previous value, blank lines and lines
-//! starting with `#` are skipped. Anything else is kept as a stray line so the
-//! page can show it rather than hide it.
+//! read by the law library's own block reader (one reader in the workspace): a
+//! line `key: value` starts an entry, a deeper-indented line continues the
+//! previous value, blank lines and lines starting with `#` are skipped.
+//! Anything else is kept as a stray line so the page can show it rather than
+//! hide it.
 
-/// One `key: value` entry; `lines` are the value's lines as written (the first
-/// after the colon, then each continuation line without its indentation).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Entry {
-    pub(crate) key: String,
-    pub(crate) lines: Vec<String>,
-}
-
-impl Entry {
-    /// The value joined as the engine joins it: lines with single spaces.
-    pub(crate) fn joined(&self) -> String {
-        let mut out = String::new();
-        for l in self.lines.iter().filter(|l| !l.is_empty()) {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(l);
-        }
-        out
-    }
-}
+/// One `key: value` entry, as the law library reads it.
+pub(crate) type Entry = trustgate_law::RawEntry;
 
 /// A block's entries in order, and any lines that are not `key: value`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,31 +16,11 @@ pub(crate) struct RawBlock {
 }
 
 impl RawBlock {
+    /// Reads a block with the loader's own rules (`trustgate_law::raw_block`),
+    /// so the page shows a block as the engine reads it.
     pub(crate) fn parse(body: &str) -> RawBlock {
-        let mut out = RawBlock::default();
-        for raw in body.lines() {
-            let text = raw.trim_start_matches([' ', '\t']);
-            let indent = raw.len() - text.len();
-            let text = text.trim_end();
-            if text.is_empty() || text.starts_with('#') {
-                continue;
-            }
-            if indent > 0 {
-                match out.entries.last_mut() {
-                    Some(e) => e.lines.push(text.to_owned()),
-                    None => out.stray.push(text.to_owned()),
-                }
-                continue;
-            }
-            match text.split_once(':') {
-                Some((k, v)) if is_key(k) => out.entries.push(Entry {
-                    key: k.to_owned(),
-                    lines: vec![v.trim().to_owned()],
-                }),
-                _ => out.stray.push(text.to_owned()),
-            }
-        }
-        out
+        let (entries, stray) = trustgate_law::raw_block(body);
+        RawBlock { entries, stray }
     }
 
     /// The first entry under `key`.
@@ -70,12 +32,6 @@ impl RawBlock {
     pub(crate) fn value(&self, key: &str) -> Option<String> {
         self.get(key).map(Entry::joined)
     }
-}
-
-fn is_key(k: &str) -> bool {
-    !k.is_empty()
-        && k.bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
 }
 
 #[cfg(test)]
