@@ -28,6 +28,7 @@ mod generate;
 mod pack;
 mod reconcile;
 mod records;
+mod replay;
 mod report;
 mod serve;
 mod settings;
@@ -111,6 +112,9 @@ enum Command {
     Report(report::ReportArgs),
     /// Compare the city's detainer records with ICE's own released detainer data.
     Reconcile(reconcile::ReconcileArgs),
+    /// Which recorded contacts would come out differently under the law as
+    /// the packs read it now (each on its own day, or on --on DATE).
+    Replay(replay::ReplayArgs),
     /// The settings: `config check` prints the effective ones (secrets
     /// masked), each with where it came from, and every error.
     #[command(subcommand)]
@@ -203,6 +207,7 @@ fn main() -> ExitCode {
         Command::Keys(cmd) => records::keys(&cmd),
         Command::Report(args) => report::run(packs, &args),
         Command::Reconcile(args) => reconcile::run(&args),
+        Command::Replay(args) => replay::run(packs, &args),
         Command::Generate(args) => generate::run(packs, &args),
         Command::Openapi => trustgate_server::openapi()
             .to_pretty_json()

@@ -15,6 +15,7 @@
 mod contact;
 pub mod decision;
 mod intake;
+mod replay;
 pub mod scenario;
 
 pub use contact::{Channel, ContactKind, NewContact, Office, Person};
@@ -22,4 +23,5 @@ pub use decision::{DecisionError, Outcome, StoredDecision};
 pub use intake::{
     Decided, Intake, IntakeError, Opened, PERFORMED_BY_RECORDING, performed_by_recording,
 };
+pub use replay::{Changed, replay};
 pub use scenario::{Scenario, ScenarioError};

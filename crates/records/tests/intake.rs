@@ -206,3 +206,41 @@ fn only_the_reports_own_duties_are_performed_by_recording() {
     // Submitting the report and putting it on the agenda are acts of their own.
     assert!(!performed_by_recording("2.129.060"));
 }
+
+/// Replay finds exactly the items whose answer differs: none on the record's
+/// own day, the release date on a day before 2.129 was passed (and that the
+/// act done would no longer be flagged), and a kept answer altered since.
+#[test]
+fn replay_names_the_items_that_would_come_out_differently() {
+    use trustgate_records::replay;
+    let s = detainer_hold();
+    let intake = Intake::new(lib(), body(s.clone(), &["disclose.release-date"])).unwrap();
+    let kept = intake.decision();
+    let done = ["disclose.release-date".to_owned()];
+    assert_eq!(
+        kept.item("disclose.release-date").map(|i| i.outcome),
+        Some(Outcome::Prohibited)
+    );
+    assert!(replay(lib(), &s, kept, &done, None).unwrap().is_empty());
+
+    let before = replay(lib(), &s, kept, &done, Some("2019-06-01")).unwrap();
+    let release = before
+        .iter()
+        .find(|c| c.key == "disclose.release-date")
+        .expect("the release date was not barred before 2.129");
+    assert_eq!(release.then, Some(Outcome::Prohibited));
+    assert_ne!(release.now, Some(Outcome::Prohibited));
+    assert!(release.done && release.flags_differently());
+
+    let mut altered = kept.clone();
+    for i in &mut altered.items {
+        if i.key == "extend-detention" {
+            i.outcome = Outcome::Permitted;
+        }
+    }
+    let changed = replay(lib(), &s, &altered, &done, None).unwrap();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert_eq!(changed[0].key, "extend-detention");
+    assert_eq!(changed[0].now, Some(Outcome::Prohibited));
+    assert!(!changed[0].flags_differently(), "not done");
+}

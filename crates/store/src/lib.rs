@@ -152,8 +152,8 @@ pub(crate) use migrations;
 pub use accounts::{AccountSummary, Enrolment, NewAccount};
 pub use audit::{AuditHead, AuditReport, ConsistencyProof, InclusionProof, StoredEntry};
 pub use contacts::{
-    Channel, Contact, ContactId, ContactKind, ContactSummary, NewContact, Office, Page, Person,
-    PersonRecord, Recorded,
+    Channel, Contact, ContactId, ContactKind, ContactSummary, KeptDecision, NewContact, Office,
+    Page, Person, PersonRecord, Recorded,
 };
 pub use error::{Clock, StoreError};
 pub use exceptions::{ComplianceException, ExceptionExplanation};

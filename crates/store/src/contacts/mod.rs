@@ -15,6 +15,7 @@ mod record;
 
 pub(crate) use check::{Checked, acts_from_json, check, is_date};
 pub(crate) use personal::seal_person;
+pub use read::KeptDecision;
 pub(crate) use read::owner_of;
 
 /// A recorded contact's id.

@@ -61,6 +61,27 @@ impl Store {
         self.run(ListContacts { actor, reach, page }).await
     }
 
+    /// A page of kept decisions, oldest first, after `after` (at most
+    /// `limit`, capped at 500): what `trustgate replay` reads. Needs
+    /// [`Permission::ReadAllContacts`]; each page is audited (`list` of
+    /// `contacts`, detail `replay`).
+    pub async fn kept_decisions(
+        &self,
+        who: &Principal,
+        after: Option<ContactId>,
+        limit: u32,
+    ) -> Result<Vec<KeptDecision>, StoreError> {
+        self.permit(who, trustgate_access::Permission::ReadAllContacts)
+            .await?;
+        let actor = who.actor().clone();
+        self.run(KeptDecisions {
+            actor,
+            after,
+            limit: limit.min(500),
+        })
+        .await
+    }
+
     /// How many contacts someone other than `actor` recorded (the synthetic
     /// generator writes only into a database that holds nothing real).
     /// Not audited: it reads no record.
@@ -137,6 +158,61 @@ impl Operation for ListContacts {
             .append_state(conn, actor, "list", "contacts".into(), detail, state)
             .await?;
         Ok(list)
+    }
+}
+
+/// A contact's kept scenario and decision, with the acts done: what replay
+/// compares with the law as read now (`trustgate_records::replay`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptDecision {
+    pub id: ContactId,
+    /// As kept (`trustgate_records::scenario::parse` reads it).
+    pub scenario: String,
+    /// As kept (`trustgate_records::StoredDecision::parse` reads it).
+    pub decision: String,
+    pub acts_done: Vec<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct KeptDecisions {
+    actor: Actor,
+    after: Option<ContactId>,
+    limit: u32,
+}
+
+impl Operation for KeptDecisions {
+    type Output = Vec<KeptDecision>;
+
+    async fn apply(
+        &self,
+        conn: &mut Conn,
+        audit: &mut Audit<'_>,
+    ) -> Result<Vec<KeptDecision>, StoreError> {
+        let rows = query(
+            "SELECT id, scenario, decision, acts_done FROM contacts \
+             WHERE ($1 IS NULL OR id > $1) ORDER BY id LIMIT $2",
+        )
+        .bind(self.after.map(|a| a.0))
+        .bind(i64::from(self.limit))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db)?;
+        let kept = rows
+            .iter()
+            .map(|r| {
+                let acts: String = r.try_get(3).map_err(db)?;
+                Ok(KeptDecision {
+                    id: ContactId(r.try_get(0).map_err(db)?),
+                    scenario: r.try_get(1).map_err(db)?,
+                    decision: r.try_get(2).map_err(db)?,
+                    acts_done: acts_from_json(&acts)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        audit
+            .append(conn, &self.actor, "list", "contacts".into(), "replay")
+            .await?;
+        Ok(kept)
     }
 }
 
