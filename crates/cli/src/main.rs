@@ -98,7 +98,7 @@ enum Command {
     /// Print the server's OpenAPI document.
     Openapi,
     /// Create or bring the records store's schema up to date (serve does this too).
-    Migrate(records::Database),
+    Migrate(records::MigrateArgs),
     /// Staff accounts.
     #[command(subcommand)]
     User(records::UserCommand),
@@ -201,7 +201,7 @@ fn main() -> ExitCode {
         Command::Pack(cmd) => pack::run(cli.packs.as_deref(), &cmd),
         // The flag alone: serve lays it over the settings itself.
         Command::Serve(args) => serve::run(cli.packs.as_deref(), &args),
-        Command::Migrate(db) => records::migrate(&db),
+        Command::Migrate(args) => records::migrate(&args),
         Command::User(cmd) => records::user(&cmd),
         Command::Audit(cmd) => records::audit(&cmd),
         Command::Keys(cmd) => records::keys(&cmd),

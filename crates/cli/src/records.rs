@@ -202,7 +202,29 @@ pub(crate) fn redacted(location: &str) -> String {
     }
 }
 
-pub(crate) fn migrate(db: &Database) -> Result<u8> {
+pub(crate) fn migrate(args: &MigrateArgs) -> Result<u8> {
+    let db = &args.db;
+    if args.dry_run {
+        let location = db.location();
+        return runtime()?.block_on(async {
+            let pending = Store::pending_migrations(&location)
+                .await
+                .with_context(|| format!("reading the schema of {}", redacted(&location)))?;
+            if pending.is_empty() {
+                say!(
+                    "{} is at the current schema: nothing would change",
+                    redacted(&location)
+                );
+            }
+            for m in &pending {
+                say!("would apply {:04} {}", m.version, m.name);
+                for st in &m.statements {
+                    say!("    {st}");
+                }
+            }
+            Ok(exit::OK)
+        });
+    }
     runtime()?.block_on(async {
         let store = open(db, Arc::new(SystemClock)).await?;
         say!(
@@ -213,6 +235,17 @@ pub(crate) fn migrate(db: &Database) -> Result<u8> {
         store.close().await;
         Ok(exit::OK)
     })
+}
+
+/// `trustgate migrate`.
+#[derive(Args)]
+pub(crate) struct MigrateArgs {
+    #[command(flatten)]
+    pub(crate) db: Database,
+    /// Say which migrations would be applied, and what each changes,
+    /// without applying them or creating the database.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
 }
 
 #[derive(Subcommand)]

@@ -167,7 +167,7 @@ pub use seal::{Keyring, SealError};
 pub use sign_in::{Attempt, SignInMaterial, SignInOutcome};
 pub use snapshot::HeldSnapshot;
 pub use sqlite::{SqliteSettings, SqliteStore};
-pub use store::{MAX_BATCH, Store, is_postgres_url};
+pub use store::{MAX_BATCH, PendingMigration, Store, is_postgres_url};
 pub use tokens::{NewToken, TokenSummary};
 
 pub(crate) use error::{db, hash_of, parse_stored, seq_of, to_i64};

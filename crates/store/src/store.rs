@@ -12,6 +12,15 @@ use trustgate_place::Place;
 use crate::writer::{Job, Operation, Pending, write_batches};
 use crate::{Clock, Keyring, PgStore, Principal, Reach, SqliteStore, StoreError, sql};
 
+/// A migration not yet applied: its version, name, and the first line of
+/// each statement that changes the schema or the data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingMigration {
+    pub version: i64,
+    pub name: String,
+    pub statements: Vec<String>,
+}
+
 /// The records store, on either backend.
 ///
 /// Every operation goes through one writer task that commits whatever has
@@ -79,6 +88,84 @@ impl Store {
             let path = location.strip_prefix("sqlite:").unwrap_or(location);
             Ok(SqliteStore::open(Path::new(path), clock).await?.into())
         }
+    }
+
+    /// The migrations this trustgate would apply to the store at
+    /// `location`, oldest first, without applying them or creating
+    /// anything (`trustgate migrate --dry-run`). A SQLite file that does not
+    /// exist yet would get them all.
+    pub async fn pending_migrations(location: &str) -> Result<Vec<PendingMigration>, StoreError> {
+        use sqlx::Connection as _;
+        let (migrator, applied) = if is_postgres_url(location) {
+            let opts = <sqlx::postgres::PgConnectOptions as std::str::FromStr>::from_str(location)
+                .map_err(crate::db)?;
+            let mut conn = sqlx::postgres::PgConnection::connect_with(&opts)
+                .await
+                .map_err(crate::db)?;
+            let exists: bool =
+                sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+                    .fetch_one(&mut conn)
+                    .await
+                    .map_err(crate::db)?;
+            let applied: Vec<i64> = if exists {
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(&mut conn)
+                    .await
+                    .map_err(crate::db)?
+            } else {
+                Vec::new()
+            };
+            (crate::migrations!("postgres"), applied)
+        } else {
+            let path = Path::new(location.strip_prefix("sqlite:").unwrap_or(location));
+            let applied = if path.exists() {
+                let opts = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(path)
+                    .read_only(true);
+                let mut conn = sqlx::sqlite::SqliteConnection::connect_with(&opts)
+                    .await
+                    .map_err(crate::db)?;
+                let exists: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+                )
+                .fetch_one(&mut conn)
+                .await
+                .map_err(crate::db)?;
+                if exists == 0 {
+                    Vec::new()
+                } else {
+                    sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                        .fetch_all(&mut conn)
+                        .await
+                        .map_err(crate::db)?
+                }
+            } else {
+                Vec::new()
+            };
+            (crate::migrations!("sqlite"), applied)
+        };
+        Ok(migrator
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .map(|m| PendingMigration {
+                version: m.version,
+                name: m.description.to_string(),
+                statements: m
+                    .sql
+                    .as_str()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| {
+                        [
+                            "CREATE ", "ALTER ", "DROP ", "INSERT ", "UPDATE ", "DELETE ",
+                        ]
+                        .iter()
+                        .any(|k| l.get(..k.len()).is_some_and(|w| w.eq_ignore_ascii_case(k)))
+                    })
+                    .map(|l| l.trim_end_matches(['(', ' ']).to_owned())
+                    .collect(),
+            })
+            .collect())
     }
 
     fn new(backend: Db) -> Store {

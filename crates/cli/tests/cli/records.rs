@@ -1369,3 +1369,43 @@ fn replay_lists_the_records_that_would_come_out_differently() {
     let o = trustgate(&["replay", "--database", &db, "--on", "2026-02-31"], None);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+/// `migrate --dry-run` says what would change and changes nothing: on a
+/// database not yet made it creates no file; after `migrate`, nothing is
+/// pending.
+#[test]
+fn migrate_dry_run_says_what_would_change_and_changes_nothing() {
+    let tmp = TempDb::new("dry-run");
+    let db = tmp.db();
+    let o = trustgate(&["migrate", "--dry-run", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let shipped = std::fs::read_dir(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/migrations/sqlite"),
+    )
+    .unwrap()
+    .count();
+    let out = text(&o);
+    assert_eq!(out.matches("would apply ").count(), shipped, "{out}");
+    assert!(
+        out.contains("would apply 0001 init\n    CREATE TABLE contacts"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("created_by"),
+        "only statements are listed: {out}"
+    );
+    assert!(
+        !std::path::Path::new(&db).exists(),
+        "a dry run creates nothing"
+    );
+
+    let o = trustgate(&["migrate", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = trustgate(&["migrate", "--dry-run", "--database", &db], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("is at the current schema: nothing would change"),
+        "{}",
+        text(&o)
+    );
+}
