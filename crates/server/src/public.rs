@@ -206,6 +206,9 @@ fn answer(
     let item = explained.items().next()?;
     let answer = t.text(match item.outcome() {
         Outcome::Prohibited => "answer-prohibited",
+        // Decided only by the words that end a ban's reach: the law does not
+        // grant it, it stops short of it; say so, not "the law allows it".
+        Outcome::Permitted if item.deciding().all(|r| r.is_limit()) => "answer-permitted-limit",
         Outcome::Permitted => "answer-permitted",
         Outcome::Required => "answer-required",
         Outcome::NotAddressed => "answer-not-addressed",

@@ -30,6 +30,7 @@ section-questions = Questions residents ask
 questions-intro = Answered now by the rules this site encodes, under the law in force on { $date }. Each answer links to the words that decide it.
 answer-prohibited = No. The law forbids it.
 answer-permitted = Yes. The law allows it.
+answer-permitted-limit = Yes. The law's ban stops short of this case, and these laws do not forbid it.
 answer-required = Yes. The law requires it.
 answer-not-addressed = These laws do not say.
 answer-undetermined = It depends on details of the situation.

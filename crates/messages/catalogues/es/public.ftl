@@ -31,6 +31,7 @@ section-questions = Preguntas que hacen los residentes
 questions-intro = Respondidas ahora por las reglas que codifica este sitio, según la ley vigente el { $date }. Cada respuesta enlaza al texto que la decide.
 answer-prohibited = No. La ley lo prohíbe.
 answer-permitted = Sí. La ley lo permite.
+answer-permitted-limit = Sí. La prohibición de la ley no llega a este caso, y estas leyes no lo prohíben.
 answer-required = Sí. La ley lo exige.
 answer-not-addressed = Estas leyes no lo dicen.
 answer-undetermined = Depende de los detalles de la situación.

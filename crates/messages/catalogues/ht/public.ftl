@@ -31,6 +31,7 @@ section-questions = Kesyon moun nan vil la poze
 questions-intro = Règ sit sa a kode yo reponn yo kounye a, dapre lwa ki an vigè { $date }. Chak repons gen yon lyen pou tèks ki deside l.
 answer-prohibited = Non. Lwa a entèdi sa.
 answer-permitted = Wi. Lwa a pèmèt sa.
+answer-permitted-limit = Wi. Entèdiksyon lwa a pa rive jis nan ka sa a, e lwa sa yo pa entèdi sa.
 answer-required = Wi. Lwa a egzije sa.
 answer-not-addressed = Lwa sa yo pa di anyen sou sa.
 answer-undetermined = Sa depann de detay sitiyasyon an.

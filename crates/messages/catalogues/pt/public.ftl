@@ -31,6 +31,7 @@ section-questions = Perguntas que os moradores fazem
 questions-intro = Respondidas agora pelas regras que este site codifica, pela lei em vigor em { $date }. Cada resposta tem um link para o texto que a decide.
 answer-prohibited = Não. A lei proíbe.
 answer-permitted = Sim. A lei permite.
+answer-permitted-limit = Sim. A proibição da lei não chega a este caso, e estas leis não o proíbem.
 answer-required = Sim. A lei exige.
 answer-not-addressed = Estas leis não dizem nada sobre isso.
 answer-undetermined = Depende dos detalhes da situação.

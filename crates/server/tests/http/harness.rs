@@ -66,11 +66,38 @@ pub fn cambridge() -> Arc<trustgate_place::Place> {
 
 /// The resident pages' words: trustgate's own and Cambridge's.
 pub fn messages() -> Arc<trustgate_messages::Messages> {
+    messages_of("cambridge")
+}
+
+/// Every place configured (`packs/**/place.toml`), with the folder it is in.
+pub fn places() -> Vec<(String, Arc<trustgate_place::Place>)> {
+    trustgate_packs::place_files()
+        .map(|(name, text)| {
+            let folder = name.strip_suffix("place.toml").unwrap().to_owned();
+            (
+                folder,
+                Arc::new(trustgate_place::Place::parse(name, text).unwrap()),
+            )
+        })
+        .collect()
+}
+
+/// The resident pages' words for a place: trustgate's own and the place's
+/// (`messages/<lang>.ftl` beside its `place.toml`), as `serve` loads them.
+pub fn messages_of(place: &str) -> Arc<trustgate_messages::Messages> {
     use trustgate_messages::{CatalogueFile, Messages, builtin_files};
-    let place = trustgate_packs::message_files()
-        .filter(|(p, _)| p.starts_with("packs/us-ma-cambridge/"))
+    let (folder, _) = places()
+        .into_iter()
+        .find(|(_, p)| p.id() == place)
+        .unwrap_or_else(|| panic!("no place.toml configures {place}"));
+    let folder = format!("{folder}messages/");
+    let files = trustgate_packs::message_files()
+        .filter(|(p, _)| {
+            p.strip_prefix(folder.as_str())
+                .is_some_and(|f| !f.contains('/'))
+        })
         .filter_map(|(p, t)| CatalogueFile::named(p, t));
-    Arc::new(Messages::load(builtin_files().chain(place)).unwrap())
+    Arc::new(Messages::load(builtin_files().chain(files)).unwrap())
 }
 
 pub struct TestApp {
@@ -98,6 +125,22 @@ pub type Reply = (StatusCode, axum::http::HeaderMap, Vec<u8>);
 impl TestApp {
     pub async fn new() -> TestApp {
         TestApp::build(None, Default::default(), password::Cost::Test).await
+    }
+
+    /// An app serving another configured place, with that place's words.
+    pub async fn at_place(id: &str) -> TestApp {
+        let (_, place) = places()
+            .into_iter()
+            .find(|(_, p)| p.id() == id)
+            .unwrap_or_else(|| panic!("no place.toml configures {id}"));
+        TestApp::build_at(
+            None,
+            Default::default(),
+            password::Cost::Test,
+            place,
+            messages_of(id),
+        )
+        .await
     }
 
     /// An app served behind reverse proxies it trusts.
@@ -131,6 +174,16 @@ impl TestApp {
         trusted_proxies: trustgate_server::TrustedProxies,
         cost: password::Cost,
     ) -> TestApp {
+        TestApp::build_at(keyring, trusted_proxies, cost, cambridge(), messages()).await
+    }
+
+    async fn build_at(
+        keyring: Option<trustgate_store::Keyring>,
+        trusted_proxies: trustgate_server::TrustedProxies,
+        cost: password::Cost,
+        place: Arc<trustgate_place::Place>,
+        messages: Arc<trustgate_messages::Messages>,
+    ) -> TestApp {
         let path = std::env::temp_dir().join(format!(
             "trustgate_http_{}_{}.db",
             std::process::id(),
@@ -140,7 +193,7 @@ impl TestApp {
         let mut store = Store::open(path.to_str().unwrap(), clock.clone())
             .await
             .unwrap()
-            .with_place(cambridge())
+            .with_place(place)
             .unwrap();
         if let Some(k) = keyring {
             store = store.with_keyring(k).unwrap();
@@ -151,7 +204,7 @@ impl TestApp {
             issuer: "trustgate test".into(),
             reports: Some(reports_dir()),
             trusted_proxies,
-            messages: messages(),
+            messages,
         };
         let state = AppState::new(library(), Arc::clone(&store), clock.clone(), settings).unwrap();
         TestApp {

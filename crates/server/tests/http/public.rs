@@ -8,6 +8,31 @@ use tower::ServiceExt as _;
 
 use crate::harness::{TestApp, get, messages};
 
+/// The message that says the engine's answer to one item.
+fn answer_id(item: &trustgate_law::ItemView<'_>) -> &'static str {
+    use trustgate_law::Outcome;
+    match item.outcome() {
+        Outcome::Prohibited => "answer-prohibited",
+        Outcome::Permitted if item.deciding().all(|r| r.is_limit()) => "answer-permitted-limit",
+        Outcome::Permitted => "answer-permitted",
+        Outcome::Required => "answer-required",
+        Outcome::NotAddressed => "answer-not-addressed",
+        Outcome::Conflict => "answer-conflict",
+        Outcome::Undetermined => "answer-undetermined",
+    }
+}
+
+/// A page's HTML with askama's escapes undone, to find a message's text.
+fn unescaped(html: &str) -> String {
+    html.replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 fn page_text(body: &[u8]) -> String {
     String::from_utf8_lossy(body).into_owned()
 }
@@ -218,14 +243,7 @@ async fn residents_questions_are_the_engines_answers_with_their_words() {
         let decision = lib.decide(&query);
         let explained = lib.explain(&query, &decision);
         let item = explained.items().next().unwrap();
-        let id = match item.outcome() {
-            trustgate_law::Outcome::Prohibited => "answer-prohibited",
-            trustgate_law::Outcome::Permitted => "answer-permitted",
-            trustgate_law::Outcome::Required => "answer-required",
-            trustgate_law::Outcome::NotAddressed => "answer-not-addressed",
-            trustgate_law::Outcome::Conflict => "answer-conflict",
-            trustgate_law::Outcome::Undetermined => "answer-undetermined",
-        };
+        let id = answer_id(&item);
         let question = en.text(&format!("question-{}", q.id));
         let at = html.find(&question).unwrap_or_else(|| panic!("{question}"));
         let rest = &html[at..];
@@ -254,5 +272,149 @@ async fn residents_questions_are_the_engines_answers_with_their_words() {
             page_text(&body).contains(&format!("id=\"{anchor}\"")),
             "{link}"
         );
+    }
+}
+
+/// Every configured place's home, in every language: its own statements
+/// and questions shown, no message id, each question answered as the
+/// engine answers it under that place's law, its citations linked to
+/// anchors that exist, and the optional sections (911, footage, complaints)
+/// present exactly when the place has words for them.
+#[tokio::test]
+async fn every_places_home_is_whole_with_its_questions_answered() {
+    let places = crate::harness::places();
+    assert!(places.len() >= 3, "Cambridge, Northampton, Somerville");
+    let lib = crate::harness::library();
+    let today = trustgate_report::local_date(crate::harness::T0);
+    for (_, place) in places {
+        let id = place.id();
+        let app = TestApp::at_place(id).await;
+        let m = crate::harness::messages_of(id);
+        let source = m.source();
+        let ids: Vec<String> = source.ids().map(str::to_owned).collect();
+        assert!(
+            (3..=5).contains(&place.questions().len()),
+            "{id}: {} questions",
+            place.questions().len()
+        );
+        // Every question has its words, and no words lack a question.
+        for q in place.questions() {
+            assert!(source.has(&format!("question-{}", q.id)), "{id}: {}", q.id);
+        }
+        for w in ids.iter().filter_map(|i| i.strip_prefix("question-")) {
+            assert!(
+                place.questions().iter().any(|q| q.id == w),
+                "{id}: `question-{w}` answers no question in place.toml"
+            );
+        }
+        assert!(source.has("place-law-1"), "{id}: no statement of its law");
+        let mut cited = Vec::new();
+        let mut decided = 0;
+        for language in m.languages() {
+            let uri = format!("/{}/", language.code());
+            let (status, _, body) = app.send(get(&uri, None)).await;
+            let html = unescaped(&page_text(&body));
+            assert_eq!(status, StatusCode::OK, "{id} {uri}: {html}");
+            assert!(!html.contains('⟦'), "{id} {uri}: a missing message");
+            let text = html
+                .split('<')
+                .filter_map(|s| s.split_once('>').map(|(_, t)| t))
+                .collect::<String>();
+            for i in ids.iter().filter(|i| i.contains('-')) {
+                assert!(
+                    !text.contains(i.as_str()),
+                    "{id} {uri}: the message id `{i}` shows"
+                );
+            }
+            for n in (1..).take_while(|n| source.has(&format!("place-law-{n}"))) {
+                let s = language.text(&format!("place-law-{n}"));
+                assert!(html.contains(&s), "{id} {uri}: place-law-{n} not shown");
+            }
+            for (optional, section) in [
+                ("place-see-ice", "section-see-ice"),
+                ("place-complaint", "section-complaint"),
+                ("place-caveat", ""),
+            ] {
+                let shown = source.has(optional);
+                if shown {
+                    assert!(
+                        html.contains(&language.text(optional)),
+                        "{id} {uri}: {optional}"
+                    );
+                }
+                if !section.is_empty() {
+                    assert_eq!(
+                        html.contains(&language.text(section)),
+                        shown,
+                        "{id} {uri}: the section `{section}` shows exactly when the place has `{optional}`"
+                    );
+                }
+            }
+            for q in place.questions() {
+                let query = q.query(&lib, id, today).unwrap();
+                let decision = lib.decide(&query);
+                let explained = lib.explain(&query, &decision);
+                let item = explained.items().next().unwrap();
+                // "It depends" is an honest answer (Cambridge's address
+                // question); "these laws do not say" is no answer to a
+                // question chosen for the line the place's law draws.
+                assert_ne!(
+                    item.outcome(),
+                    trustgate_law::Outcome::NotAddressed,
+                    "{id}: `{}` gets no answer from the law",
+                    q.id
+                );
+                if item.outcome() != trustgate_law::Outcome::Undetermined {
+                    decided += 1;
+                }
+                let question = language.text(&format!("question-{}", q.id));
+                let at = html
+                    .find(&question)
+                    .unwrap_or_else(|| panic!("{id} {uri}: {question}"));
+                let rest = &html[at..];
+                let answer = rest.get(..1200).unwrap_or(rest);
+                let said = language.text(answer_id(&item));
+                assert!(answer.contains(&said), "{id} {uri} {}: {said}", q.id);
+                // The answer's first citation is one of this question's.
+                let deciding: Vec<String> = item
+                    .deciding()
+                    .map(|r| format!("#rule-{}\"", r.id()))
+                    .collect();
+                assert_eq!(
+                    deciding.is_empty(),
+                    item.outcome() == trustgate_law::Outcome::Undetermined,
+                    "{id}: {} cites the words that decide it",
+                    q.id
+                );
+                for d in &deciding {
+                    assert!(
+                        answer.contains(d.as_str()),
+                        "{id} {uri} {}: no link {d}",
+                        q.id
+                    );
+                }
+            }
+            if language.code() == source.code() {
+                cited = html
+                    .split("href=\"")
+                    .skip(1)
+                    .filter_map(|s| s.split('"').next())
+                    .filter(|h| h.contains("#rule-"))
+                    .map(str::to_owned)
+                    .collect();
+            }
+        }
+        // Per language, at least three questions the law decides.
+        assert!(decided >= 3 * m.languages().len(), "{id}: {decided}");
+        assert!(cited.len() >= 3, "{id}: {cited:?}");
+        for link in cited {
+            let (page, anchor) = link.split_once('#').unwrap();
+            let (status, _, body) = app.send(get(page, None)).await;
+            assert_eq!(status, StatusCode::OK, "{id}: {page}");
+            assert!(
+                page_text(&body).contains(&format!("id=\"{anchor}\"")),
+                "{id}: {link}"
+            );
+        }
     }
 }
