@@ -350,6 +350,12 @@ async fn every_places_home_is_whole_with_its_questions_answered() {
                     );
                 }
             }
+            // The tests' server has published reports, so every place links
+            // to them; the law's words on reports only where it has some.
+            assert!(html.contains(&language.text("reports-link")), "{id} {uri}");
+            if source.has("place-reports") {
+                assert!(html.contains(&language.text("place-reports")), "{id} {uri}");
+            }
             for q in place.questions() {
                 let query = q.query(&lib, id, today).unwrap();
                 let decision = lib.decide(&query);
