@@ -129,6 +129,12 @@ impl TestApp {
 
     /// An app serving another configured place, with that place's words.
     pub async fn at_place(id: &str) -> TestApp {
+        TestApp::at_place_publishing(id, Some(reports_dir())).await
+    }
+
+    /// [`TestApp::at_place`], with the published reports in `reports` (none:
+    /// nothing published).
+    pub async fn at_place_publishing(id: &str, reports: Option<PathBuf>) -> TestApp {
         let (_, place) = places()
             .into_iter()
             .find(|(_, p)| p.id() == id)
@@ -139,6 +145,7 @@ impl TestApp {
             password::Cost::Test,
             place,
             messages_of(id),
+            reports,
         )
         .await
     }
@@ -174,7 +181,15 @@ impl TestApp {
         trusted_proxies: trustgate_server::TrustedProxies,
         cost: password::Cost,
     ) -> TestApp {
-        TestApp::build_at(keyring, trusted_proxies, cost, cambridge(), messages()).await
+        TestApp::build_at(
+            keyring,
+            trusted_proxies,
+            cost,
+            cambridge(),
+            messages(),
+            Some(reports_dir()),
+        )
+        .await
     }
 
     async fn build_at(
@@ -183,6 +198,7 @@ impl TestApp {
         cost: password::Cost,
         place: Arc<trustgate_place::Place>,
         messages: Arc<trustgate_messages::Messages>,
+        reports: Option<PathBuf>,
     ) -> TestApp {
         let path = std::env::temp_dir().join(format!(
             "trustgate_http_{}_{}.db",
@@ -202,7 +218,7 @@ impl TestApp {
         let settings = Settings {
             password_cost: cost,
             issuer: "trustgate test".into(),
-            reports: Some(reports_dir()),
+            reports,
             trusted_proxies,
             messages,
         };

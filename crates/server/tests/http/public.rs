@@ -424,3 +424,28 @@ async fn every_places_home_is_whole_with_its_questions_answered() {
         }
     }
 }
+
+/// With nothing published, a place shows the reports section only where its
+/// law requires reports (Cambridge's 2.129.060), and then says none is
+/// published yet; Northampton's law requires none, so it has no section.
+#[tokio::test]
+async fn the_reports_section_shows_only_where_the_law_requires_reports() {
+    for (id, expected) in [("cambridge", true), ("northampton", false)] {
+        let app = TestApp::at_place_publishing(id, None).await;
+        let (status, _, body) = app.send(get("/en/", None)).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        let html = String::from_utf8_lossy(&body);
+        let messages = crate::harness::messages_of(id);
+        let en = messages.negotiate(Some("en"));
+        assert_eq!(
+            html.contains(&en.text("section-reports")),
+            expected,
+            "{id}: the reports section"
+        );
+        assert_eq!(html.contains(&en.text("reports-none")), expected, "{id}");
+        assert!(
+            !html.contains(&en.text("reports-link")),
+            "{id}: nothing is published"
+        );
+    }
+}
