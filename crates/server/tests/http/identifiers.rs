@@ -11,7 +11,7 @@ use crate::harness::{TestApp, library, post};
 use crate::records::detainer;
 
 /// The page's text as a person reads it: tags and attributes dropped.
-fn text_of(html: &str) -> String {
+pub(crate) fn text_of(html: &str) -> String {
     let mut text = String::new();
     let mut in_tag = false;
     for c in html.chars() {

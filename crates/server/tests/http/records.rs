@@ -1481,21 +1481,7 @@ async fn the_contact_page_speaks_words_not_identifiers() {
         .unwrap();
     let (status, _, body) = app.send(page).await;
     assert_eq!(status, StatusCode::OK);
-    let html = String::from_utf8_lossy(&body);
-    // The text a person reads: tags dropped.
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
+    let text = crate::identifiers::text_of(&String::from_utf8_lossy(&body));
     for identifier in [
         "ice-ero",
         "in-police-custody",
