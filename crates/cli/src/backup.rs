@@ -264,21 +264,43 @@ async fn backup_sqlite(location: &str, dir: &Path) -> Result<Manifest> {
                 return Err(e.context("the snapshot does not verify, so it was not kept"));
             }
         };
-    let (sha256, bytes) = sha256_file(&partial)?;
-    std::fs::rename(&partial, dir.join(SQLITE_SNAPSHOT))
-        .with_context(|| format!("keeping {}", dir.join(SQLITE_SNAPSHOT).display()))?;
+    keep(
+        dir,
+        &partial,
+        SQLITE_SNAPSHOT,
+        "sqlite",
+        "VACUUM INTO",
+        schema_version,
+        &head,
+    )
+}
+
+/// Keeps a proven snapshot under its name, then writes its manifest (last,
+/// so a folder with a manifest always holds the snapshot it describes).
+fn keep(
+    dir: &Path,
+    partial: &Path,
+    snapshot: &str,
+    backend: &str,
+    tool: &str,
+    schema_version: i64,
+    head: &AuditHead,
+) -> Result<Manifest> {
+    let (sha256, bytes) = sha256_file(partial)?;
+    std::fs::rename(partial, dir.join(snapshot))
+        .with_context(|| format!("keeping {}", dir.join(snapshot).display()))?;
     let (created, created_ms) = now();
     let manifest = Manifest {
         format: FORMAT.to_owned(),
-        backend: "sqlite".to_owned(),
-        snapshot: SQLITE_SNAPSHOT.to_owned(),
+        backend: backend.to_owned(),
+        snapshot: snapshot.to_owned(),
         bytes,
         sha256,
         schema_version,
-        audit_log: ManifestHead::of(&head),
+        audit_log: ManifestHead::of(head),
         created,
         created_ms,
-        tool: "VACUUM INTO".to_owned(),
+        tool: tool.to_owned(),
     };
     write_manifest(dir, &manifest)?;
     Ok(manifest)
@@ -600,24 +622,15 @@ async fn backup_pg(location: &str, dir: &Path) -> Result<Manifest> {
             bail!("the dump does not hold the table {table}: it was not kept");
         }
     }
-    let (sha256, bytes) = sha256_file(&partial)?;
-    std::fs::rename(&partial, dir.join(PG_SNAPSHOT))
-        .with_context(|| format!("keeping {}", dir.join(PG_SNAPSHOT).display()))?;
-    let (created, created_ms) = now();
-    let manifest = Manifest {
-        format: FORMAT.to_owned(),
-        backend: "postgres".to_owned(),
-        snapshot: PG_SNAPSHOT.to_owned(),
-        bytes,
-        sha256,
+    keep(
+        dir,
+        &partial,
+        PG_SNAPSHOT,
+        "postgres",
+        version.trim(),
         schema_version,
-        audit_log: ManifestHead::of(&head),
-        created,
-        created_ms,
-        tool: version.trim().to_owned(),
-    };
-    write_manifest(dir, &manifest)?;
-    Ok(manifest)
+        &head,
+    )
 }
 
 async fn restore_pg(

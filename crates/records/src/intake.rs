@@ -57,14 +57,7 @@ pub struct Decided {
 impl Decided {
     /// Decides `scenario` under the law in force on its date.
     pub fn new(lib: &Library, scenario: &Scenario) -> Result<Decided, IntakeError> {
-        let query = scenario
-            .to_query(lib)
-            .map_err(|e| IntakeError::Scenario(e.within("$.scenario")))?;
-        let decided = lib
-            .try_decide(&query)
-            .map_err(|e| IntakeError::Engine(e.to_string()))?;
-        let brief = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
-        let decision = StoredDecision::of(&brief).map_err(IntakeError::Decision)?;
+        let decision = decide(lib, scenario)?;
         Ok(Decided {
             scenario: scenario.clone(),
             scenario_json: scenario::to_json(scenario),
@@ -77,6 +70,19 @@ impl Decided {
     pub fn decision(&self) -> &StoredDecision {
         &self.decision
     }
+}
+
+/// Decides `scenario` under the law in force on its date, as a decision is
+/// kept: what intake and replay both ask of the engine.
+pub(crate) fn decide(lib: &Library, scenario: &Scenario) -> Result<StoredDecision, IntakeError> {
+    let query = scenario
+        .to_query(lib)
+        .map_err(|e| IntakeError::Scenario(e.within("$.scenario")))?;
+    let decided = lib
+        .try_decide(&query)
+        .map_err(|e| IntakeError::Engine(e.to_string()))?;
+    let brief = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
+    StoredDecision::of(&brief).map_err(IntakeError::Decision)
 }
 
 /// An obligation a record opens, as it will be kept.

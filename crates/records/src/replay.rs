@@ -6,11 +6,11 @@
 //! in force), and compared item by item with the decision kept with it.
 //! Pure: the caller reads the records.
 
-use trustgate_api::{Decision, Detail, Scenario};
+use trustgate_api::Scenario;
 use trustgate_law::Library;
 
 use crate::decision::{Outcome, StoredDecision};
-use crate::intake::IntakeError;
+use crate::intake::{IntakeError, decide};
 
 /// One item whose answer differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,14 +48,7 @@ pub fn replay(
     if let Some(day) = on {
         day.clone_into(&mut asked.date);
     }
-    let query = asked
-        .to_query(lib)
-        .map_err(|e| IntakeError::Scenario(e.within("$.scenario")))?;
-    let decided = lib
-        .try_decide(&query)
-        .map_err(|e| IntakeError::Engine(e.to_string()))?;
-    let now = Decision::from_explanation(&lib.explain(&query, &decided), Detail::Brief);
-    let now = StoredDecision::of(&now).map_err(IntakeError::Decision)?;
+    let now = decide(lib, &asked)?;
     let done = |key: &str| acts_done.iter().any(|a| a == key);
     let mut out = Vec::new();
     for item in &kept.items {

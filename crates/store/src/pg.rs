@@ -90,20 +90,15 @@ impl PgStore {
     /// in it and creates it again, empty: what a refused restore does to
     /// leave nothing of the snapshot behind. The schema's grants go with it.
     pub async fn empty_schema(url: &str) -> Result<(), StoreError> {
-        let (mut conn, schema) = schema_connection(url).await?;
-        let mut tx = sqlx::Connection::begin(&mut conn).await.map_err(db)?;
-        // Identifiers cannot be bound: `schema_connection` checked this one.
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        conn.close().await.map_err(db)?;
-        Ok(())
+        let (conn, schema) = schema_connection(url).await?;
+        together(
+            conn,
+            [
+                format!("DROP SCHEMA {schema} CASCADE"),
+                format!("CREATE SCHEMA {schema}"),
+            ],
+        )
+        .await
     }
 
     /// Renames the current schema of the database at `url` to
@@ -113,26 +108,21 @@ impl PgStore {
     /// refused; otherwise the operator drops the old one when satisfied.
     /// Returns the old schema's new name.
     pub async fn set_aside(url: &str, suffix: u64) -> Result<String, StoreError> {
-        let (mut conn, schema) = schema_connection(url).await?;
+        let (conn, schema) = schema_connection(url).await?;
         let aside = format!("{schema}_before_restore_{suffix}");
         if !is_plain_identifier(&aside) {
             return Err(StoreError::Invalid(format!(
                 "schema name `{aside}`: too long to set the old schema aside"
             )));
         }
-        let mut tx = sqlx::Connection::begin(&mut conn).await.map_err(db)?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "ALTER SCHEMA {schema} RENAME TO {aside}"
-        )))
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        conn.close().await.map_err(db)?;
+        together(
+            conn,
+            [
+                format!("ALTER SCHEMA {schema} RENAME TO {aside}"),
+                format!("CREATE SCHEMA {schema}"),
+            ],
+        )
+        .await?;
         Ok(aside)
     }
 
@@ -142,22 +132,35 @@ impl PgStore {
         if !is_plain_identifier(aside) {
             return Err(StoreError::Invalid(format!("schema name `{aside}`")));
         }
-        let (mut conn, schema) = schema_connection(url).await?;
-        let mut tx = sqlx::Connection::begin(&mut conn).await.map_err(db)?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+        let (conn, schema) = schema_connection(url).await?;
+        together(
+            conn,
+            [
+                format!("DROP SCHEMA {schema} CASCADE"),
+                format!("ALTER SCHEMA {aside} RENAME TO {schema}"),
+            ],
+        )
+        .await
+    }
+}
+
+/// Runs schema statements in one transaction, all or none, then closes the
+/// connection. Identifiers cannot be bound: every name spliced in was
+/// checked by `schema_connection` or `is_plain_identifier`.
+async fn together<const N: usize>(
+    mut conn: PgConnection,
+    statements: [String; N],
+) -> Result<(), StoreError> {
+    let mut tx = sqlx::Connection::begin(&mut conn).await.map_err(db)?;
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "ALTER SCHEMA {aside} RENAME TO {schema}"
-        )))
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        conn.close().await.map_err(db)?;
-        Ok(())
     }
+    tx.commit().await.map_err(db)?;
+    conn.close().await.map_err(db)?;
+    Ok(())
 }
 
 /// A connection to the database at `url` and its current schema's name,
