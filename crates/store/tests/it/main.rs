@@ -50,6 +50,7 @@ macro_rules! conformance {
 
 conformance!(
     record_then_read_round_trips_every_field,
+    kept_decisions_page_for_readers_of_all_only,
     reads_are_audited,
     log_verifies_after_many_operations,
     prohibited_act_done_is_a_compliance_exception,

@@ -1353,3 +1353,46 @@ pub async fn enrolment_sets_ones_own_credentials_once(fx: Arc<Fixture>) {
     );
     verified_size(&fx).await;
 }
+
+/// Replay's read pages through every kept decision, oldest first, each page
+/// an audit entry; a reader of only their own contacts is refused, and the
+/// refusal is audited too.
+pub async fn kept_decisions_page_for_readers_of_all_only(fx: Arc<Fixture>) {
+    let mut ids = Vec::new();
+    for acts in [&["detain"][..], &[][..], &[][..]] {
+        let r = fx
+            .store
+            .record_contact(&reach_all(&officer()), intake(contact(acts)))
+            .await
+            .unwrap();
+        ids.push(r.id);
+    }
+    let before = all_entries(&fx).await.len();
+    let clerk = reach_all(&Actor::new("user/clerk"));
+    let first = fx.store.kept_decisions(&clerk, None, 2).await.unwrap();
+    assert_eq!(first.iter().map(|k| k.id).collect::<Vec<_>>(), ids[..2]);
+    assert_eq!(first[0].acts_done, ["detain"]);
+    assert!(trustgate_records::StoredDecision::parse(&first[0].decision).is_ok());
+    let rest = fx
+        .store
+        .kept_decisions(&clerk, Some(first[1].id), 2)
+        .await
+        .unwrap();
+    assert_eq!(rest.iter().map(|k| k.id).collect::<Vec<_>>(), ids[2..]);
+    assert_eq!(
+        all_entries(&fx).await.len(),
+        before + 2,
+        "one entry per page"
+    );
+
+    let own = reach_own(&officer());
+    assert!(matches!(
+        fx.store.kept_decisions(&own, None, 10).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert_eq!(
+        all_entries(&fx).await.len(),
+        before + 3,
+        "the refusal is audited"
+    );
+}
