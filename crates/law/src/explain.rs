@@ -684,6 +684,14 @@ impl<'a> ObligationView<'a> {
     pub fn due(&self) -> Option<&'a str> {
         self.o()?.due.as_deref()
     }
+    /// The office the law sends it to (`office:`), if it names one.
+    pub fn office(&self) -> Option<&'a str> {
+        self.o()?.office.as_deref()
+    }
+    /// Whether recording the contact performs it (`performed-by: recording`).
+    pub fn performed_by_recording(&self) -> bool {
+        self.o().is_some_and(|o| o.performed_by_recording)
+    }
     /// The law version it comes from.
     pub fn law(&self) -> LawView<'a> {
         LawView::new(self.lib, self.version)

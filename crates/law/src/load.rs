@@ -704,7 +704,17 @@ const RULE_KEYS: &[&str] = &[
     "reliability",
 ];
 const DEFINE_KEYS: &[&str] = &["id", "cite", "quote", "explain", "means"];
-const OBLIGATION_KEYS: &[&str] = &["id", "cite", "quote", "duty", "due", "when", "reliability"];
+const OBLIGATION_KEYS: &[&str] = &[
+    "id",
+    "cite",
+    "quote",
+    "duty",
+    "due",
+    "when",
+    "reliability",
+    "office",
+    "performed-by",
+];
 
 /// What an amendment inherits: the version it amends, and where `amends:` is
 /// written (problems with inherited blocks are reported there).
@@ -1041,6 +1051,38 @@ fn load_blocks(
                     continue;
                 };
                 let due = get("due").map(|e| e.value.text.clone());
+                let office = get("office").and_then(|e| {
+                    if is_name(&e.value.text) {
+                        Some(e.value.text.clone())
+                    } else {
+                        cx.err(
+                            file,
+                            e.value.offset(),
+                            format!(
+                                "`office` must be the id of one of the place's offices \
+                                 (lowercase letters, digits and `-`), found `{}`",
+                                e.value.text
+                            ),
+                        );
+                        None
+                    }
+                });
+                let performed_by_recording = match get("performed-by") {
+                    None => false,
+                    Some(e) if e.value.text == "recording" => true,
+                    Some(e) => {
+                        cx.err(
+                            file,
+                            e.value.offset(),
+                            format!(
+                                "`performed-by` can only be `recording` (the record itself \
+                                 performs the duty), found `{}`",
+                                e.value.text
+                            ),
+                        );
+                        false
+                    }
+                };
                 v.obligations.push(Obligation {
                     section: section.map(|s| s.heading.clone()).unwrap_or_default(),
                     id,
@@ -1050,6 +1092,8 @@ fn load_blocks(
                     due,
                     when,
                     reliability,
+                    office,
+                    performed_by_recording,
                 });
             }
             _ => {

@@ -221,6 +221,12 @@ pub(crate) struct Obligation {
     pub(crate) due: Option<String>,
     pub(crate) when: Cond,
     pub(crate) reliability: Reliability,
+    /// The office the law sends this duty to (2.129.050's routing), by the
+    /// id the place's configuration gives it; checked when a place loads.
+    pub(crate) office: Option<String>,
+    /// Whether recording the contact is itself the duty's performance (a
+    /// report that counts the records): `performed-by: recording`.
+    pub(crate) performed_by_recording: bool,
 }
 
 /// One version of one law, as loaded from one pack file.

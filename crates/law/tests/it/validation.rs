@@ -174,6 +174,31 @@ fn conditions_report_syntax_errors_where_they_are() {
 }
 
 #[test]
+fn an_obligations_office_and_performer_are_checked_where_they_are() {
+    let duty = |extra: &str| {
+        pack(&format!(
+            "{RULE}```obligation\nid: o\ncite: §1\nquote: No officer shall detain\nwhen: in-custody\nduty: Tell someone.\n{extra}```\n"
+        ))
+    };
+    check(
+        &duty("office: city-manager\nperformed-by: recording\n"),
+        &[],
+    );
+    check(
+        &duty("office: City Manager\n"),
+        &[
+            "p.md:27:9: error: `office` must be the id of one of the place's offices (lowercase letters, digits and `-`), found `City Manager`",
+        ],
+    );
+    check(
+        &duty("performed-by: the clerk\n"),
+        &[
+            "p.md:27:15: error: `performed-by` can only be `recording` (the record itself performs the duty), found `the clerk`",
+        ],
+    );
+}
+
+#[test]
 fn front_matter_and_versions() {
     check(
         &pack(RULE).replace("effective-from: 2020-01-01", "effective-from: 2020-02-30"),
