@@ -146,6 +146,11 @@ pub struct Law<'a> {
     pub note: Option<&'a str>,
     /// sha256 of the pack file.
     pub hash: &'a str,
+    /// Present, and true, for a bill or a draft (`status: proposal`): never
+    /// the law in force, so never among a decision's laws.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[schema(required = false)]
+    pub proposal: bool,
 }
 
 /// The answer for one act, or one field of a disclosure.
@@ -274,6 +279,7 @@ impl<'a> Law<'a> {
             source: l.source(),
             note: l.note(),
             hash: l.hash(),
+            proposal: l.is_proposal(),
         }
     }
 }

@@ -308,6 +308,10 @@ pub struct Case {
     /// The obligations triggered for certain, by id (all of them; none when left out).
     #[serde(default)]
     pub obligations: Vec<String>,
+    /// Proposals (law ids of packs marked `status: proposal`) the case takes
+    /// as enacted: what the bill would answer, never what the law is.
+    #[serde(default, rename = "as-if-enacted")]
+    pub as_if_enacted: Vec<String>,
 }
 
 /// Parses a case file.
@@ -429,6 +433,17 @@ pub fn run_case(lib: &Library, file: &str, index: usize, case: &Case) -> CaseRes
         name: case.name.clone(),
         failures,
         decided,
+    };
+    let as_if;
+    let lib = if case.as_if_enacted.is_empty() {
+        lib
+    } else {
+        let laws: Vec<&str> = case.as_if_enacted.iter().map(String::as_str).collect();
+        as_if = match lib.as_if_enacted(&laws) {
+            Ok(l) => l,
+            Err(e) => return result(vec![format!("as-if-enacted: {e}")], Vec::new()),
+        };
+        &as_if
     };
     let query = match case.scenario.to_query(lib) {
         Ok(q) => q,

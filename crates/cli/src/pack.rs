@@ -36,11 +36,13 @@ pub(crate) enum PackCommand {
     /// What changes between two places or dates: the exact scenarios whose answer differs.
     ///
     /// Each side is PLACE@DATE, e.g. `cambridge@2025-08-03 cambridge@2025-08-04`
-    /// (a version of a law against the next) or `cambridge@2026-03-01 boston@2026-03-01`.
+    /// (a version of a law against the next) or `cambridge@2026-03-01 boston@2026-03-01`;
+    /// `+PROPOSAL` takes a bill as enacted on that side:
+    /// `cambridge@2027-03-01 cambridge@2027-03-01+ma-protect-act`.
     Diff {
-        /// The first side, PLACE@DATE.
+        /// The first side, PLACE@DATE[+PROPOSAL].
         from: String,
-        /// The second side, PLACE@DATE.
+        /// The second side, PLACE@DATE[+PROPOSAL].
         to: String,
     },
     /// Render packs as HTML pages for review: the law's text with its rules beside it.
@@ -382,95 +384,54 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
         PackCommand::Lint => {
             let lib = library(dir)?;
             let lint = lib.lint();
-            for n in &lint.never_apply {
-                say!(
-                    "{}: warning: rule `{}` of {} (version {}) never takes effect: no scenario, at any place or date where it is in force, makes it apply without an exception overriding it",
-                    n.at,
-                    n.rule,
-                    n.law,
-                    n.version
-                );
-            }
-            for o in &lint.limit_overlaps {
-                say!(
-                    "{}: warning: `{}` of {} (version {}) is a limit of `{}` but both decide {} at {} when {}: a limit is the other side of its rule's line, so their conditions must not overlap",
-                    o.at,
-                    o.limit,
-                    o.law,
-                    o.version,
-                    o.rule,
-                    o.key,
-                    o.place,
-                    o.when
-                        .iter()
-                        .map(|c| if c.is_empty() {
-                            "always".to_owned()
-                        } else {
-                            c.join(" and ")
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", or ")
-                );
-            }
-            for c in &lint.conflicts {
-                let from = c.from.map_or_else(|| "…".to_owned(), |d| d.to_string());
-                let until = c.until.map_or_else(|| "…".to_owned(), |d| d.to_string());
-                say!(
-                    "\nconflict at {} from {from} to {until}, {}: {} disagree in {} of {} combinations",
-                    c.place,
-                    c.key,
-                    c.rules.join(" and "),
-                    c.scenarios,
-                    c.of
-                );
-                for cube in &c.when {
-                    say!(
-                        "    when {}",
-                        if cube.is_empty() {
-                            "always".to_owned()
-                        } else {
-                            cube.join(" and ")
-                        }
-                    );
-                }
-            }
-            for s in &lint.skipped {
-                say!(
-                    "\n{}: not tried whole ({} combinations)",
-                    s.key,
-                    s.combinations
-                );
-            }
+            let law = print_lint(&lint, None);
             say!(
                 "\n{} rules never take effect, {} limits overlap their rule, {} conflict regions, {} acts not tried whole",
-                lint.never_apply.len(),
-                lint.limit_overlaps.len(),
+                law.0,
+                law.1,
                 lint.conflicts.len(),
                 lint.skipped.len()
             );
-            Ok(
-                if lint.never_apply.is_empty() && lint.limit_overlaps.is_empty() {
-                    exit::OK
-                } else {
-                    exit::PROHIBITED
-                },
-            )
+            // A proposal's rules are never in force: lint them as they would
+            // be, with every proposal taken as enacted, and report what
+            // involves a proposal (the conflicts it would create included).
+            let mut proposals: Vec<&str> = lib
+                .laws()
+                .filter(|l| l.is_proposal())
+                .map(|l| l.law())
+                .collect();
+            proposals.dedup();
+            let mut what_if = (0, 0);
+            if !proposals.is_empty() {
+                let enacted = lib
+                    .as_if_enacted(&proposals)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                say!("\nas if enacted: {}", proposals.join(", "));
+                let lint = enacted.lint();
+                what_if = print_lint(&lint, Some(&proposals));
+                say!(
+                    "\nas if enacted: {} rules never take effect, {} limits overlap their rule",
+                    what_if.0,
+                    what_if.1
+                );
+            }
+            Ok(if law == (0, 0) && what_if == (0, 0) {
+                exit::OK
+            } else {
+                exit::PROHIBITED
+            })
         }
         PackCommand::Diff { from, to } => {
             let lib = library(dir)?;
-            let side = |s: &str| -> Result<(String, trustgate_law::Date)> {
-                let Some((place, date)) = s.split_once('@') else {
-                    bail!("`{s}`: expected PLACE@YYYY-MM-DD")
-                };
-                let date =
-                    trustgate_law::Date::parse(date).map_err(|e| anyhow::anyhow!("`{s}`: {e}"))?;
-                Ok((place.to_owned(), date))
-            };
-            let ((pa, da), (pb, db)) = (side(from)?, side(to)?);
-            let diff = lib
-                .diff(&pa, da, &pb, db)
+            let (a, b) = (Side::parse(from)?, Side::parse(to)?);
+            let (la, lb) = (a.library(&lib)?, b.library(&lib)?);
+            let (la, lb) = (la.as_ref().unwrap_or(&lib), lb.as_ref().unwrap_or(&lib));
+            let ((pa, da), (pb, db)) = ((&a.place, a.date), (&b.place, b.date));
+            let diff = la
+                .diff_with(pa, da, lb, pb, db)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            say!("{pa} on {da} → {pb} on {db}");
+            let (pa, pb) = (a.to_string(), b.to_string());
+            say!("{pa} → {pb}");
             if diff.changes.is_empty() {
                 say!("no act's answer changes");
             }
@@ -587,4 +548,125 @@ pub(crate) fn facts(dir: Option<&Path>, json: bool) -> Result<u8> {
         say!("  {:<30} {}", a.name(), a.means());
     }
     Ok(exit::OK)
+}
+
+/// Prints a lint's findings (only those involving the laws `only`, when
+/// given); returns how many rules never take effect and how many limits
+/// overlap their rule.
+fn print_lint(lint: &trustgate_law::Lint, only: Option<&[&str]>) -> (usize, usize) {
+    let involves = |law: &str| only.is_none_or(|laws| laws.contains(&law));
+    let cubes = |when: &[Vec<String>]| -> Vec<String> {
+        when.iter()
+            .map(|c| {
+                if c.is_empty() {
+                    "always".to_owned()
+                } else {
+                    c.join(" and ")
+                }
+            })
+            .collect()
+    };
+    let mut counts = (0, 0);
+    for n in lint.never_apply.iter().filter(|n| involves(&n.law)) {
+        counts.0 += 1;
+        say!(
+            "{}: warning: rule `{}` of {} (version {}) never takes effect: no scenario, at any place or date where it is in force, makes it apply without an exception overriding it",
+            n.at,
+            n.rule,
+            n.law,
+            n.version
+        );
+    }
+    for o in lint.limit_overlaps.iter().filter(|o| involves(&o.law)) {
+        counts.1 += 1;
+        say!(
+            "{}: warning: `{}` of {} (version {}) is a limit of `{}` but both decide {} at {} when {}: a limit is the other side of its rule's line, so their conditions must not overlap",
+            o.at,
+            o.limit,
+            o.law,
+            o.version,
+            o.rule,
+            o.key,
+            o.place,
+            cubes(&o.when).join(", or ")
+        );
+    }
+    for c in &lint.conflicts {
+        // Rules are named `law/rule`.
+        if !c
+            .rules
+            .iter()
+            .any(|r| involves(r.split_once('/').map_or(r.as_str(), |(l, _)| l)))
+        {
+            continue;
+        }
+        let from = c.from.map_or_else(|| "…".to_owned(), |d| d.to_string());
+        let until = c.until.map_or_else(|| "…".to_owned(), |d| d.to_string());
+        say!(
+            "\nconflict at {} from {from} to {until}, {}: {} disagree in {} of {} combinations",
+            c.place,
+            c.key,
+            c.rules.join(" and "),
+            c.scenarios,
+            c.of
+        );
+        for cube in cubes(&c.when) {
+            say!("    when {cube}");
+        }
+    }
+    if only.is_none() {
+        for s in &lint.skipped {
+            say!(
+                "\n{}: not tried whole ({} combinations)",
+                s.key,
+                s.combinations
+            );
+        }
+    }
+    counts
+}
+
+/// One side of `pack diff`: `PLACE@DATE`, or `PLACE@DATE+LAW…` with
+/// proposals taken as enacted.
+struct Side {
+    place: String,
+    date: trustgate_law::Date,
+    as_if: Vec<String>,
+}
+
+impl Side {
+    fn parse(s: &str) -> Result<Side> {
+        let mut parts = s.split('+');
+        let at = parts.next().unwrap_or_default();
+        let Some((place, date)) = at.split_once('@') else {
+            bail!("`{s}`: expected PLACE@YYYY-MM-DD, or PLACE@YYYY-MM-DD+PROPOSAL")
+        };
+        let date = trustgate_law::Date::parse(date).map_err(|e| anyhow::anyhow!("`{s}`: {e}"))?;
+        Ok(Side {
+            place: place.to_owned(),
+            date,
+            as_if: parts.map(str::to_owned).collect(),
+        })
+    }
+
+    /// The library this side is decided by: `None` for the law itself.
+    fn library(&self, lib: &trustgate_law::Library) -> Result<Option<trustgate_law::Library>> {
+        if self.as_if.is_empty() {
+            return Ok(None);
+        }
+        let laws: Vec<&str> = self.as_if.iter().map(String::as_str).collect();
+        lib.as_if_enacted(&laws)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} on {}", self.place, self.date)?;
+        if !self.as_if.is_empty() {
+            write!(f, " as if {} were enacted", self.as_if.join(" and "))?;
+        }
+        Ok(())
+    }
 }

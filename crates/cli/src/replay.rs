@@ -1,6 +1,7 @@
 //! `trustgate replay`: which recorded contacts would come out differently
 //! under the law as the packs read it now, on each record's own day (a
-//! corrected encoding) or on `--on DATE` (the law as it stands then).
+//! corrected encoding) or on `--on DATE` (the law as it stands then), or
+//! with `--as-if-enacted PROPOSAL` (what a bill would have changed).
 
 use std::sync::Arc;
 
@@ -20,12 +21,23 @@ pub(crate) struct ReplayArgs {
     /// the law in force then would say of the same facts.
     #[arg(long, value_name = "DATE")]
     on: Option<String>,
+    /// Take this proposal (a pack marked `status: proposal`, by its law id)
+    /// as enacted from its `effective-from`; repeat for several.
+    #[arg(long = "as-if-enacted", value_name = "PROPOSAL")]
+    as_if_enacted: Vec<String>,
 }
 
 /// Exits 0 when every record comes out as kept, 1 when some would not
 /// (each listed), 2 on an error.
 pub(crate) fn run(packs: Option<&std::path::Path>, args: &ReplayArgs) -> Result<u8> {
     let lib = crate::pack::library(packs)?;
+    let lib = if args.as_if_enacted.is_empty() {
+        lib
+    } else {
+        let laws: Vec<&str> = args.as_if_enacted.iter().map(String::as_str).collect();
+        lib.as_if_enacted(&laws)
+            .map_err(|e| anyhow!("--as-if-enacted: {e}"))?
+    };
     if let Some(d) = &args.on {
         trustgate_law::Date::parse(d).map_err(|e| anyhow!("--on {d}: {e}"))?;
     }
@@ -69,8 +81,13 @@ pub(crate) fn run(packs: Option<&std::path::Path>, args: &ReplayArgs) -> Result<
                 }
             }
         }
+        let as_if = if args.as_if_enacted.is_empty() {
+            String::new()
+        } else {
+            format!(" as if {} were enacted", args.as_if_enacted.join(" and "))
+        };
         say!(
-            "{records} record(s) replayed{}: {differ} would come out differently, {flagged} act(s) done would be flagged differently, {unasked} cannot be asked now",
+            "{records} record(s) replayed{}{as_if}: {differ} would come out differently, {flagged} act(s) done would be flagged differently, {unasked} cannot be asked now",
             args.on.as_ref().map(|d| format!(" on {d}")).unwrap_or_default()
         );
         Ok(if differ == 0 && unasked == 0 { exit::OK } else { exit::PROHIBITED })

@@ -213,9 +213,31 @@ impl Library {
         place_b: &str,
         date_b: Date,
     ) -> Result<LawDiff, ScenarioError> {
+        self.diff_with(place_a, date_a, self, place_b, date_b)
+    }
+
+    /// [`Library::diff`] with the second side decided by `other`: the same
+    /// packs with proposals taken as enacted ([`Library::as_if_enacted`]),
+    /// so "what would this bill change here" is the same tool. Libraries
+    /// loaded from other sources cannot be compared (their acts and facts
+    /// are numbered differently): that is refused.
+    pub fn diff_with(
+        &self,
+        place_a: &str,
+        date_a: Date,
+        other: &Library,
+        place_b: &str,
+        date_b: Date,
+    ) -> Result<LawDiff, ScenarioError> {
+        if !self.same_sources(other) {
+            return Err(ScenarioError::NotEnactable {
+                laws: "the second side".to_owned(),
+                reason: "it was loaded from other packs".to_owned(),
+            });
+        }
         let qa = self.query(place_a, date_a)?.build();
-        let qb = self.query(place_b, date_b)?.build();
-        let (Some(a), Some(b)) = (self.book(&qa), self.book(&qb)) else {
+        let qb = other.query(place_b, date_b)?.build();
+        let (Some(a), Some(b)) = (self.book(&qa), other.book(&qb)) else {
             return Ok(LawDiff::default());
         };
         let schema = &self.loaded.schema;

@@ -194,10 +194,10 @@ pub(crate) fn build(loaded: &Loaded) -> (Vec<Rulebook>, Vec<PlaceIndex>, Vec<Com
     for place in &loaded.schema.places {
         let relevant: Vec<usize> = (0..loaded.versions.len())
             .filter(|&v| {
-                loaded
-                    .versions
-                    .get(v)
-                    .is_some_and(|v| jurisdiction_covers(&v.meta.jurisdiction, &place.jurisdiction))
+                loaded.versions.get(v).is_some_and(|v| {
+                    v.meta.status.counts()
+                        && jurisdiction_covers(&v.meta.jurisdiction, &place.jurisdiction)
+                })
             })
             .collect();
         let mut bounds: Vec<Date> = Vec::new();

@@ -563,6 +563,12 @@ impl<'a> LawView<'a> {
     pub fn title(&self) -> &'a str {
         self.m().map_or("", |m| m.title.as_str())
     }
+    /// Whether it is a bill or a draft (`status: proposal`), not law: also
+    /// in a what-if library that takes it as enacted.
+    pub fn is_proposal(&self) -> bool {
+        self.m()
+            .is_some_and(|m| m.status != crate::model::Status::Enacted)
+    }
     /// The version's label.
     pub fn version(&self) -> &'a str {
         self.m().map_or("", |m| m.version.as_str())

@@ -116,13 +116,62 @@ impl Decision {
 
 impl Library {
     /// Loads and validates every source; reports all problems at once.
+    /// A pack marked `status: proposal` is loaded and checked, but never
+    /// answers what the law is.
     pub fn load(sources: &[Source<'_>]) -> Result<Library, LoadError> {
         let files: Vec<SourceFile> = sources
             .iter()
             .map(|s| SourceFile::new(s.name, s.text))
             .collect();
+        Library::build(files, &[])
+    }
+
+    /// The same packs with the proposals `laws` (law ids) taken as enacted
+    /// from their own `effective-from`: the library a what-if decides and
+    /// diffs with ("what would this bill change, and for which records").
+    /// Its answers are never the law; a query built here is refused by
+    /// `self`, and the reverse.
+    pub fn as_if_enacted(&self, laws: &[&str]) -> Result<Library, ScenarioError> {
+        let proposals: Vec<&str> = self
+            .laws()
+            .filter(|l| l.is_proposal())
+            .map(|l| l.law())
+            .collect();
+        for name in laws {
+            if !proposals.contains(name) {
+                return Err(ScenarioError::UnknownProposal {
+                    name: (*name).to_owned(),
+                    suggestion: diag::did_you_mean(name, proposals.iter().copied()),
+                });
+            }
+        }
+        let as_if: Vec<String> = laws.iter().map(|l| (*l).to_owned()).collect();
+        let files = self
+            .files
+            .iter()
+            .map(|f| SourceFile::new(&f.name, &f.text))
+            .collect();
+        Library::build(files, &as_if).map_err(|e| ScenarioError::NotEnactable {
+            laws: as_if.join(", "),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Whether `other` was loaded from the same files (itself, or a what-if
+    /// of the same packs), so their numbering of acts and facts agrees.
+    fn same_sources(&self, other: &Library) -> bool {
+        self.id == other.id
+            || (self.files.len() == other.files.len()
+                && self
+                    .files
+                    .iter()
+                    .zip(&other.files)
+                    .all(|(a, b)| a.name == b.name && a.text == b.text))
+    }
+
+    fn build(files: Vec<SourceFile>, as_if: &[String]) -> Result<Library, LoadError> {
         let mut sink = Sink::default();
-        let loaded = load::load(&files, &mut sink);
+        let loaded = load::load(&files, as_if, &mut sink);
         if !sink.is_empty() {
             return Err(sink.into_error());
         }

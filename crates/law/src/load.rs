@@ -44,7 +44,8 @@ impl Ctx<'_> {
     }
 }
 
-pub(crate) fn load(files: &[SourceFile], sink: &mut Sink) -> Loaded {
+/// Loads every file; the proposals named in `as_if` count as enacted.
+pub(crate) fn load(files: &[SourceFile], as_if: &[String], sink: &mut Sink) -> Loaded {
     let mut cx = Ctx { files, sink };
     let mut docs = Vec::with_capacity(files.len());
     for (i, f) in files.iter().enumerate() {
@@ -63,7 +64,7 @@ pub(crate) fn load(files: &[SourceFile], sink: &mut Sink) -> Loaded {
         let has_schema = doc.blocks.iter().any(|b| b.kind.text == "schema");
         let is_pack = doc.front.iter().any(|e| e.key.text == "law");
         if is_pack {
-            if let Some((meta, offsets)) = load_meta(&mut cx, i, &doc.front) {
+            if let Some((meta, offsets)) = load_meta(&mut cx, i, &doc.front, as_if) {
                 metas.push((i, meta, offsets));
             }
         } else if !has_schema {
@@ -77,6 +78,7 @@ pub(crate) fn load(files: &[SourceFile], sink: &mut Sink) -> Loaded {
             laws.push(m.law.clone());
         }
     }
+    enact_proposals(&mut metas);
     check_versions(&mut cx, &metas);
     check_jurisdictions(&mut cx, &schema, &metas);
 
@@ -121,13 +123,27 @@ pub(crate) fn load(files: &[SourceFile], sink: &mut Sink) -> Loaded {
             let base = match meta.amends {
                 None => None,
                 Some((day, off)) => {
-                    let same_law = |v: &Version| v.meta.law == meta.law && v.in_force(day);
+                    let same_law = |v: &Version| v.meta.law == meta.law && v.dated(day);
                     let loaded = slots.iter().position(|s| s.as_ref().is_some_and(same_law));
                     // Another version of the law not loaded yet may be the one.
                     let waiting = unloaded.iter().any(|(j, l)| {
                         *j != i && *l == meta.law && slots.get(*j).is_some_and(Option::is_none)
                     });
+                    let base_is_proposal = loaded
+                        .and_then(|b| slots.get(b).and_then(Option::as_ref))
+                        .is_some_and(|b| b.meta.status != Status::Enacted);
                     match loaded {
+                        Some(_) if base_is_proposal && meta.status == Status::Enacted => {
+                            cx.err(
+                                file,
+                                off,
+                                format!(
+                                    "`amends: {day}`: the version of `{}` in force on {day} is a proposal; law cannot amend a proposal (mark this one `status: proposal` too)",
+                                    meta.law
+                                ),
+                            );
+                            None
+                        }
                         Some(b) => Some((b, off)),
                         None if waiting => {
                             rest.push((i, file, meta));
@@ -502,12 +518,14 @@ const META_KEYS: &[&str] = &[
     "reliability",
     "note",
     "amends",
+    "status",
 ];
 
 fn load_meta(
     cx: &mut Ctx<'_>,
     file: usize,
     front: &[Entry],
+    as_if: &[String],
 ) -> Option<(Meta, HashMap<String, usize>)> {
     let mut offsets = HashMap::new();
     for e in front {
@@ -590,6 +608,19 @@ fn load_meta(
         return None;
     };
     let note = get("note").map(|e| e.value.text.clone());
+    let status = match get("status").map(|e| (e.value.text.as_str(), e.value.offset())) {
+        None | Some(("enacted", _)) => Status::Enacted,
+        Some(("proposal", _)) if as_if.contains(&law) => Status::AsIfEnacted,
+        Some(("proposal", _)) => Status::Proposal,
+        Some((other, off)) => {
+            cx.err(
+                file,
+                off,
+                format!("`status` must be `enacted` (the default) or `proposal` (a bill or draft, never the law in force), found `{other}`"),
+            );
+            return None;
+        }
+    };
     let amends = match get("amends") {
         Some(e) => Some((date(cx, e)?, e.value.offset())),
         None => None,
@@ -607,6 +638,7 @@ fn load_meta(
             reliability,
             note,
             amends,
+            status,
         },
         offsets,
     ))
@@ -615,9 +647,33 @@ fn load_meta(
 /// A pack's metadata with its file and the offsets of its front-matter values.
 type MetaAt = (usize, Meta, HashMap<String, usize>);
 
+/// A proposal taken as enacted supersedes, from its first day, the law's
+/// version then in force: that version ends the day before. (A proposal
+/// that is not taken as enacted never overlaps anything: it is not in force.)
+fn enact_proposals(metas: &mut [MetaAt]) {
+    let enacted: Vec<(String, Date)> = metas
+        .iter()
+        .filter(|(_, m, _)| m.status == Status::AsIfEnacted)
+        .map(|(_, m, _)| (m.law.clone(), m.effective_from))
+        .collect();
+    for (law, from) in enacted {
+        for (_, m, _) in metas.iter_mut() {
+            if m.law == law
+                && m.status == Status::Enacted
+                && m.effective_from < from
+                && m.effective_until.is_none_or(|u| u >= from)
+            {
+                m.effective_until = Some(from.pred());
+            }
+        }
+    }
+}
+
+/// Versions of one law in force must not overlap; only versions that count
+/// (law, or proposals taken as enacted) are compared.
 fn check_versions(cx: &mut Ctx<'_>, metas: &[MetaAt]) {
     let mut by_law: HashMap<&str, Vec<&MetaAt>> = HashMap::new();
-    for m in metas {
+    for m in metas.iter().filter(|(_, m, _)| m.status.counts()) {
         by_law.entry(m.1.law.as_str()).or_default().push(m);
     }
     for (law, mut vs) in by_law {

@@ -171,6 +171,27 @@ pub(crate) struct Meta {
     /// `amends:`: the day on which the version this one amends is in force,
     /// with the offset of the value.
     pub(crate) amends: Option<(Date, usize)>,
+    /// `status: proposal` marks a bill or a draft: never the law in force,
+    /// unless a what-if takes it as enacted ([`crate::Library::as_if_enacted`]).
+    pub(crate) status: Status,
+}
+
+/// Whether a pack is law, or a proposal that is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// Law (the default).
+    Enacted,
+    /// A bill or a draft: it never answers what the law is.
+    Proposal,
+    /// A proposal taken as enacted by a what-if library.
+    AsIfEnacted,
+}
+
+impl Status {
+    /// Whether the version is part of the law the engine answers from.
+    pub(crate) fn counts(self) -> bool {
+        self != Status::Proposal
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -254,6 +275,11 @@ impl Rule {
 
 impl Version {
     pub(crate) fn in_force(&self, date: Date) -> bool {
+        self.meta.status.counts() && self.dated(date)
+    }
+
+    /// Whether `date` is within its dates, law or proposal.
+    pub(crate) fn dated(&self, date: Date) -> bool {
         self.meta.effective_from <= date && self.meta.effective_until.is_none_or(|u| date <= u)
     }
 }

@@ -107,6 +107,16 @@ pub enum ScenarioError {
     /// A per-field act was asked without fields.
     #[error("`{act}` is decided field by field; list the fields asked for")]
     FieldsNeeded { act: String },
+    /// A what-if names a law that is not a proposal in the packs.
+    #[error("`{name}` is not a proposal in the packs{}", hint(.suggestion))]
+    UnknownProposal {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// The proposals, taken as enacted, do not make a law the engine can
+    /// compile (two versions of one law in force on one day, say).
+    #[error("{laws} cannot be taken as enacted: {reason}")]
+    NotEnactable { laws: String, reason: String },
 }
 
 fn hint(s: &Option<String>) -> String {

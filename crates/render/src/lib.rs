@@ -56,6 +56,9 @@ pub fn render_law(law: &LawView<'_>) -> String {
         "<a class=\"skip\" href=\"#law-text\">Skip to the law text</a>\n<header class=\"top\">\n<p class=\"eyebrow\">Law pack for review · <a href=\"index.html\">all law packs</a></p>\n<h1>{}</h1>",
         esc(title)
     );
+    if law.is_proposal() {
+        body.push_str("<div class=\"banner rel-low\" role=\"note\"><p><strong><span aria-hidden=\"true\">⚠ </span>A proposal, not law.</strong> This is a bill or a draft: it never answers what the law is. <code>trustgate pack diff PLACE@DATE PLACE@DATE+LAW</code> shows what it would change, and <code>trustgate replay --as-if-enacted LAW</code> which records would come out differently.</p></div>\n");
+    }
     banner(&mut body, law.reliability());
     meta(&mut body, law);
     body.push_str("<p class=\"legend\"><span class=\"legend-law\">Quoted, serif text</span> is the law's own words. <span class=\"legend-note\">Plain text with a dotted rule</span> is the pack author's commentary. Cards beside the text show how each passage is encoded; [square brackets] in the law are editorial.</p>\n");

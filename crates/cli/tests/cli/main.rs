@@ -403,6 +403,39 @@ fn pack_diff_shows_what_the_2025_amendment_changed() {
     );
 }
 
+/// `+PROPOSAL` takes a bill as enacted on one side: what the PROTECT Act
+/// would change in Northampton, where no local rule speaks to a release date.
+#[test]
+fn pack_diff_shows_what_a_proposal_would_change() {
+    let o = trustgate(
+        &[
+            "pack",
+            "diff",
+            "northampton@2027-03-01",
+            "northampton@2027-03-01+ma-protect-act",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.starts_with("northampton on 2027-03-01 → northampton on 2027-03-01 as if ma-protect-act were enacted"),
+        "{t}"
+    );
+    assert!(t.contains("disclose.release-date: "), "{t}");
+    let bad = trustgate(
+        &[
+            "pack",
+            "diff",
+            "northampton@2027-03-01",
+            "northampton@2027-03-01+lunn",
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad).contains("is not a proposal"), "{}", text(&bad));
+}
+
 #[test]
 fn pack_lint_lists_the_conflicts_and_no_dead_rule() {
     let o = trustgate(&["pack", "lint"], None);

@@ -1370,6 +1370,56 @@ fn replay_lists_the_records_that_would_come_out_differently() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
+/// A proposal replayed over the records: on their own days (before the date
+/// a what-if takes the bill to be in force) nothing changes; a law that is
+/// not a proposal, or a misspelt one, is refused with the proposals' names.
+#[test]
+fn replay_takes_a_proposal_as_enacted_only_when_asked_and_only_a_proposal() {
+    let tmp = TempDb::new("replay-proposal");
+    let db = tmp.db();
+    let o = trustgate(
+        &[
+            "generate",
+            "--records",
+            "20",
+            "--from",
+            "2026-02-10",
+            "--until",
+            "2026-03-10",
+            "--database",
+            &db,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = trustgate(
+        &[
+            "replay",
+            "--database",
+            &db,
+            "--as-if-enacted",
+            "ma-protect-act",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains(
+            "20 record(s) replayed as if ma-protect-act were enacted: 0 would come out differently"
+        ),
+        "{}",
+        text(&o)
+    );
+    for (law, says) in [
+        ("ma-protect", "did you mean `ma-protect-act`"),
+        ("cambridge-2.129", "is not a proposal"),
+    ] {
+        let o = trustgate(&["replay", "--database", &db, "--as-if-enacted", law], None);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains(says), "{}", text(&o));
+    }
+}
+
 /// `migrate --dry-run` says what would change and changes nothing: on a
 /// database not yet made it creates no file; after `migrate`, nothing is
 /// pending.

@@ -15,6 +15,7 @@ mod hot_path;
 mod interim;
 mod lint;
 mod properties;
+mod proposals;
 mod robustness;
 mod semantics;
 mod validation;

@@ -199,6 +199,20 @@ fn an_obligations_office_and_performer_are_checked_where_they_are() {
 }
 
 #[test]
+fn a_status_is_law_or_proposal_and_law_cannot_amend_a_proposal() {
+    check(
+        &pack(RULE).replace("reliability: high", "reliability: high\nstatus: bill"),
+        &[
+            "p.md:10:9: error: `status` must be `enacted` (the default) or `proposal` (a bill or draft, never the law in force), found `bill`",
+        ],
+    );
+    check(
+        &pack(RULE).replace("reliability: high", "reliability: high\nstatus: proposal"),
+        &[],
+    );
+}
+
+#[test]
 fn front_matter_and_versions() {
     check(
         &pack(RULE).replace("effective-from: 2020-01-01", "effective-from: 2020-02-30"),
