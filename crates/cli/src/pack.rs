@@ -33,7 +33,7 @@ pub(crate) enum PackCommand {
     /// Exits 1 when a rule never takes effect or a `limits:` rule applies where the
     /// rule it limits applies too (almost always encoding mistakes); conflicts are listed for review, since some are in the law itself.
     Lint,
-    /// What changes between two places or dates: the exact scenarios whose answer differs.
+    /// What changes between two places or dates: the exact scenarios whose answer differs, whose deciding words or doubts differ, and the duties triggered on one side only.
     ///
     /// Each side is PLACE@DATE, e.g. `cambridge@2025-08-03 cambridge@2025-08-04`
     /// (a version of a law against the next) or `cambridge@2026-03-01 boston@2026-03-01`;
@@ -44,6 +44,9 @@ pub(crate) enum PackCommand {
         from: String,
         /// The second side, PLACE@DATE[+PROPOSAL].
         to: String,
+        /// Print the diff as JSON (outcomes, grounds, duties, acts skipped).
+        #[arg(long)]
+        json: bool,
     },
     /// Render packs as HTML pages for review: the law's text with its rules beside it.
     Render {
@@ -421,7 +424,7 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 exit::PROHIBITED
             })
         }
-        PackCommand::Diff { from, to } => {
+        PackCommand::Diff { from, to, json } => {
             let lib = library(dir)?;
             let (a, b) = (Side::parse(from)?, Side::parse(to)?);
             let (la, lb) = (a.library(&lib)?, b.library(&lib)?);
@@ -431,37 +434,13 @@ pub(crate) fn run(dir: Option<&Path>, cmd: &PackCommand) -> Result<u8> {
                 .diff_with(pa, da, lb, pb, db)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let (pa, pb) = (a.to_string(), b.to_string());
-            say!("{pa} → {pb}");
-            if diff.changes.is_empty() {
-                say!("no act's answer changes");
-            }
-            for c in &diff.changes {
-                let key = c
-                    .field
-                    .as_ref()
-                    .map_or_else(|| c.act.clone(), |f| format!("{}.{f}", c.act));
+            if *json {
                 say!(
-                    "\n{key}: {} → {} in {} of {} combinations of the facts it depends on",
-                    c.before.as_str(),
-                    c.after.as_str(),
-                    c.scenarios,
-                    c.of
+                    "{}",
+                    serde_json::to_string_pretty(&diff_json(&pa, &pb, &diff))?
                 );
-                for cube in &c.when {
-                    let cond = if cube.is_empty() {
-                        "always".to_owned()
-                    } else {
-                        cube.join(" and ")
-                    };
-                    say!("    when {cond}");
-                }
-            }
-            for s in &diff.skipped {
-                say!(
-                    "\n{}: not compared ({} combinations is too many to try)",
-                    s.key,
-                    s.combinations
-                );
+            } else {
+                print_diff(&pa, &pb, &diff);
             }
             Ok(exit::OK)
         }
@@ -669,4 +648,123 @@ impl std::fmt::Display for Side {
         }
         Ok(())
     }
+}
+
+/// `when A and B, or when C`: a change's conditions, one cube a line.
+fn conditions(when: &[Vec<String>]) {
+    for cube in when {
+        let cond = if cube.is_empty() {
+            "always".to_owned()
+        } else {
+            cube.join(" and ")
+        };
+        say!("    when {cond}");
+    }
+}
+
+fn slot_key(act: &str, field: Option<&String>) -> String {
+    field.map_or_else(|| act.to_owned(), |f| format!("{act}.{f}"))
+}
+
+/// `pack diff` in words.
+fn print_diff(from: &str, to: &str, diff: &trustgate_law::LawDiff) {
+    say!("{from} → {to}");
+    if diff.changes.is_empty() {
+        say!("no act's answer changes");
+    }
+    for c in &diff.changes {
+        say!(
+            "\n{}: {} → {} in {} of {} combinations of the facts it depends on",
+            slot_key(&c.act, c.field.as_ref()),
+            c.before.as_str(),
+            c.after.as_str(),
+            c.scenarios,
+            c.of
+        );
+        conditions(&c.when);
+    }
+    for g in &diff.grounds {
+        say!(
+            "\n{}: still {}, but decided by {} instead of {}, in {} of {} combinations",
+            slot_key(&g.act, g.field.as_ref()),
+            g.outcome.as_str(),
+            words(&g.after),
+            words(&g.before),
+            g.scenarios,
+            g.of
+        );
+        conditions(&g.when);
+    }
+    for d in &diff.duties {
+        say!(
+            "\nduty {}/{} ({}): {} in {} of {} combinations: {}",
+            d.law,
+            d.id,
+            d.cite,
+            if d.added {
+                "newly triggered"
+            } else {
+                "no longer triggered"
+            },
+            d.scenarios,
+            d.of,
+            d.duty
+        );
+        conditions(&d.when);
+    }
+    for s in &diff.skipped {
+        say!(
+            "\n{}: not compared ({} combinations is too many to try)",
+            s.key,
+            s.combinations
+        );
+    }
+}
+
+fn words(cites: &[String]) -> String {
+    if cites.is_empty() {
+        "no rule".to_owned()
+    } else {
+        cites.join("; ")
+    }
+}
+
+/// `pack diff --json`.
+fn diff_json(from: &str, to: &str, diff: &trustgate_law::LawDiff) -> serde_json::Value {
+    use serde_json::json;
+    json!({
+        "from": from,
+        "to": to,
+        "changes": diff.changes.iter().map(|c| json!({
+            "key": slot_key(&c.act, c.field.as_ref()),
+            "before": c.before.as_str(),
+            "after": c.after.as_str(),
+            "scenarios": c.scenarios,
+            "of": c.of,
+            "when": c.when,
+        })).collect::<Vec<_>>(),
+        "grounds": diff.grounds.iter().map(|g| json!({
+            "key": slot_key(&g.act, g.field.as_ref()),
+            "outcome": g.outcome.as_str(),
+            "before": g.before,
+            "after": g.after,
+            "scenarios": g.scenarios,
+            "of": g.of,
+            "when": g.when,
+        })).collect::<Vec<_>>(),
+        "duties": diff.duties.iter().map(|d| json!({
+            "law": d.law,
+            "id": d.id,
+            "cite": d.cite,
+            "duty": d.duty,
+            "change": if d.added { "added" } else { "removed" },
+            "scenarios": d.scenarios,
+            "of": d.of,
+            "when": d.when,
+        })).collect::<Vec<_>>(),
+        "skipped": diff.skipped.iter().map(|s| json!({
+            "key": s.key,
+            "combinations": s.combinations,
+        })).collect::<Vec<_>>(),
+    })
 }

@@ -1,5 +1,7 @@
 //! The semantic diff of the law: the exact scenarios whose answer differs
-//! between two places or two dates (two versions of a law, or two cities).
+//! between two places or two dates (two versions of a law, or two cities, or
+//! the law and a proposal taken as enacted): in outcome, in the words that
+//! decide it and their doubts, and in the duties triggered.
 //!
 //! The fact space is finite, so for each act (and each field of a disclosure)
 //! the diff tries every combination of the facts that either side's rules read
@@ -54,6 +56,55 @@ pub struct Change {
 /// combination as one value mask per variable (a cube of one point).
 type Groups = HashMap<(Outcome, Outcome), Vec<Vec<u64>>>;
 
+/// Combinations whose answer stays but rests on other words, grouped by
+/// (outcome, words before, words after).
+type GroundsGroups = HashMap<(Outcome, Vec<String>, Vec<String>), Vec<Vec<u64>>>;
+
+/// Where an act keeps its answer but rests on other words: another
+/// citation decides it, or a reading is now (or no longer) in doubt.
+#[derive(Debug, Clone)]
+pub struct GroundsChange {
+    /// The act.
+    pub act: String,
+    /// The field, for a disclosure.
+    pub field: Option<String>,
+    /// The answer, the same on both sides.
+    pub outcome: Outcome,
+    /// What decides it on the first side: `law cite`, with ` (doubtful)`
+    /// where the reading is in doubt there.
+    pub before: Vec<String>,
+    /// What decides it on the second side.
+    pub after: Vec<String>,
+    /// How many combinations of the relevant facts change this way.
+    pub scenarios: u64,
+    /// Out of how many.
+    pub of: u64,
+    /// When, as for [`Change::when`].
+    pub when: Vec<Vec<String>>,
+}
+
+/// A duty triggered on one side and not on the other.
+#[derive(Debug, Clone)]
+pub struct DutyChange {
+    /// The law's id.
+    pub law: String,
+    /// The duty's id in its pack.
+    pub id: String,
+    /// Its citation.
+    pub cite: String,
+    /// What must be done, in plain words.
+    pub duty: String,
+    /// `true`: triggered on the second side only (a new duty); `false`: on
+    /// the first side only (a duty that falls away).
+    pub added: bool,
+    /// How many combinations of the facts its conditions read change this way.
+    pub scenarios: u64,
+    /// Out of how many.
+    pub of: u64,
+    /// When, as for [`Change::when`].
+    pub when: Vec<Vec<String>>,
+}
+
 /// An act too large to compare exhaustively.
 #[derive(Debug, Clone)]
 pub struct Skipped {
@@ -68,7 +119,11 @@ pub struct Skipped {
 pub struct LawDiff {
     /// Every change, act by act, in schema order.
     pub changes: Vec<Change>,
-    /// Acts not compared because their fact space is too large.
+    /// Where an answer stays but the words deciding it, or their doubts, change.
+    pub grounds: Vec<GroundsChange>,
+    /// Duties triggered on one side only.
+    pub duties: Vec<DutyChange>,
+    /// Acts (and duties) not compared because their fact space is too large.
     pub skipped: Vec<Skipped>,
 }
 
@@ -93,6 +148,13 @@ impl Space {
             sets.extend_from_slice(s);
             asks |= rb.slot_asks(*slot);
         }
+        // The act in question is always asked; any other act a rule tests may be.
+        Space::over(schema, reads, &sets, asks & !(1 << act))
+    }
+
+    /// The space of the facts `reads` (a set fact: the values in `sets`) and
+    /// of whether each act in `asks` is asked.
+    fn over(schema: &Schema, reads: u128, sets: &[(u8, u64)], asks: u64) -> Space {
         let mut vars: Vec<(Var, usize)> = Vec::new();
         for f in bits128(reads) {
             match schema.facts.get(f).map(|x| x.ty) {
@@ -111,8 +173,7 @@ impl Space {
                 None => {}
             }
         }
-        // The act in question is always asked; any other act a rule tests may be.
-        vars.extend(bits(asks & !(1 << act)).map(|a| (Var::Asks(a), 2)));
+        vars.extend(bits(asks).map(|a| (Var::Asks(a), 2)));
         let total = vars
             .iter()
             .fold(1u64, |t, &(_, n)| t.saturating_mul(n as u64));
@@ -130,13 +191,18 @@ impl Space {
         &self,
         act: usize,
         field: Option<usize>,
-        mut f: impl FnMut(&Cx<'_>, &dyn Fn() -> Vec<u64>),
+        f: impl FnMut(&Cx<'_>, &dyn Fn() -> Vec<u64>),
     ) {
+        self.walk(1u64 << act, field.map_or(0, |x| 1u64 << x), f);
+    }
+
+    /// [`Space::for_each`] with `asked` always asked and the field mask `field`.
+    fn walk(&self, asked: u64, field: u64, mut f: impl FnMut(&Cx<'_>, &dyn Fn() -> Vec<u64>)) {
         let mut facts = Facts::unknown();
         let mut digits = vec![0usize; self.vars.len()];
         for _ in 0..self.total {
             facts.known = 0;
-            let mut asks = 1u64 << act;
+            let mut asks = asked;
             for (d, &(v, _)) in digits.iter().zip(&self.vars) {
                 match v {
                     Var::Asks(a) => asks |= (*d as u64) << a,
@@ -153,7 +219,7 @@ impl Space {
             }
             let cx = Cx {
                 facts: &facts,
-                field: field.map_or(0, |x| 1u64 << x),
+                field,
                 asks,
             };
             f(&cx, &|| digits.iter().map(|&d| 1u64 << d).collect());
@@ -256,28 +322,50 @@ impl Library {
                 continue;
             }
             let mut groups: Groups = HashMap::new();
+            let mut grounds: GroundsGroups = HashMap::new();
+            let (mut words_a, mut words_b) = (HashMap::new(), HashMap::new());
             space.for_each(act, field, |cx, cube| {
-                let (before, after) = (a.outcome_known(sa, cx), b.outcome_known(sb, cx));
+                let (before, dec_a, doubt_a) = a.grounds_known(sa, cx);
+                let (after, dec_b, doubt_b) = b.grounds_known(sb, cx);
                 if before != after {
                     groups.entry((before, after)).or_default().push(cube());
+                    return;
+                }
+                let wa = words_a
+                    .entry((dec_a, doubt_a))
+                    .or_insert_with(|| self.cited(a, sa, dec_a, doubt_a));
+                let wb = words_b
+                    .entry((dec_b, doubt_b))
+                    .or_insert_with(|| other.cited(b, sb, dec_b, doubt_b));
+                if wa != wb {
+                    grounds
+                        .entry((before, wa.clone(), wb.clone()))
+                        .or_default()
+                        .push(cube());
                 }
             });
+            let mut grounds: Vec<_> = grounds.into_iter().collect();
+            grounds.sort_by(|((oa, ba, aa), _), ((ob, bb, ab), _)| {
+                (*oa as u8, ba, aa).cmp(&(*ob as u8, bb, ab))
+            });
+            for ((outcome, before, after), cubes) in grounds {
+                out.grounds.push(GroundsChange {
+                    act: act_name(schema, act),
+                    field: field_name(schema, field),
+                    outcome,
+                    before,
+                    after,
+                    scenarios: cubes.len() as u64,
+                    of: space.total(),
+                    when: space.describe(schema, cubes),
+                });
+            }
             let mut changes: Vec<_> = groups.into_iter().collect();
             changes.sort_by_key(|((b, a), _)| (*b as u8, *a as u8));
             for ((before, after), cubes) in changes {
                 out.changes.push(Change {
-                    act: schema
-                        .acts
-                        .get(act)
-                        .map_or_else(String::new, |a| a.name.clone()),
-                    field: field
-                        .and_then(|f| {
-                            schema
-                                .field_enum
-                                .and_then(|e| schema.enums.get(e))
-                                .and_then(|e| e.values.get(f))
-                        })
-                        .map(|(n, _)| n.clone()),
+                    act: act_name(schema, act),
+                    field: field_name(schema, field),
                     before,
                     after,
                     scenarios: cubes.len() as u64,
@@ -286,8 +374,139 @@ impl Library {
                 });
             }
         }
+        self.diff_duties(a, other, b, &mut out);
         Ok(out)
     }
+
+    /// The duties triggered on one side only: for each duty (by law and id)
+    /// of either side, every combination of the facts its conditions read.
+    fn diff_duties(&self, a: &Rulebook, other: &Library, b: &Rulebook, out: &mut LawDiff) {
+        let schema = &self.loaded.schema;
+        // (law, id) -> (its condition on each side, with the rulebook).
+        let mut keys: Vec<(String, String)> = Vec::new();
+        fn duty<'r>(
+            lib: &Library,
+            rb: &'r Rulebook,
+            key: &(String, String),
+        ) -> Option<&'r crate::engine::CObligation> {
+            rb.obligations.iter().find(|o| {
+                lib.obligation(o)
+                    .is_some_and(|(law, ob)| law == key.0 && ob.id == key.1)
+            })
+        }
+        for (lib, rb) in [(self, a), (other, b)] {
+            for o in &rb.obligations {
+                if let Some((law, ob)) = lib.obligation(o) {
+                    let key = (law.to_owned(), ob.id.clone());
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                }
+            }
+        }
+        for key in keys {
+            let (oa, ob) = (duty(self, a, &key), duty(other, b, &key));
+            let mut reads = 0u128;
+            let mut sets = Vec::new();
+            let mut asks = 0u64;
+            for (rb, o) in [(a, oa), (b, ob)] {
+                if let Some(o) = o {
+                    let (r, s, k) = rb.obligation_reads(o);
+                    reads |= r;
+                    sets.extend(s);
+                    asks |= k;
+                }
+            }
+            let space = Space::over(schema, reads, &sets, asks);
+            if space.total() > MAX_COMBINATIONS {
+                out.skipped.push(Skipped {
+                    key: format!("duty {}/{}", key.0, key.1),
+                    combinations: space.total(),
+                });
+                continue;
+            }
+            let (mut added, mut dropped) = (Vec::new(), Vec::new());
+            space.walk(0, 0, |cx, cube| {
+                let on = |rb: &Rulebook, o: Option<&crate::engine::CObligation>| {
+                    o.is_some_and(|o| rb.eval(o.cond, cx) == crate::engine::Tri::T)
+                };
+                match (on(a, oa), on(b, ob)) {
+                    (false, true) => added.push(cube()),
+                    (true, false) => dropped.push(cube()),
+                    _ => {}
+                }
+            });
+            let words = oa
+                .and_then(|o| self.obligation(o))
+                .or_else(|| ob.and_then(|o| other.obligation(o)))
+                .map(|(_, o)| (o.cite.clone(), o.duty.clone()))
+                .unwrap_or_default();
+            for (is_added, cubes) in [(true, added), (false, dropped)] {
+                if cubes.is_empty() {
+                    continue;
+                }
+                out.duties.push(DutyChange {
+                    law: key.0.clone(),
+                    id: key.1.clone(),
+                    cite: words.0.clone(),
+                    duty: words.1.clone(),
+                    added: is_added,
+                    scenarios: cubes.len() as u64,
+                    of: space.total(),
+                    when: space.describe(schema, cubes),
+                });
+            }
+        }
+    }
+
+    /// The law id and the pack's duty behind a compiled obligation.
+    fn obligation(
+        &self,
+        o: &crate::engine::CObligation,
+    ) -> Option<(&str, &crate::model::Obligation)> {
+        let v = self.loaded.versions.get(o.version)?;
+        Some((v.meta.law.as_str(), v.obligations.get(o.obligation)?))
+    }
+
+    /// What decides an answer, in words: `law cite`, sorted, each with
+    /// ` (doubtful)` where its reading is in doubt.
+    fn cited(&self, rb: &Rulebook, slot: usize, deciding: u64, doubtful: u64) -> Vec<String> {
+        let positions: Vec<(usize, usize)> = rb.slot_rules(slot).collect();
+        let mut out: Vec<String> = bits(deciding)
+            .filter_map(|p| {
+                let &(v, r) = positions.get(p)?;
+                let ver = self.loaded.versions.get(v)?;
+                let rule = ver.rules.get(r)?;
+                let doubt = if doubtful & (1 << p) != 0 {
+                    " (doubtful)"
+                } else {
+                    ""
+                };
+                Some(format!("{} {}{doubt}", ver.meta.law, rule.cite))
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+fn act_name(schema: &Schema, act: usize) -> String {
+    schema
+        .acts
+        .get(act)
+        .map_or_else(String::new, |a| a.name.clone())
+}
+
+fn field_name(schema: &Schema, field: Option<usize>) -> Option<String> {
+    field
+        .and_then(|f| {
+            schema
+                .field_enum
+                .and_then(|e| schema.enums.get(e))
+                .and_then(|e| e.values.get(f))
+        })
+        .map(|(n, _)| n.clone())
 }
 
 fn describe(schema: &Schema, vars: &[(Var, usize)], cube: &[u64]) -> Vec<String> {

@@ -848,16 +848,9 @@ impl Rulebook {
 
     /// The outcome of a slot when every fact it reads is known; undetermined
     /// (never "not addressed") for a missing slot.
+    #[cfg(test)]
     pub(crate) fn outcome_known(&self, slot_idx: usize, cx: &Cx<'_>) -> Outcome {
-        let Some(slot) = self.slot_at(slot_idx) else {
-            return Outcome::Undetermined;
-        };
-        let run = self.run_slot(slot, cx);
-        if run.act_u != 0 {
-            invariant!("a slot decided as known hangs on an unknown");
-            return Outcome::Undetermined;
-        }
-        combine(self.effects(slot, run.act_t).0)
+        self.grounds_known(slot_idx, cx).0
     }
 
     /// With every fact it reads known: the active rules (positions) and the outcome.
@@ -871,6 +864,37 @@ impl Rulebook {
             return (run.act_t, Outcome::Undetermined);
         }
         (run.act_t, combine(self.effects(slot, run.act_t).0))
+    }
+
+    /// With every fact it reads known: the outcome, the deciding positions
+    /// and those of them whose reading is in doubt here (what an answer
+    /// cites, for the diff).
+    pub(crate) fn grounds_known(&self, slot_idx: usize, cx: &Cx<'_>) -> (Outcome, u64, u64) {
+        let Some(slot) = self.slot_at(slot_idx) else {
+            return (Outcome::Undetermined, 0, 0);
+        };
+        let run = self.run_slot(slot, cx);
+        if run.act_u != 0 {
+            invariant!("a slot decided as known hangs on an unknown");
+            return (Outcome::Undetermined, 0, 0);
+        }
+        let (eff, deciding) = self.effects(slot, run.act_t);
+        let doubtful = bits(deciding)
+            .filter(|&pos| {
+                self.rule_at(slot, pos)
+                    .and_then(|r| r.doubt)
+                    .is_some_and(|d| self.eval(d, cx) != Tri::F)
+            })
+            .fold(0u64, |m, pos| m | 1 << pos);
+        (combine(eff), deciding, doubtful)
+    }
+
+    /// The facts an obligation's condition reads, the set values it tests
+    /// and the acts it tests with `asks`: its fact space, for the diff.
+    pub(crate) fn obligation_reads(&self, o: &CObligation) -> (u128, Vec<(u8, u64)>, u64) {
+        let mut sets = Vec::new();
+        set_masks(&self.nodes, &self.defs, o.cond, &mut sets);
+        (o.reads, sets, asks_mask(&self.nodes, &self.defs, o.cond))
     }
 
     /// The (law version, rule index) at each position of a slot.

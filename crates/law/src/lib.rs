@@ -45,7 +45,7 @@ mod syntax;
 
 pub use date::{Date, DateError, civil_from_unix_days, days_in_month, unix_days_from_civil};
 pub use diag::{Diagnostic, LoadError};
-pub use diff::{Change, LawDiff, Skipped};
+pub use diff::{Change, DutyChange, GroundsChange, LawDiff, Skipped};
 pub use engine::{DecideError, Interim, Outcome, StillPossible};
 pub use explain::{
     ActView, Applies, Explanation, FactKind, FactView, ItemView, LawView, ObligationView,

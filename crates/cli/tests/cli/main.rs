@@ -394,6 +394,26 @@ fn pack_diff_shows_what_the_2025_amendment_changed() {
     );
     // Where a law requires the act, 2.129.070 makes both versions yield.
     assert!(t.contains("when department = police and not legal-mandate and operation-purpose = civil-immigration and assistance-kind in {traffic-perimeter, traffic-control, escort, officer-safety, breach-of-peace}"), "{t}");
+    assert!(
+        t.contains("duty cambridge-2.129/verify-federal-agents (2.129.040(i) (as amended 2025-08-04)): newly triggered"),
+        "{t}"
+    );
+    let o = trustgate(
+        &[
+            "pack",
+            "diff",
+            "--json",
+            "cambridge@2025-08-03",
+            "cambridge@2025-08-04",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["changes"][0]["key"], "assist-operation");
+    assert_eq!(v["duties"][0]["id"], "verify-federal-agents");
+    assert_eq!(v["duties"][0]["change"], "added");
+    assert!(v["grounds"].as_array().is_some_and(|g| !g.is_empty()));
     let bad = trustgate(&["pack", "diff", "cambridge", "cambridge@2025-08-04"], None);
     assert_eq!(bad.status.code(), Some(2));
     assert!(

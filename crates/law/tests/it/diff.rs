@@ -156,3 +156,62 @@ fn decide_cube(
     let q = b.build();
     lib.decide(&q).outcomes().next().unwrap()
 }
+
+/// The diff of everything: the 2025 amendment's new duty to verify the
+/// federal agents on scene, and the answers that stay "permitted" but now
+/// rest on other words (the support-services exception it struck).
+#[test]
+fn the_2025_amendment_adds_a_duty_and_changes_what_decides_some_answers() {
+    let diff = builtin()
+        .diff("cambridge", d("2025-08-03"), "cambridge", d("2025-08-04"))
+        .unwrap();
+    let duties: Vec<String> = diff
+        .duties
+        .iter()
+        .map(|x| format!("{}/{} added={} when {:?}", x.law, x.id, x.added, x.when))
+        .collect();
+    assert_eq!(duties.len(), 1, "{duties:?}");
+    assert!(
+        duties[0].starts_with("cambridge-2.129/verify-federal-agents added=true"),
+        "{duties:?}"
+    );
+    assert!(!diff.grounds.is_empty());
+    for g in &diff.grounds {
+        assert_eq!(g.act, "assist-operation");
+        assert_ne!(g.before, g.after);
+        assert!(
+            g.before.iter().any(|c| c.contains("2.129.040(i)")),
+            "only where the struck exception decided: {g:?}"
+        );
+    }
+    // Nothing of the kind between two days of one period.
+    let same = builtin()
+        .diff("cambridge", d("2026-03-01"), "cambridge", d("2026-09-01"))
+        .unwrap();
+    assert!(same.grounds.is_empty() && same.duties.is_empty());
+}
+
+/// A duty only one side has is triggered in exactly the scenarios its own
+/// condition holds: before 2.129, every 2.129.060 reporting duty is new.
+#[test]
+fn duties_the_ordinance_brings_are_all_added() {
+    let diff = builtin()
+        .diff("cambridge", d("2020-02-09"), "cambridge", d("2020-02-10"))
+        .unwrap();
+    let added: Vec<&str> = diff
+        .duties
+        .iter()
+        .filter(|x| x.law == "cambridge-2.129")
+        .map(|x| {
+            assert!(x.added, "{x:?}");
+            x.id.as_str()
+        })
+        .collect();
+    for id in [
+        "report-060a",
+        "complaint-to-city-manager",
+        "report-060-submit",
+    ] {
+        assert!(added.contains(&id), "{id}: {added:?}");
+    }
+}

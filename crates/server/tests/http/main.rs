@@ -323,6 +323,17 @@ async fn catalogue_laws_health_and_pages() {
             .iter()
             .any(|l| l["law"] == "cambridge-2.129" && l["effective_until"] == "2025-08-03")
     );
+    // A bill is listed as a proposal; law carries no such field.
+    let laws = v.as_array().unwrap();
+    assert!(
+        laws.iter()
+            .any(|l| l["law"] == "ma-protect-act" && l["proposal"] == true)
+    );
+    assert!(
+        laws.iter()
+            .filter(|l| l["law"] == "cambridge-2.129")
+            .all(|l| l.get("proposal").is_none())
+    );
     for path in ["/healthz", "/readyz"] {
         let (status, _, _) = send(get(path)).await;
         assert_eq!(status, StatusCode::OK, "{path}");
