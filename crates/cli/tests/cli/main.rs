@@ -14,6 +14,7 @@ mod durability;
 mod operate;
 mod records;
 mod serve;
+mod service;
 mod tidy;
 
 use std::io::Write as _;
