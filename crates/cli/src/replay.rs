@@ -54,7 +54,7 @@ pub(crate) fn run(packs: Option<&std::path::Path>, args: &ReplayArgs) -> Result<
                 let record = k.id.object();
                 let scenario = scenario::parse(&k.scenario).map_err(|e| anyhow!("{record}: {e}"))?;
                 let kept = StoredDecision::parse(&k.decision).map_err(|e| anyhow!("{record}: {e}"))?;
-                let changed = match replay(&lib, &scenario, &kept, &k.acts_done, args.on.as_deref()) {
+                let replayed = match replay(&lib, &scenario, &kept, &k.acts_done, args.on.as_deref()) {
                     Ok(c) => c,
                     Err(e) => {
                         // The packs no longer have a word the record used.
@@ -63,11 +63,15 @@ pub(crate) fn run(packs: Option<&std::path::Path>, args: &ReplayArgs) -> Result<
                         continue;
                     }
                 };
-                if changed.is_empty() {
+                if replayed.is_empty() {
                     continue;
                 }
                 differ += 1;
-                for c in &changed {
+                for d in &replayed.duties {
+                    let how = if d.now { "would be triggered" } else { "would not be triggered" };
+                    say!("{record}: duty {}/{} ({}) {how}", d.law, d.id, d.cite);
+                }
+                for c in &replayed.items {
                     let word = |o: Option<trustgate_records::Outcome>| o.map_or("not decided", |o| o.as_str());
                     let mark = if c.flags_differently() {
                         flagged += 1;

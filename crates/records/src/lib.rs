@@ -23,5 +23,5 @@ pub use decision::{DecisionError, Outcome, StoredDecision};
 pub use intake::{
     Decided, Intake, IntakeError, Opened, PERFORMED_BY_RECORDING, performed_by_recording,
 };
-pub use replay::{Changed, replay};
+pub use replay::{Changed, DutyChanged, Replayed, replay};
 pub use scenario::{Scenario, ScenarioError};

@@ -3,8 +3,9 @@
 //! "Which of our past cases would have come out differently?" A record's
 //! scenario is decided again, on its own day (a corrected encoding of the
 //! same law) or on another day (the law as it stands then, an amendment
-//! in force), and compared item by item with the decision kept with it.
-//! Pure: the caller reads the records.
+//! in force, a proposal taken as enacted), and compared with the decision
+//! kept with it: item by item, and duty by duty. Pure: the caller reads the
+//! records.
 
 use trustgate_api::Scenario;
 use trustgate_law::Library;
@@ -34,16 +35,46 @@ impl Changed {
     }
 }
 
+/// A duty triggered for certain on one side only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DutyChanged {
+    /// The law's id.
+    pub law: String,
+    /// The duty's id in its pack.
+    pub id: String,
+    /// Its citation.
+    pub cite: String,
+    /// `true`: triggered now and not then; `false`: then and not now.
+    pub now: bool,
+}
+
+/// What would come out differently for one record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Replayed {
+    /// The items whose outcome differs, in the kept order, then any item
+    /// decided only now.
+    pub items: Vec<Changed>,
+    /// The duties triggered for certain then and not now, or now and not
+    /// then (by law and id).
+    pub duties: Vec<DutyChanged>,
+}
+
+impl Replayed {
+    /// Whether nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.duties.is_empty()
+    }
+}
+
 /// Decides `scenario` again (on `on`, a day `YYYY-MM-DD`, or its own) and
-/// returns the items whose outcome differs from `kept`'s, in the kept order
-/// and then any item decided only now.
+/// returns what differs from `kept`.
 pub fn replay(
     lib: &Library,
     scenario: &Scenario,
     kept: &StoredDecision,
     acts_done: &[String],
     on: Option<&str>,
-) -> Result<Vec<Changed>, IntakeError> {
+) -> Result<Replayed, IntakeError> {
     let mut asked = scenario.clone();
     if let Some(day) = on {
         day.clone_into(&mut asked.date);
@@ -72,5 +103,30 @@ pub fn replay(
             });
         }
     }
-    Ok(out)
+    let certain = |d: &StoredDecision| -> Vec<(String, String, String)> {
+        d.obligations
+            .iter()
+            .filter(|o| o.certain)
+            .map(|o| (o.law.clone(), o.id.clone(), o.cite.clone()))
+            .collect()
+    };
+    let (then_duties, now_duties) = (certain(kept), certain(&now));
+    let key = |d: &(String, String, String)| (d.0.clone(), d.1.clone());
+    let mut duties = Vec::new();
+    for (side, other, is_now) in [
+        (&then_duties, &now_duties, false),
+        (&now_duties, &then_duties, true),
+    ] {
+        for d in side {
+            if !other.iter().any(|o| key(o) == key(d)) {
+                duties.push(DutyChanged {
+                    law: d.0.clone(),
+                    id: d.1.clone(),
+                    cite: d.2.clone(),
+                    now: is_now,
+                });
+            }
+        }
+    }
+    Ok(Replayed { items: out, duties })
 }

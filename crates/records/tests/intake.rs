@@ -224,7 +224,18 @@ fn replay_names_the_items_that_would_come_out_differently() {
     assert!(replay(lib(), &s, kept, &done, None).unwrap().is_empty());
 
     let before = replay(lib(), &s, kept, &done, Some("2019-06-01")).unwrap();
+    // Before 2.129, its duties fall away: the copy to the person and the
+    // 2.129.060 report among them.
+    for id in ["copy-to-person", "report-060a"] {
+        assert!(
+            before.duties.iter().any(|d| d.id == id && !d.now),
+            "{id}: {:?}",
+            before.duties
+        );
+    }
+    assert!(before.duties.iter().all(|d| !d.now), "{:?}", before.duties);
     let release = before
+        .items
         .iter()
         .find(|c| c.key == "disclose.release-date")
         .expect("the release date was not barred before 2.129");
@@ -238,7 +249,11 @@ fn replay_names_the_items_that_would_come_out_differently() {
             i.outcome = Outcome::Permitted;
         }
     }
-    let changed = replay(lib(), &s, &altered, &done, None).unwrap();
+    altered.obligations.retain(|o| o.id != "copy-to-person");
+    let replayed = replay(lib(), &s, &altered, &done, None).unwrap();
+    assert_eq!(replayed.duties.len(), 1, "{:?}", replayed.duties);
+    assert!(replayed.duties[0].id == "copy-to-person" && replayed.duties[0].now);
+    let changed = replayed.items;
     assert_eq!(changed.len(), 1, "{changed:?}");
     assert_eq!(changed[0].key, "extend-detention");
     assert_eq!(changed[0].now, Some(Outcome::Prohibited));

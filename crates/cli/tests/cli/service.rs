@@ -15,7 +15,10 @@ fn dist() -> std::path::PathBuf {
 /// The unit with its `ExecStart` pointing at the binary under test.
 fn unit_here(dir: &Path) -> std::path::PathBuf {
     let unit = std::fs::read_to_string(dist().join("trustgate.service")).unwrap();
-    assert!(unit.contains("ExecStart=/usr/bin/trustgate serve "), "{unit}");
+    assert!(
+        unit.contains("ExecStart=/usr/bin/trustgate serve "),
+        "{unit}"
+    );
     let path = dir.join("trustgate.service");
     std::fs::write(
         &path,
