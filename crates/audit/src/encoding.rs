@@ -1,19 +1,10 @@
 //! The one home of the byte encodings the records use: lowercase hex for
-//! hashes and key ids, standard base64 (RFC 4648 §4) for keys, roots and
-//! signatures. Pure, no dependencies.
+//! hashes and key ids (the `hex` crate, as the engine's pack hashes use it),
+//! standard base64 (RFC 4648 §4) for keys, roots and signatures. Pure.
 
 /// Lowercase hex, two digits a byte.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        for nibble in [b >> 4, b & 15] {
-            out.push(char::from(
-                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-            ));
-        }
-    }
-    out
+    ::hex::encode(bytes)
 }
 
 /// Standard base64 with padding (RFC 4648 §4); decoding accepts only the

@@ -172,13 +172,7 @@ pub(crate) fn load(files: &[SourceFile], as_if: &[String], sink: &mut Sink) -> L
                 // What an amendment means depends on the text it amends.
                 digest.update(bv.hash.as_bytes());
             }
-            let hash = digest
-                .finalize()
-                .iter()
-                .fold(String::from("sha256:"), |mut s, b| {
-                    s.push_str(&format!("{b:02x}"));
-                    s
-                });
+            let hash = format!("sha256:{}", hex::encode(digest.finalize()));
             let mut v = Version {
                 file,
                 law,
