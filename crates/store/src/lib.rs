@@ -49,6 +49,7 @@
 
 mod accounts;
 mod audit;
+mod complaints;
 mod contacts;
 mod error;
 mod exceptions;
@@ -144,6 +145,11 @@ macro_rules! migrations {
                 "late entries",
                 include_str!(concat!("../migrations/", $dir, "/0011_late_entries.sql")),
             ),
+            m(
+                13,
+                "complaints",
+                include_str!(concat!("../migrations/", $dir, "/0013_complaints.sql")),
+            ),
         ])
     }};
 }
@@ -151,6 +157,10 @@ pub(crate) use migrations;
 
 pub use accounts::{AccountSummary, Enrolment, NewAccount};
 pub use audit::{AuditHead, AuditReport, ConsistencyProof, InclusionProof, StoredEntry};
+pub use complaints::{
+    Complaint, ComplaintEvent, ComplaintId, ComplaintNote, ComplaintObligation, ContentRecord,
+    Filed, PublicStatus, Queue, QueuedComplaint,
+};
 pub use contacts::{
     Channel, Contact, ContactId, ContactKind, ContactSummary, KeptDecision, NewContact, Office,
     Page, Person, PersonRecord, Recorded,
@@ -160,7 +170,7 @@ pub use exceptions::{ComplianceException, ExceptionExplanation};
 pub use integrity::{TABLES_OUTSIDE_RECORDS, record_tables};
 pub use obligations::{Fulfilment, ObligationRecord, OpenObligation};
 pub use pg::{PgStore, is_plain_identifier};
-pub use principal::{Actor, Grants, Principal, Reach, Unauthenticated};
+pub use principal::{Actor, ComplaintReach, Grants, Principal, Reach, Unauthenticated};
 pub use reimbursements::{NewReimbursement, Reimbursement};
 pub use reports::{ReportCounts, ReportRows};
 pub use seal::{Keyring, SealError};
