@@ -15,6 +15,7 @@
 //! - [`Store`] is a thin façade (`store.rs`); each operation is one type
 //!   implementing `writer::Operation` (its output is the caller's answer),
 //!   kept with its group's public methods and types: `contacts/`,
+//!   `complaints/`,
 //!   `obligations.rs`, `reimbursements.rs`, `exceptions.rs` (and their
 //!   explanations), `accounts.rs`, `sign_in.rs` (with sessions),
 //!   `tokens.rs`, `audit.rs` (log, proofs) and `verify.rs`, `reports.rs`
@@ -37,7 +38,8 @@
 //! - Secrets are stored only as hashes (sessions, API tokens) or argon2id
 //!   PHC strings (passwords); the caller hashes them ([`trustgate_access`]).
 //! - Every entry that creates or changes a record (a contact with its
-//!   dependent rows, an account, a token) carries the digest of the record's
+//!   dependent rows, a complaint with its history, notes and duties, an
+//!   account, a token) carries the digest of the record's
 //!   rows as written, read back in the same transaction; a read, the digest
 //!   of what it read (`integrity.rs`). [`Store::verify_audit_log`] checks
 //!   every record and the report counters against the log.
