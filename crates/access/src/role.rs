@@ -104,10 +104,24 @@ named! { "permission",
         ReadAuditLog = "audit:read",
         /// Create accounts and API tokens.
         ManageAccess = "access:manage",
+        /// File a complaint (2.129.050) and follow it by its tracking code:
+        /// the only permission of the public, unauthenticated principal.
+        FileComplaints = "complaints:file",
+        /// Read the complaints routed to one's office: the queue and each
+        /// complaint's sealed content.
+        ReadComplaints = "complaints:read",
+        /// Handle the complaints routed to one's office: assign, change
+        /// status (with a notice to the complainant), add internal notes,
+        /// fulfil their duties.
+        HandleComplaints = "complaints:handle",
     }
 }
 
 impl Permission {
+    /// What the public may do, without an account: file a complaint and
+    /// follow it by its code. No staff role holds it, and no token.
+    pub const PUBLIC: &'static [Permission] = &[Permission::FileComplaints];
+
     /// What an API token may carry: only what an integration writes (a
     /// records system posting contacts). Reading records or the audit log,
     /// and managing access, need a person signed in with a second factor,
@@ -132,11 +146,15 @@ impl Role {
                 RecordReimbursements,
                 ReadExceptions,
             ],
+            // 2.129.050 sends complaints to these two offices (and to the
+            // Superintendent of Schools, who has no role here yet).
             Role::ProfessionalStandards | Role::CityManager => &[
                 ReadOwnContacts,
                 ReadAllContacts,
                 ReadExceptions,
                 ExplainExceptions,
+                ReadComplaints,
+                HandleComplaints,
             ],
             Role::Auditor => &[
                 ReadOwnContacts,
@@ -180,6 +198,17 @@ mod tests {
                 .any(|p| *p != Permission::ManageAccess);
             assert!(!(r.may(Permission::ManageAccess) && records), "{r}");
         }
+    }
+
+    #[test]
+    fn only_the_public_files_complaints_and_only_their_offices_read_them() {
+        for r in Role::ALL {
+            assert!(!r.may(Permission::FileComplaints), "{r}");
+            let handles = matches!(r, Role::CityManager | Role::ProfessionalStandards);
+            assert_eq!(r.may(Permission::ReadComplaints), handles, "{r}");
+            assert_eq!(r.may(Permission::HandleComplaints), handles, "{r}");
+        }
+        assert!(!Permission::INTEGRATION.contains(&Permission::FileComplaints));
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Records: what trustgate keeps about a federal contact, and the use cases
-//! that make a record.
+//! Records: what trustgate keeps about a federal contact and a complaint,
+//! and the use cases that make a record.
 //!
 //! This crate owns the meaning of a record. [`Intake`] decides a contact's
 //! scenario and derives everything that follows from the decision
@@ -12,12 +12,19 @@
 //!
 //! Pure: no SQL, no HTTP, no clock.
 
+mod complaint;
 mod contact;
 pub mod decision;
 mod intake;
 mod replay;
 pub mod scenario;
+pub mod text;
+mod tracking;
 
+pub use complaint::{
+    Complainant, ComplaintContent, ComplaintDuty, ComplaintError, ComplaintForm, ComplaintStatus,
+    Disposition, Filing, StatusChange, check_note, limits as complaint_limits,
+};
 pub use contact::{Channel, ContactKind, NewContact, Office, Person};
 pub use decision::{DecisionError, Outcome, StoredDecision};
 pub use intake::{
@@ -25,3 +32,4 @@ pub use intake::{
 };
 pub use replay::{Changed, DutyChanged, Replayed, replay};
 pub use scenario::{Scenario, ScenarioError};
+pub use tracking::{CODE_BYTES, CodeError, TrackingCode};

@@ -15,6 +15,7 @@
 //! - [`Store`] is a thin façade (`store.rs`); each operation is one type
 //!   implementing `writer::Operation` (its output is the caller's answer),
 //!   kept with its group's public methods and types: `contacts/`,
+//!   `complaints/`,
 //!   `obligations.rs`, `reimbursements.rs`, `exceptions.rs` (and their
 //!   explanations), `accounts.rs`, `sign_in.rs` (with sessions),
 //!   `tokens.rs`, `audit.rs` (log, proofs) and `verify.rs`, `reports.rs`
@@ -37,7 +38,8 @@
 //! - Secrets are stored only as hashes (sessions, API tokens) or argon2id
 //!   PHC strings (passwords); the caller hashes them ([`trustgate_access`]).
 //! - Every entry that creates or changes a record (a contact with its
-//!   dependent rows, an account, a token) carries the digest of the record's
+//!   dependent rows, a complaint with its history, notes and duties, an
+//!   account, a token) carries the digest of the record's
 //!   rows as written, read back in the same transaction; a read, the digest
 //!   of what it read (`integrity.rs`). [`Store::verify_audit_log`] checks
 //!   every record and the report counters against the log.
@@ -49,6 +51,7 @@
 
 mod accounts;
 mod audit;
+mod complaints;
 mod contacts;
 mod error;
 mod exceptions;
@@ -144,6 +147,11 @@ macro_rules! migrations {
                 "late entries",
                 include_str!(concat!("../migrations/", $dir, "/0011_late_entries.sql")),
             ),
+            m(
+                13,
+                "complaints",
+                include_str!(concat!("../migrations/", $dir, "/0013_complaints.sql")),
+            ),
         ])
     }};
 }
@@ -151,6 +159,10 @@ pub(crate) use migrations;
 
 pub use accounts::{AccountSummary, Enrolment, NewAccount};
 pub use audit::{AuditHead, AuditReport, ConsistencyProof, InclusionProof, StoredEntry};
+pub use complaints::{
+    Complaint, ComplaintEvent, ComplaintId, ComplaintNote, ComplaintObligation, ContentRecord,
+    Filed, PublicStatus, Queue, QueuedComplaint,
+};
 pub use contacts::{
     Channel, Contact, ContactId, ContactKind, ContactSummary, KeptDecision, NewContact, Office,
     Page, Person, PersonRecord, Recorded,
@@ -160,7 +172,7 @@ pub use exceptions::{ComplianceException, ExceptionExplanation};
 pub use integrity::{TABLES_OUTSIDE_RECORDS, record_tables};
 pub use obligations::{Fulfilment, ObligationRecord, OpenObligation};
 pub use pg::{PgStore, is_plain_identifier};
-pub use principal::{Actor, Grants, Principal, Reach, Unauthenticated};
+pub use principal::{Actor, ComplaintReach, Grants, Principal, Reach, Unauthenticated};
 pub use reimbursements::{NewReimbursement, Reimbursement};
 pub use reports::{ReportCounts, ReportRows};
 pub use seal::{Keyring, SealError};

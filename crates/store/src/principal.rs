@@ -77,6 +77,17 @@ impl Principal {
         Principal { actor, grants }
     }
 
+    /// A member of the public, unauthenticated (`public`): may file a
+    /// complaint and follow it by its tracking code, nothing else
+    /// ([`Permission::PUBLIC`]). The log names no one: a complaint may be
+    /// anonymous, and an address would be personal data.
+    pub fn public() -> Principal {
+        Principal {
+            actor: Actor::new("public"),
+            grants: Grants::Scopes(Permission::PUBLIC.to_vec()),
+        }
+    }
+
     /// Who, as the audit log names them.
     pub fn actor(&self) -> &Actor {
         &self.actor
@@ -103,6 +114,38 @@ impl Principal {
             Some(Reach::Own)
         } else {
             None
+        }
+    }
+}
+
+/// Which complaints a principal reads and handles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComplaintReach {
+    /// Every complaint: the City Manager's Office, which 2.129.050 sends
+    /// every complaint to and which oversees every record.
+    All,
+    /// Those with a duty routed to this office (as the law names it):
+    /// Professional Standards sees the complaints against police employees
+    /// that the law sends it, and nothing else.
+    Office(&'static str),
+}
+
+impl Principal {
+    /// Which complaints the principal reaches, if it may read them at all.
+    /// A staff role reaches its own office's; a principal made by the
+    /// operator's commands or a test with the permission reaches all.
+    pub fn complaint_reach(&self) -> Option<ComplaintReach> {
+        if !self.may(Permission::ReadComplaints) {
+            return None;
+        }
+        match &self.grants {
+            Grants::Role(Role::ProfessionalStandards) => {
+                Some(ComplaintReach::Office("professional-standards"))
+            }
+            Grants::Role(Role::CityManager) | Grants::Scopes(_) => Some(ComplaintReach::All),
+            // A role granted the permission without an office here: none,
+            // until the table above says which office it staffs.
+            Grants::Role(_) => None,
         }
     }
 }

@@ -17,17 +17,7 @@ use crate::StoreError;
 /// U+202E, U+2066 to U+2069). The marks (U+200E, U+200F) stay allowed: they
 /// only set the direction of the text around them, as Arabic or Hebrew
 /// text may need.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// The first character a field of this shape may not hold, and where.
-fn forbidden(s: &str, block: bool) -> Option<(usize, char)> {
-    s.chars().enumerate().find(|&(_, c)| {
-        let allowed_in_block = block && (c == '\n' || c == '\t');
-        (c.is_control() && !allowed_in_block) || is_bidi_control(c)
-    })
-}
+use trustgate_records::text::forbidden;
 
 fn check(
     field: &'static str,

@@ -4,7 +4,7 @@
 
 use crate::audit::stored_entry;
 use crate::integrity::{ACCOUNTS, API_TOKENS, CHUNK, Check, EXCEPTION_EXPLANATIONS, SQL};
-use crate::integrity::{account_rows, load_contacts, single_digest, token_rows};
+use crate::integrity::{account_rows, load_complaints, load_contacts, single_digest, token_rows};
 use crate::sql::{Conn, query, query_scalar};
 use crate::writer::{audit_head_of, head_of_row};
 use crate::{AuditHead, AuditReport, Db, StoreError, StoredEntry, db, to_i64};
@@ -103,6 +103,20 @@ async fn verify_in(
             id,
             &format!("compliance-exception/{exception}"),
         );
+    }
+    let mut from = i64::MIN;
+    loop {
+        let chunk = load_complaints(conn, from, i64::MAX, CHUNK).await?;
+        for c in &chunk.complaints {
+            check.record(&c.record(), &c.digest());
+        }
+        for (table, id, complaint) in &chunk.orphans {
+            check.orphan(table, *id, &format!("complaint/{complaint}"));
+        }
+        match chunk.complaints.last().and_then(|c| c.id.checked_add(1)) {
+            Some(next) if chunk.full => from = next,
+            _ => break,
+        }
     }
     for (record, row) in account_rows(conn, None).await? {
         check.record(&record, &single_digest(&record, &ACCOUNTS, row));

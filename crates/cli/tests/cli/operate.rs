@@ -314,7 +314,7 @@ fn a_sqlite_backup_taken_while_a_writer_writes_restores_table_for_table() {
     for (i, dir) in during.iter().enumerate() {
         let m = manifest(dir);
         assert_eq!(m["backend"], "sqlite");
-        assert_eq!(m["schema_version"], 11);
+        assert_eq!(m["schema_version"], 13);
         let snapshot = sqlite_tables(&format!("{dir}/trustgate.db"));
         assert_eq!(
             m["audit_log"]["size"],

@@ -15,6 +15,7 @@ enum Place {
     Contact(i64),
     Account(String),
     Token(i64),
+    Complaint(i64),
     /// Rows that belong to no record at all.
     Row(String, i64),
     Counters(String),
@@ -27,6 +28,7 @@ impl Place {
         match (kind, id.parse::<i64>()) {
             ("contact", Ok(id)) => Place::Contact(id),
             ("token", Ok(id)) => Place::Token(id),
+            ("complaint", Ok(id)) => Place::Complaint(id),
             ("account", _) => Place::Account(id.to_owned()),
             _ => Place::Other(record.to_owned()),
         }
@@ -73,7 +75,7 @@ pub(crate) struct Check {
 
 /// Record kinds the store names in `create` entries.
 fn is_record(object: &str) -> bool {
-    ["contact/", "account/", "token/"]
+    ["contact/", "account/", "token/", "complaint/"]
         .iter()
         .any(|p| object.starts_with(p))
 }

@@ -11,7 +11,11 @@
 //! - `account/<username>`: its `accounts` row (role, password hash, TOTP
 //!   secret and last step, failures and lockout, disabled, enrolment code
 //!   hash and expiry, …);
-//! - `token/<id>`: its `api_tokens` row (hash, name, scopes, revoked, …).
+//! - `token/<id>`: its `api_tokens` row (hash, name, scopes, revoked, …);
+//! - `complaint/<id>`: its `complaints` row (the tracking code's hash, the
+//!   sealed content as stored, status, disposition, assignment, …), its
+//!   `complaint_events`, `complaint_notes` and `complaint_obligations`
+//!   (`integrity/complaints.rs`).
 //!
 //! [`RECORD_TABLES`] lists every column of those tables; a test holds it
 //! equal to the migrated schema, so a new column is covered or the build of
@@ -40,15 +44,17 @@ use trustgate_audit::{Hash, State};
 use crate::StoreError;
 
 mod check;
+mod complaints;
 mod returned;
 mod rows;
 #[cfg(test)]
 mod tests;
 
 pub(crate) use check::Check;
+pub(crate) use complaints::{complaint_after, complaint_read, load_complaints};
 pub(crate) use returned::{
-    returned_accounts, returned_contacts, returned_exceptions, returned_obligations,
-    returned_report_counts, returned_report_rows, returned_tokens,
+    returned_accounts, returned_complaints, returned_contacts, returned_exceptions,
+    returned_obligations, returned_report_counts, returned_report_rows, returned_tokens,
 };
 pub(crate) use rows::{
     account_after, account_read, account_rows, contact_after, contact_of_row, contact_read,
@@ -203,7 +209,7 @@ pub(crate) const API_TOKENS: Table = Table {
 };
 
 /// Every table whose rows belong to a record, in digest order.
-const ALL_TABLES: [&Table; 7] = [
+const ALL_TABLES: [&Table; 11] = [
     &CONTACTS,
     &COMPLIANCE_EXCEPTIONS,
     &EXCEPTION_EXPLANATIONS,
@@ -211,6 +217,10 @@ const ALL_TABLES: [&Table; 7] = [
     &REIMBURSEMENTS,
     &ACCOUNTS,
     &API_TOKENS,
+    &complaints::COMPLAINTS,
+    &complaints::COMPLAINT_EVENTS,
+    &complaints::COMPLAINT_NOTES,
+    &complaints::COMPLAINT_OBLIGATIONS,
 ];
 
 /// Every table a record's digest covers, with every column it covers: the

@@ -143,3 +143,25 @@ pub(crate) fn returned_report_counts(r: &crate::ReportCounts) -> Hash {
     reimbursements(&mut c, &r.reimbursements);
     c.finish()
 }
+
+pub(crate) fn returned_complaints(list: &[crate::QueuedComplaint]) -> Hash {
+    let mut c = Canon::new("trustgate/returned/complaints/1");
+    c.count(list.len());
+    for q in list {
+        c.int(q.id.0);
+        c.text(&q.against);
+        c.text(&q.occurred_on);
+        c.text(&q.filed_on);
+        c.int(q.filed_ms);
+        c.text(q.status.as_str());
+        c.opt_text(q.disposition.map(|d| d.as_str()));
+        c.opt_text(q.assigned_to.as_deref());
+        c.count(q.offices.len());
+        for o in &q.offices {
+            c.text(o);
+        }
+        c.int(q.open_duties);
+        c.int(q.overdue_duties);
+    }
+    c.finish()
+}

@@ -14,7 +14,7 @@ use crate::sql::{Conn, Row as DbRow, query};
 use crate::{ContactId, StoreError, db};
 
 /// The values of one row, in `table`'s column order, from column `from` of `r` on.
-fn row_values(r: &DbRow, table: &Table, from: usize) -> Result<Row, StoreError> {
+pub(super) fn row_values(r: &DbRow, table: &Table, from: usize) -> Result<Row, StoreError> {
     let bad = |e: sqlx::Error| StoreError::Corrupt(format!("{}: {e}", table.name));
     table
         .columns

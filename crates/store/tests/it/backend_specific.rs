@@ -124,7 +124,7 @@ async fn sqlite_snapshot_is_audited_and_needs_the_audit_permission() {
     );
     assert!(!to.exists());
     fx.store.snapshot_sqlite(&reader(), &to).await.unwrap();
-    assert_eq!(SqliteStore::schema_version_of(&to).await.unwrap(), 11);
+    assert_eq!(SqliteStore::schema_version_of(&to).await.unwrap(), 13);
     let copy = Store::from(SqliteStore::open(&to, StepClock::new()).await.unwrap());
     let entries = copy.audit_entries(&reader(), 0, u64::MAX).await.unwrap();
     let actions: Vec<(&str, &str)> = entries
@@ -146,7 +146,7 @@ async fn sqlite_snapshot_is_audited_and_needs_the_audit_permission() {
     let wrong = pg.store.snapshot_sqlite(&reader(), &to).await;
     assert!(matches!(wrong, Err(StoreError::Invalid(_))), "{wrong:?}");
     let held = pg.store.hold_pg_snapshot(&reader()).await.unwrap();
-    assert_eq!(held.schema_version, 11);
+    assert_eq!(held.schema_version, 13);
     assert!(!held.id.is_empty());
     held.release().await.unwrap();
 }

@@ -236,11 +236,15 @@ impl Fixture {
 
 /// The triggers that keep compliance exceptions and their explanations
 /// unchangeable (SQLite: by name; PostgreSQL: by name and table).
-const SQLITE_RECORD_TRIGGERS: [&str; 4] = [
+const SQLITE_RECORD_TRIGGERS: [&str; 8] = [
     "compliance_exceptions_no_delete",
     "compliance_exceptions_no_update",
     "exception_explanations_no_update",
     "exception_explanations_no_delete",
+    "complaint_events_no_update",
+    "complaint_events_no_delete",
+    "complaint_notes_no_update",
+    "complaint_notes_no_delete",
 ];
 
 /// Opens a connection as someone with write access to the database who has
@@ -323,7 +327,7 @@ macro_rules! as_tamperer {
 }
 pub(crate) use as_tamperer;
 
-pub fn sqlite_record_triggers() -> [&'static str; 4] {
+pub fn sqlite_record_triggers() -> [&'static str; 8] {
     SQLITE_RECORD_TRIGGERS
 }
 

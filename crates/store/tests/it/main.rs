@@ -10,6 +10,7 @@
 )]
 
 mod backend_specific;
+mod complaints;
 mod conformance;
 mod harness;
 mod late_entries;
@@ -20,6 +21,7 @@ mod sign_in;
 mod tampering;
 mod text_and_units;
 
+use complaints::*;
 use conformance::*;
 use late_entries::*;
 use record_tampering::*;
@@ -113,4 +115,10 @@ conformance!(
     inserted_contact_then_read_is_found,
     a_forged_session_is_not_a_record,
     old_logs_still_verify_and_say_what_they_cannot_protect,
+    // Complaints under 2.129.050 (issue 12, item 4).
+    complaints_are_filed_sealed_routed_and_followed_by_code,
+    complaints_move_forward_with_notices_the_complainant_reads,
+    the_queue_is_by_office_open_and_overdue_and_duties_are_fulfilled_once,
+    every_role_against_every_complaint_operation,
+    complaint_edits_are_found,
 );

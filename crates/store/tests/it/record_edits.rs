@@ -120,6 +120,10 @@ fn record_of(table: &str, row: &[(String, V)], explanation_contact: Option<i64>)
         "contacts" => format!("contact/{}:", get("id").int()),
         "accounts" => format!("account/{}:", get("username").text()),
         "api_tokens" => format!("token/{}:", get("id").int()),
+        "complaints" => format!("complaint/{}:", get("id").int()),
+        "complaint_events" | "complaint_notes" | "complaint_obligations" => {
+            format!("complaint/{}:", get("complaint_id").int())
+        }
         "report_counts" => "report counters of ".into(),
         "exception_explanations" => format!(
             "contact/{}:",
@@ -262,7 +266,9 @@ async fn tamper(fx: &Fixture, edit: &Edit) -> (String, String) {
                         let new_key = key.contains(&name.as_str());
                         let unique = matches!(
                             (table, name.as_str()),
-                            ("compliance_exceptions", "act") | ("api_tokens", "token_hash")
+                            ("compliance_exceptions", "act")
+                                | ("api_tokens", "token_hash")
+                                | ("complaints", "code_hash")
                         );
                         if new_key || unique {
                             v.changed()
@@ -288,7 +294,9 @@ async fn tamper(fx: &Fixture, edit: &Edit) -> (String, String) {
                 q.execute(&mut c).await.unwrap();
                 // A dependent row's copy changes its contact; a record's
                 // copy is a new record.
-                let expected = if key == ["id"] && table != "contacts" && table != "api_tokens" {
+                let expected = if key == ["id"]
+                    && !["contacts", "api_tokens", "complaints"].contains(&table)
+                {
                     expected
                 } else {
                     let named: Vec<(String, V)> =

@@ -148,6 +148,11 @@ pub async fn populate(fx: &Fixture) -> Made {
         .await
         .unwrap();
     store.read_contact(&reach_all(&clerk), plain).await.unwrap();
+    // A complaint with its whole history: filed, investigated, a note, a
+    // duty fulfilled, closed.
+    let complaint = crate::complaints::file_one(&store, "police-employee", 9).await;
+    let cm = reach_all(&Actor::user("cm.one"));
+    crate::complaints::investigate_and_close(&store, &cm, complaint).await;
     let made = Made {
         store,
         flagged,
@@ -216,7 +221,7 @@ pub async fn every_stored_column_is_covered_or_said_not_to_be(fx: Arc<Fixture>) 
 }
 
 /// Tampers, then expects a finding that starts with `starts` (the record).
-async fn caught(fx: &Fixture, made: &Made, sql: &str, starts: &str) -> String {
+pub async fn caught(fx: &Fixture, made: &Made, sql: &str, starts: &str) -> String {
     let changed = fx.tamper(sql).await;
     assert!(changed >= 1, "{sql} changed nothing");
     let found = finding(made)
